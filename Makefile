@@ -1,0 +1,42 @@
+# The two commands: `make run` and `make test`. Everything else supports them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint format install bench clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## make run: create .venv, install, migrate, load demo data, serve on http://127.0.0.1:5000
+run: export PORTAL_ENVIRONMENT ?= development
+run: $(STAMP)
+	$(FLASK) db upgrade
+	$(FLASK) demo load
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+## make test: the whole suite (SQLite; PostgreSQL, Redis and the browser too when available)
+test: $(STAMP)
+	$(BIN)/python -m pytest -n auto --dist loadgroup $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## make bench: benchmarks, each prints its figures and the command to reproduce them
+bench: $(STAMP)
+	$(BIN)/python bench/login_timing.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

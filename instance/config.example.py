@@ -1,0 +1,24 @@
+"""Example instance configuration: copy to instance/config.py and edit.
+
+Anything here can also be set with a PORTAL_-prefixed environment variable,
+which wins over this file (PORTAL_SECRET_KEY, PORTAL_MAIL_SERVER, ...).
+"""
+
+# Required in production: a long random value, e.g. python -c "import secrets; print(secrets.token_hex(32))"
+# SECRET_KEY = "..."
+
+# ENVIRONMENT = "production"  # or "development" (allows a generated secret key)
+
+# SQLALCHEMY_DATABASE_URI = "postgresql+psycopg://portal@db.internal/portal"
+
+# MAIL_SERVER = "smtp.internal"
+# MAIL_PORT = 587
+# MAIL_USE_TLS = True
+# MAIL_USERNAME = "portal"
+# MAIL_PASSWORD = "..."
+# MAIL_DEFAULT_SENDER = "Koopseri <no-reply@koopseri.com>"
+
+# RATELIMIT_STORAGE_URI = "redis://127.0.0.1:6379/0"
+
+# SESSION_COOKIE_SECURE = True  # when served over HTTPS (always, in production)
+# PROXY_FIX_X_FOR = 1  # number of proxies in front of the portal

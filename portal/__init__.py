@@ -1,0 +1,147 @@
+"""Koopseri Seller Portal: the application factory.
+
+``create_app`` builds the app step by step: configuration, extensions, blueprints, error
+pages, security headers and CLI commands. Nothing else creates an app or reads config.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+from pathlib import Path
+
+from flask import Flask, has_request_context, request
+from flask_login import current_user
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from portal.config import load_config
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the portal. ``config`` overrides every other source (used by tests and tools)."""
+    instance_path = (config or {}).get("INSTANCE_PATH") or os.environ.get(
+        "PORTAL_INSTANCE_PATH", str(ROOT / "instance")
+    )
+    app = Flask(
+        __name__,
+        instance_path=str(Path(instance_path).resolve()),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    load_config(app, config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if app.config["PROXY_FIX_X_FOR"] or app.config["PROXY_FIX_X_PROTO"]:
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app,
+            x_for=app.config["PROXY_FIX_X_FOR"],
+            x_proto=app.config["PROXY_FIX_X_PROTO"],
+        )
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_security_headers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from portal.auth import sessions
+    from portal.extensions import babel, csrf, db, limiter, migrate
+    from portal.outbox import services as outbox
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale, timezone_selector=_select_timezone)
+    limiter.init_app(app)
+    sessions.init_app(app)
+    outbox.init_app(app)  # after db: its teardown must run before the session is removed
+
+    @app.context_processor
+    def _layout_context():
+        from flask_babel import get_locale
+
+        return {"current_locale": str(get_locale())}
+
+
+def _select_locale() -> str:
+    from flask import current_app
+
+    languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    return (
+        request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
+
+
+def _select_timezone() -> str | None:
+    if has_request_context() and current_user.is_authenticated and current_user.timezone:
+        return current_user.timezone
+    return None  # BABEL_DEFAULT_TIMEZONE
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
+    """WAL (readers never block the writer), enforced foreign keys, and patience with locks."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+
+def register_blueprints(app: Flask) -> None:
+    from portal import account, admin, auth, main, policy, reports, sharing
+
+    for module in (main, auth, policy, account, reports, sharing, admin):
+        app.register_blueprint(module.bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from portal.errors import init_app
+
+    init_app(app)
+
+
+# Scripts and styles only from our own origin; nothing may frame the portal.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+
+
+def register_security_headers(app: Flask) -> None:
+    @app.after_request
+    def _headers(response):
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if has_request_context() and current_user.is_authenticated:
+            # Personal pages must not linger in shared caches or the back-forward cache.
+            headers["Cache-Control"] = "no-store"
+        return response
+
+
+def register_commands(app: Flask) -> None:
+    from portal.auth.cli import staff
+    from portal.demo import demo
+
+    app.cli.add_command(staff)
+    app.cli.add_command(demo)
+    logging.getLogger("portal").setLevel(app.config.get("LOG_LEVEL", "INFO"))

@@ -1,0 +1,7 @@
+"""The seller's account page (consent, password) and the public retention schedule."""
+
+from flask import Blueprint
+
+bp = Blueprint("account", __name__)
+
+from portal.account import views  # noqa: E402,F401  (routes attach themselves to bp)

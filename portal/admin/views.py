@@ -1,0 +1,25 @@
+"""The back office's start page; features add their own admin pages."""
+
+from flask import render_template
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from portal.admin import bp
+from portal.auth.models import Role, User
+from portal.extensions import db
+from portal.outbox.models import MessageStatus, OutboxMessage
+
+
+@bp.get("/")
+def index():
+    sellers = db.session.scalar(
+        select(func.count()).select_from(User).where(User.role == Role.SELLER)
+    )
+    pending_mail = db.session.scalar(
+        select(func.count())
+        .select_from(OutboxMessage)
+        .where(OutboxMessage.status == MessageStatus.PENDING)
+    )
+    return render_template(
+        "admin/index.html", role=current_user.role, sellers=sellers, pending_mail=pending_mail
+    )

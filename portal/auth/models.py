@@ -1,0 +1,108 @@
+"""Accounts (sellers and staff) and their login sessions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import ClassVar
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+from portal.sqltypes import UTCDateTime, utcnow
+
+
+class Role(StrEnum):
+    SELLER = "seller"
+    ADMIN = "admin"
+    REVIEWER = "reviewer"
+    SUPPORT = "support"
+
+
+STAFF_ROLES = (Role.ADMIN, Role.REVIEWER, Role.SUPPORT)
+
+
+class AccountStatus(StrEnum):
+    ACTIVE = "active"
+
+
+class User(UserMixin, db.Model):
+    """A person who logs in: a seller (with personal data) or a member of staff (with a role)."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("role IN ('seller', 'admin', 'reviewer', 'support')", name="role_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(16), default=Role.SELLER)
+    status: Mapped[str] = mapped_column(String(16), default=AccountStatus.ACTIVE)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    # Seller's registration data; empty for staff.
+    full_name: Mapped[str | None] = mapped_column(String(200))
+    date_of_birth: Mapped[date | None]
+    phone_e164: Mapped[str | None] = mapped_column(String(20))
+
+    locale: Mapped[str | None] = mapped_column(String(8))
+    timezone: Mapped[str | None] = mapped_column(String(64))
+
+    # Failed-login bookkeeping, only to alert the owner; blocking is done by the rate limiter,
+    # which treats known and unknown emails alike.
+    failed_login_count: Mapped[int] = mapped_column(default=0)
+    last_failed_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    lockout_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    sessions: Mapped[list[LoginSession]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    # Set per request by the login machinery (never stored): the id Flask-Login keeps in the
+    # cookie is the login session's token, not the user's id.
+    session_token: ClassVar[str | None] = None
+
+    def __repr__(self) -> str:
+        return f"<User {self.id}>"
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    @property
+    def is_seller(self) -> bool:
+        return self.role == Role.SELLER
+
+    @property
+    def is_verified(self) -> bool:
+        return self.email_verified_at is not None
+
+    def get_id(self) -> str:
+        if not self.session_token:
+            raise RuntimeError("log in through portal.auth.sessions, not login_user directly")
+        return self.session_token
+
+
+class LoginSession(db.Model):
+    """One logged-in browser. The cookie holds its token; the row holds its lifetime."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    remember: Mapped[bool] = mapped_column(default=False)
+
+    user: Mapped[User] = relationship(back_populates="sessions")
+
+    def __repr__(self) -> str:
+        return f"<LoginSession {self.id} user={self.user_id}>"

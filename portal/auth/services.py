@@ -1,0 +1,294 @@
+"""Registration with consent, email verification, login checks, password reset and change.
+
+Services take plain values, raise the exceptions below, flush but never commit: the view or
+CLI command that calls them commits once, and the outbox sends mail only after that commit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask import current_app, url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from portal.auth import sessions
+from portal.auth.models import Role, User
+from portal.extensions import db
+from portal.outbox.services import queue_email
+from portal.policy import services as policy
+from portal.security import (
+    TokenInvalid,
+    burn_password_check,
+    check_password,
+    fingerprint,
+    hash_password,
+    make_token,
+    read_token,
+)
+from portal.sqltypes import utcnow
+
+
+class UnderAge(Exception):
+    """The person is under the minimum age; nothing about them may be stored."""
+
+
+class PolicyChanged(Exception):
+    """The form named a policy version that is no longer the current one."""
+
+
+class TokenUsed(TokenInvalid):
+    """A genuine link that has already done its job."""
+
+
+@dataclass(frozen=True)
+class Registration:
+    full_name: str
+    email: str
+    password: str
+    date_of_birth: date
+    phone_e164: str
+    policy_version: int
+    ip_address: str
+    user_agent: str
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalize_email(email)))
+
+
+def age_on(born: date, day: date) -> int:
+    """Whole years between ``born`` and ``day`` (29 February birthdays count from 1 March)."""
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def register(data: Registration, *, today: date) -> User | None:
+    """Create a seller with proof of consent and send the verification email.
+
+    Returns None when the email already has an account: its owner is emailed instead, and the
+    caller must answer exactly as for a new account. Raises :class:`UnderAge` before anything
+    is written, and :class:`PolicyChanged` if the form showed an outdated version.
+    """
+    if age_on(data.date_of_birth, today) < current_app.config["MINIMUM_AGE"]:
+        raise UnderAge()
+    version = policy.current_version()
+    if data.policy_version != version.version:
+        raise PolicyChanged()
+    # Hash first, whatever happens next, so a duplicate email costs the same time as a new one.
+    password_hash = hash_password(data.password)
+    email = normalize_email(data.email)
+
+    existing = find_by_email(email)
+    if existing is None:
+        user = User(
+            email=email,
+            password_hash=password_hash,
+            role=Role.SELLER,
+            full_name=data.full_name.strip(),
+            date_of_birth=data.date_of_birth,
+            phone_e164=data.phone_e164,
+        )
+        try:
+            with db.session.begin_nested():
+                db.session.add(user)
+        except IntegrityError:  # registered in a concurrent request a moment ago
+            existing = find_by_email(email)
+        else:
+            policy.record_consent(
+                user_id=user.id,
+                version=version,
+                ip_address=data.ip_address,
+                user_agent=data.user_agent,
+                context="registration",
+            )
+            send_verification(user)
+            return user
+
+    queue_email(
+        to=existing.email,
+        kind="register_existing",
+        subject=_l("Someone tried to register with your email address"),
+        user=existing,
+        login_url=url_for("auth.login", _external=True),
+        reset_url=url_for("auth.reset_request", _external=True),
+    )
+    return None
+
+
+# --- email verification ----------------------------------------------------------------------
+
+
+def send_verification(user: User) -> None:
+    token = make_token("verify", {"u": user.id, "e": fingerprint("verify", user.email)})
+    hours = int(current_app.config["VERIFY_EMAIL_MAX_AGE"].total_seconds() // 3600)
+    queue_email(
+        to=user.email,
+        kind="verify_email",
+        subject=_l("Confirm your email address"),
+        user=user,
+        verify_url=url_for("auth.verify", token=token, _external=True),
+        hours=hours,
+    )
+
+
+def verification_target(token: str) -> User:
+    """The account a verification link is for; :class:`TokenInvalid` or :class:`TokenUsed`."""
+    max_age = current_app.config["VERIFY_EMAIL_MAX_AGE"]
+    payload = read_token("verify", token, int(max_age.total_seconds()))
+    user = db.session.get(User, payload.get("u"))
+    if user is None or payload.get("e") != fingerprint("verify", user.email):
+        raise TokenInvalid()
+    if user.is_verified:
+        raise TokenUsed()
+    return user
+
+
+def verify_email(token: str) -> User:
+    """Mark the email of the token's account verified; raises as :func:`verification_target`."""
+    user = verification_target(token)
+    user.email_verified_at = utcnow()
+    return user
+
+
+# --- login ---------------------------------------------------------------------------------
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The account if ``password`` is right, else None; the same bcrypt work either way."""
+    user = find_by_email(email)
+    if user is None:
+        burn_password_check(password)
+        return None
+    if not check_password(password, user.password_hash):
+        _note_failed_login(user)
+        return None
+    user.failed_login_count = 0
+    user.last_failed_login_at = None
+    return user
+
+
+def _note_failed_login(user: User) -> None:
+    """Count a failure; at the threshold, alert the owner once per lockout window."""
+    config = current_app.config
+    now = utcnow()
+    window = config["LOCKOUT_WINDOW"]
+    if user.last_failed_login_at is None or now - user.last_failed_login_at > window:
+        user.failed_login_count = 0
+    user.failed_login_count += 1
+    user.last_failed_login_at = now
+    recently_told = user.lockout_notified_at is not None and now - user.lockout_notified_at < window
+    if user.failed_login_count >= config["LOCKOUT_THRESHOLD"] and not recently_told:
+        user.lockout_notified_at = now
+        queue_email(
+            to=user.email,
+            kind="login_locked",
+            subject=_l("Repeated failed log-ins to your Koopseri account"),
+            user=user,
+            minutes=int(window.total_seconds() // 60),
+            reset_url=url_for("auth.reset_request", _external=True),
+        )
+
+
+def record_login(user: User) -> None:
+    user.last_login_at = utcnow()
+
+
+# --- passwords -------------------------------------------------------------------------------
+
+
+def _reset_token(user: User) -> str:
+    # The password hash is in the fingerprint: once the password changes, the link is spent.
+    return make_token("reset", {"u": user.id, "p": fingerprint("reset", user.password_hash)})
+
+
+def request_password_reset(email: str) -> None:
+    """Email a reset link if the account exists; silently nothing otherwise."""
+    user = find_by_email(email)
+    if user is None:
+        return
+    minutes = int(current_app.config["RESET_PASSWORD_MAX_AGE"].total_seconds() // 60)
+    queue_email(
+        to=user.email,
+        kind="reset_password",
+        subject=_l("Reset your Koopseri password"),
+        user=user,
+        reset_url=url_for("auth.reset", token=_reset_token(user), _external=True),
+        minutes=minutes,
+    )
+
+
+def user_for_reset_token(token: str) -> User:
+    """The account a reset link belongs to; :class:`TokenInvalid` or :class:`TokenUsed`."""
+    max_age = current_app.config["RESET_PASSWORD_MAX_AGE"]
+    payload = read_token("reset", token, int(max_age.total_seconds()))
+    user = db.session.get(User, payload.get("u"))
+    if user is None:
+        raise TokenInvalid()
+    if payload.get("p") != fingerprint("reset", user.password_hash):
+        raise TokenUsed()
+    return user
+
+
+def reset_password(token: str, new_password: str) -> User:
+    """Set a new password from a reset link: every session ends, the owner is alerted."""
+    user = user_for_reset_token(token)
+    _set_password(user, new_password)
+    sessions.end_others(user)  # this browser is not logged in, so this ends them all
+    if user.email_verified_at is None:
+        user.email_verified_at = utcnow()  # the link proved the address works
+    user.failed_login_count = 0
+    return user
+
+
+class WrongPassword(Exception):
+    """The current password given to confirm a change was wrong."""
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    """Change a logged-in seller's password; every other session ends, the owner is alerted."""
+    if not check_password(current_password, user.password_hash):
+        raise WrongPassword()
+    _set_password(user, new_password)
+    sessions.end_others(user)
+
+
+def _set_password(user: User, new_password: str) -> None:
+    user.password_hash = hash_password(new_password)
+    user.password_changed_at = utcnow()
+    queue_email(
+        to=user.email,
+        kind="password_changed",
+        subject=_l("Your Koopseri password was changed"),
+        user=user,
+        reset_url=url_for("auth.reset_request", _external=True),
+    )
+
+
+# --- staff -----------------------------------------------------------------------------------
+
+
+class EmailTaken(Exception):
+    """An account with this email already exists."""
+
+
+def create_staff(email: str, role: str, password: str) -> User:
+    """A verified staff account with ``role``; raises :class:`EmailTaken` or ValueError."""
+    if role not in {r.value for r in (Role.ADMIN, Role.REVIEWER, Role.SUPPORT)}:
+        raise ValueError(role)
+    if find_by_email(email) is not None:
+        raise EmailTaken()
+    user = User(
+        email=normalize_email(email),
+        password_hash=hash_password(password),
+        role=role,
+        email_verified_at=utcnow(),
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user

@@ -1,0 +1,139 @@
+"""Login sessions kept in the database, so they can expire, be listed and be revoked.
+
+The browser's signed cookie holds only a random token; the ``login_sessions`` row holds its
+limits: 30 minutes idle and 12 hours in all, or 30 days with "keep me logged in". Because
+the state is in the database, a session made on one web process is valid on every other.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask import Flask, current_app, request, session
+from flask_login import login_user, logout_user
+from sqlalchemy import delete, select
+
+from portal.auth.models import LoginSession, User
+from portal.extensions import db, login_manager
+from portal.security import TokenInvalid, fingerprint, make_token, read_token
+from portal.sqltypes import utcnow
+
+# Writing last_seen_at on every request would turn every page view into a write.
+_TOUCH_INTERVAL = timedelta(minutes=1)
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start(user: User, *, remember: bool) -> None:
+    """Log ``user`` in on this browser with a brand-new session (nothing anonymous survives)."""
+    config = current_app.config
+    session.clear()
+    token = secrets.token_urlsafe(32)
+    lifetime = (
+        config["SESSION_REMEMBER_LIFETIME"] if remember else config["SESSION_ABSOLUTE_TIMEOUT"]
+    )
+    db.session.add(
+        LoginSession(
+            user_id=user.id,
+            token_hash=_hash(token),
+            expires_at=utcnow() + lifetime,
+            remember=remember,
+        )
+    )
+    user.session_token = token
+    login_user(user, remember=False, fresh=True)
+    session.permanent = remember
+
+
+def end_current(user: User | None) -> None:
+    """Log this browser out: its session row goes, and the cookie is emptied."""
+    if user is not None and user.session_token:
+        db.session.execute(
+            delete(LoginSession).where(LoginSession.token_hash == _hash(user.session_token))
+        )
+    logout_user()
+    session.clear()
+
+
+def end_others(user: User) -> int:
+    """End every session of ``user`` except this browser's; returns how many ended."""
+    query = delete(LoginSession).where(LoginSession.user_id == user.id)
+    if user.session_token:
+        query = query.where(LoginSession.token_hash != _hash(user.session_token))
+    return db.session.execute(query).rowcount
+
+
+def _load(token: str) -> User | None:
+    row = db.session.scalar(select(LoginSession).where(LoginSession.token_hash == _hash(token)))
+    if row is None:
+        return None
+    now = utcnow()
+    idle_limit = (
+        current_app.config["SESSION_REMEMBER_LIFETIME"]
+        if row.remember
+        else current_app.config["SESSION_IDLE_TIMEOUT"]
+    )
+    if now >= row.expires_at or now - row.last_seen_at > idle_limit:
+        db.session.delete(row)
+        db.session.commit()
+        return None
+    if now - row.last_seen_at > _TOUCH_INTERVAL:
+        row.last_seen_at = now
+        db.session.commit()
+    user = row.user
+    user.session_token = token
+    return user
+
+
+# --- trusted devices --------------------------------------------------------------------------
+# A browser that has logged in to an account before gets a signed cookie naming that account.
+# Failed logins from such a browser are counted apart, so an attacker hammering the account
+# elsewhere cannot lock its owner out (OWASP's "device cookies").
+
+
+def issue_device_cookie(response, user: User) -> None:
+    config = current_app.config
+    value = make_token(
+        "device", {"a": fingerprint("device", user.email), "n": secrets.token_hex(8)}
+    )
+    response.set_cookie(
+        config["DEVICE_COOKIE_NAME"],
+        value,
+        max_age=int(config["DEVICE_COOKIE_LIFETIME"].total_seconds()),
+        httponly=True,
+        secure=config["SESSION_COOKIE_SECURE"],
+        samesite="Lax",
+    )
+
+
+def trusted_device_for(email: str) -> str | None:
+    """This browser's device id if it has logged in to ``email`` before, else None."""
+    config = current_app.config
+    value = request.cookies.get(config["DEVICE_COOKIE_NAME"])
+    if not value:
+        return None
+    try:
+        payload = read_token("device", value, int(config["DEVICE_COOKIE_LIFETIME"].total_seconds()))
+    except TokenInvalid:
+        return None
+    if payload.get("a") != fingerprint("device", email):
+        return None
+    return str(payload.get("n", ""))
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.session_protection = None  # we rotate and expire sessions ourselves
+    login_manager.login_view = "auth.login"
+    login_manager.user_loader(_load)
+
+    @app.before_request
+    def _load_user_first():
+        # Resolve the session before the view changes anything, since _load may commit.
+        from flask_login import current_user
+
+        current_user._get_current_object()

@@ -1,0 +1,217 @@
+"""Register, verify, log in and out, reset and change the password."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import (
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from portal.auth import bp, forms, services, sessions
+from portal.extensions import db, limiter
+from portal.policy import services as policy
+from portal.security import TokenInvalid, client_user_agent, is_safe_redirect
+
+
+def _failed(response) -> bool:
+    return bool(g.get("login_failed"))
+
+
+def _login_account_key() -> str:
+    """Failed logins per account, keyed by a hash of the email (no addresses in Redis).
+
+    Known and unknown emails are counted alike; a browser that has logged in to the account
+    before counts on its own key, so strangers' failures cannot lock the owner out.
+    """
+    email = services.normalize_email(request.form.get("email", ""))
+    key = "login-account:" + hashlib.sha256(email.encode()).hexdigest()
+    device = sessions.trusted_device_for(email)
+    return f"{key}:device:{device}" if device else key
+
+
+def _reset_email_key() -> str:
+    email = services.normalize_email(request.form.get("email", ""))
+    return "reset-email:" + hashlib.sha256(email.encode()).hexdigest()
+
+
+def _not_refused_minor(response) -> bool:
+    # A refused under-18 leaves no trace at all, not even a rate-limit counter.
+    return not g.get("refused_minor")
+
+
+def _limit(name: str):
+    return lambda: current_app.config[name]
+
+
+def _today_in_default_zone():
+    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_limit("RATELIMIT_SIGNUP_PER_IP"), methods=["POST"], deduct_when=_not_refused_minor)
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.dashboard"))
+    version = policy.current_version()
+    form = forms.RegistrationForm()
+    if request.method == "GET":
+        form.policy_version.data = str(version.version)
+    if form.validate_on_submit():
+        data = services.Registration(
+            full_name=form.full_name.data,
+            email=form.email.data,
+            password=form.password.data,
+            date_of_birth=form.date_of_birth.data,
+            phone_e164=form.phone.e164,
+            policy_version=int(form.policy_version.data or 0),
+            ip_address=request.remote_addr or "",
+            user_agent=client_user_agent(),
+        )
+        try:
+            services.register(data, today=_today_in_default_zone())
+        except services.UnderAge:
+            g.refused_minor = True
+            return render_template("auth/under_age.html")
+        except services.PolicyChanged:
+            form.policy_version.data = str(version.version)
+            form.consent.data = False
+            flash(
+                _(
+                    "The privacy policy has just been updated. Please read version %(n)s and accept it to continue.",
+                    n=version.version,
+                ),
+                "warning",
+            )
+        else:
+            db.session.commit()
+            return redirect(url_for("auth.check_email"))
+    return render_template("auth/register.html", form=form, version=version)
+
+
+@bp.get("/check-email")
+def check_email():
+    return render_template("auth/check_email.html")
+
+
+@bp.route("/verify/<token>", methods=["GET", "POST"])
+def verify(token: str):
+    form = forms.ConfirmForm()
+    try:
+        if form.validate_on_submit():
+            services.verify_email(token)
+            db.session.commit()
+            flash(_("Your email address is confirmed. You can now log in."), "success")
+            return redirect(url_for("auth.login"))
+        services.verification_target(token)
+    except services.TokenUsed:
+        flash(_("This link has already been used: your email address is confirmed."), "info")
+        return redirect(url_for("auth.login"))
+    except TokenInvalid as exc:
+        return render_template("auth/link_invalid.html", expired=exc.expired, kind="verify"), 400
+    return render_template("auth/verify.html", form=form)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_limit("RATELIMIT_LOGIN_FAILED_PER_IP"), methods=["POST"], deduct_when=_failed)
+@limiter.limit(
+    _limit("RATELIMIT_LOGIN_FAILED_PER_ACCOUNT"),
+    methods=["POST"],
+    key_func=_login_account_key,
+    deduct_when=_failed,
+)
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.dashboard"))
+    form = forms.LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is None:
+            g.login_failed = True
+            db.session.commit()  # the failure count, and perhaps the owner's alert
+            flash(_("The email or password is not right. Please try again."), "error")
+        elif not user.is_verified:
+            services.send_verification(user)
+            db.session.commit()
+            return render_template("auth/verify_first.html")
+        else:
+            sessions.start(user, remember=form.remember.data)
+            services.record_login(user)
+            db.session.commit()
+            target = form.next.data if is_safe_redirect(form.next.data) else None
+            response = redirect(target or url_for("main.dashboard"))
+            sessions.issue_device_cookie(response, user)
+            return response
+    form.password.data = ""
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout():
+    form = forms.ConfirmForm()
+    if form.validate_on_submit() and current_user.is_authenticated:
+        sessions.end_current(current_user._get_current_object())
+        db.session.commit()
+        flash(_("You have logged out."), "info")
+    return redirect(url_for("main.index"))
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@limiter.limit(_limit("RATELIMIT_RESET_PER_EMAIL"), methods=["POST"], key_func=_reset_email_key)
+def reset_request():
+    form = forms.ResetRequestForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        db.session.commit()
+        return render_template("auth/reset_sent.html")
+    return render_template("auth/reset_request.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset(token: str):
+    try:
+        user = services.user_for_reset_token(token)
+    except TokenInvalid as exc:
+        used = isinstance(exc, services.TokenUsed)
+        return render_template(
+            "auth/link_invalid.html", expired=exc.expired, used=used, kind="reset"
+        ), 400
+    form = forms.NewPasswordForm(account_email=user.email)
+    if form.validate_on_submit():
+        services.reset_password(token, form.password.data)
+        db.session.commit()
+        flash(_("Your password has been changed. Please log in with your new password."), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form)
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    user = current_user._get_current_object()
+    form = forms.ChangePasswordForm(account_email=user.email)
+    if form.validate_on_submit():
+        try:
+            services.change_password(user, form.current_password.data, form.password.data)
+        except services.WrongPassword:
+            form.current_password.errors.append(_("Your current password is not right."))
+        else:
+            db.session.commit()
+            flash(
+                _("Your password has been changed. Every other session has been logged out."),
+                "success",
+            )
+            return redirect(url_for("account.index"))
+    return render_template("auth/change_password.html", form=form)

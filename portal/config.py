@@ -1,0 +1,135 @@
+"""Configuration: defaults in code, then ``instance/config.py``, then ``PORTAL_*`` variables.
+
+Nothing here reads the environment at import time; :func:`load_config` is called by the
+application factory with the app it is building.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot run safely (raised at start-up, never at request time)."""
+
+
+# Placeholder values that must never be used as a real secret key.
+_WEAK_SECRET_KEYS = {"", "dev", "secret", "changeme", "change-me", "development"}
+_MIN_SECRET_KEY_LENGTH = 32
+
+
+class Defaults:
+    """Values for a fresh installation. Each can be overridden; see ``instance/config.example.py``."""
+
+    ENVIRONMENT = "production"  # "development" allows a generated secret key
+    SECRET_KEY: str | None = None
+
+    SQLALCHEMY_DATABASE_URI: str | None = None  # None: SQLite file in the instance folder
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+
+    # Sessions: the cookie only carries a signed session id; the session itself lives in the
+    # database, so it is valid on every web process and can be revoked.
+    SESSION_COOKIE_NAME = "portal_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    PERMANENT_SESSION_LIFETIME = timedelta(days=30)
+    SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
+    SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
+    SESSION_REMEMBER_LIFETIME = timedelta(days=30)
+    DEVICE_COOKIE_NAME = "portal_device"
+    DEVICE_COOKIE_LIFETIME = timedelta(days=365)
+
+    BCRYPT_ROUNDS = 12
+    PASSWORD_MIN_LENGTH = 12
+    PASSWORD_MAX_LENGTH = 1024  # long passphrases are welcome; megabytes are not
+
+    VERIFY_EMAIL_MAX_AGE = timedelta(hours=48)
+    RESET_PASSWORD_MAX_AGE = timedelta(hours=1)
+
+    # Rate limits (django-allauth's figures). Failed logins only count against the first two.
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_STRATEGY = "moving-window"
+    RATELIMIT_HEADERS_ENABLED = False
+    RATELIMIT_LOGIN_FAILED_PER_IP = "10 per minute"
+    RATELIMIT_LOGIN_FAILED_PER_ACCOUNT = "5 per 5 minutes"
+    RATELIMIT_SIGNUP_PER_IP = "20 per minute"
+    RATELIMIT_RESET_PER_EMAIL = "5 per minute"
+    LOCKOUT_THRESHOLD = 5  # failures in the window above that lock and alert the owner
+    LOCKOUT_WINDOW = timedelta(minutes=5)
+
+    MAIL_SERVER: str | None = None  # None: write .eml files to instance/mail/
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_TIMEOUT = 10
+    MAIL_DEFAULT_SENDER = "Koopseri Seller Portal <no-reply@koopseri.com>"
+    MAIL_MESSAGE_ID_DOMAIN = "portal.koopseri.com"
+
+    LANGUAGES = ("en", "ms")
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Kuala_Lumpur"
+    DEFAULT_PHONE_REGION = "MY"
+    MINIMUM_AGE = 18
+
+    PROXY_FIX_X_FOR = 0  # number of trusted proxies in front of the portal
+    PROXY_FIX_X_PROTO = 0
+
+    WTF_CSRF_TIME_LIMIT = None  # a token lives as long as the session that holds it
+    MAX_CONTENT_LENGTH = 1 * 1024 * 1024  # forms only; uploads get their own limit
+
+
+def load_config(app: Flask, overrides: dict | None = None) -> None:
+    """Fill ``app.config`` along the chain and check that the result is safe to run."""
+    app.config.from_object(Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("PORTAL")
+    if overrides:
+        app.config.update(overrides)
+
+    if not app.config["SQLALCHEMY_DATABASE_URI"]:
+        database = Path(app.instance_path) / "portal.sqlite3"
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{database}"
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # SQLite has no server-side pool to keep alive.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            k: v for k, v in app.config["SQLALCHEMY_ENGINE_OPTIONS"].items() if k != "pool_pre_ping"
+        }
+    _check_secret_key(app)
+
+
+def is_development(app: Flask) -> bool:
+    return app.config["ENVIRONMENT"] == "development" or app.testing
+
+
+def _check_secret_key(app: Flask) -> None:
+    key = app.config.get("SECRET_KEY") or ""
+    weak = key.strip().lower() in _WEAK_SECRET_KEYS or len(key) < _MIN_SECRET_KEY_LENGTH
+    if not weak:
+        return
+    if not is_development(app):
+        raise ConfigError(
+            "Refusing to start in production without a real secret key: set PORTAL_SECRET_KEY "
+            f"(or SECRET_KEY in instance/config.py) to at least {_MIN_SECRET_KEY_LENGTH} random "
+            "characters, or set PORTAL_ENVIRONMENT=development on a developer machine."
+        )
+    app.config["SECRET_KEY"] = _development_secret_key(Path(app.instance_path))
+
+
+def _development_secret_key(instance: Path) -> str:
+    """A random key kept in the instance folder, so a development restart keeps sessions."""
+    path = instance / "dev-secret-key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        instance.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_hex(32)
+        path.write_text(key)
+        path.chmod(0o600)
+        return key

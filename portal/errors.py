@@ -1,0 +1,81 @@
+"""Friendly error pages that reveal nothing: no stack traces, no ids, no hints about accounts."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from portal.extensions import db
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: (_l("Something was wrong with that request"), _l("Please go back and try again.")),
+    403: (_l("You cannot open this page"), _l("Your account does not have access to it.")),
+    404: (
+        _l("Page not found"),
+        _l(
+            "The page you asked for is not here. Check the address, or start again from the home page."
+        ),
+    ),
+    405: (
+        _l("That did not work"),
+        _l("This page cannot be used that way. Please go back and try again."),
+    ),
+    413: (
+        _l("That was too large"),
+        _l("What you sent is larger than we accept. Please send something smaller."),
+    ),
+    429: (
+        _l("Too many attempts"),
+        _l(
+            "For your security we have paused this for a few minutes. Please wait, then try again. If you have forgotten your password, you can reset it."
+        ),
+    ),
+    500: (
+        _l("Something went wrong on our side"),
+        _l("We have been told about it. Please try again in a few minutes."),
+    ),
+}
+CSRF_MESSAGE = (
+    _l("This form has expired"),
+    _l(
+        "For your security, forms stop working after a while or when you log in or out. Please go back, reload the page and try again."
+    ),
+)
+
+
+def render_error(code: int, title=None, message=None):
+    default_title, default_message = MESSAGES.get(code, MESSAGES[500])
+    return (
+        render_template(
+            "errors/error.html",
+            code=code,
+            title=title or default_title,
+            message=message or default_message,
+        ),
+        code,
+    )
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def _csrf(error):
+        return render_error(400, *CSRF_MESSAGE)
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException):
+        code = error.code or 500
+        return render_error(code if code in MESSAGES else 400)
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception):
+        if isinstance(error, HTTPException):
+            return _http(error)
+        db.session.rollback()
+        log.exception("unhandled error")
+        return render_error(500)

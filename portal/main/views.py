@@ -1,0 +1,33 @@
+"""Home, dashboard and /healthz."""
+
+from flask import jsonify, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import text
+
+from portal.extensions import db
+from portal.main import bp
+from portal.policy import services as policy
+
+
+@bp.get("/")
+def index():
+    return render_template("main/index.html")
+
+
+@bp.get("/dashboard")
+@login_required
+def dashboard():
+    if current_user.is_staff:
+        return redirect(url_for("admin.index"))
+    return render_template("main/dashboard.html", consent=policy.latest_consent(current_user.id))
+
+
+@bp.get("/healthz")
+def healthz():
+    """200 when the database answers, 503 when it does not; says nothing more either way."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:
+        db.session.rollback()
+        return jsonify(status="unavailable"), 503
+    return jsonify(status="ok")

@@ -1,0 +1,1 @@
+"""The outbox: every email is a row first, handed over after its transaction commits."""

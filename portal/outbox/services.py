@@ -1,0 +1,164 @@
+"""Writing email into the outbox, and handing committed messages to a transport.
+
+Mail is written in the same transaction as the change that causes it (:func:`queue_email`),
+and handed over only after that transaction commits: after the response is sent for a web
+request, at the end of the app context for a CLI command. A failed hand-over leaves the row
+pending for the worker; a rolled-back transaction never sends anything.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Iterable
+
+from flask import Flask, current_app, render_template
+from flask_babel import force_locale
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from portal.extensions import db
+from portal.outbox.models import MessageStatus, OutboxMessage
+from portal.outbox.transports import transport_for
+from portal.sqltypes import utcnow
+
+log = logging.getLogger(__name__)
+
+_NEW = "outbox_new"  # ids flushed in the open transaction
+_COMMITTED = "outbox_committed"  # ids whose transaction committed, not yet handed over
+
+
+def queue_email(
+    *,
+    to: str,
+    kind: str,
+    subject,
+    user=None,
+    locale: str | None = None,
+    **context,
+) -> OutboxMessage:
+    """Render ``templates/email/<kind>.txt`` and ``.html`` and add the message to the session.
+
+    ``subject`` may be a lazy string: it is evaluated in the recipient's language, like the
+    bodies. Flushes, but does not commit: the caller's commit decides whether it is sent.
+    """
+    locale = locale or (user.locale if user is not None else None) or "en"
+    with force_locale(locale):
+        context.update(user=user, recipient=to)
+        message = OutboxMessage(
+            user_id=user.id if user is not None else None,
+            recipient=to,
+            kind=kind,
+            subject=str(subject),
+            body_text=render_template(f"email/{kind}.txt", **context),
+            body_html=render_template(f"email/{kind}.html", subject=str(subject), **context),
+            message_id=f"<{uuid.uuid4().hex}@{current_app.config['MAIL_MESSAGE_ID_DOMAIN']}>",
+        )
+    db.session.add(message)
+    db.session.flush()
+    db.session.info.setdefault(_NEW, []).append(message.id)
+    log.info("outbox queued message=%s kind=%s", message.id, kind)
+    return message
+
+
+def deliver(ids: Iterable[int]) -> int:
+    """Hand the given pending messages to the configured transport; returns how many went.
+
+    Each message's outcome is committed on its own, so one failure loses no other message.
+    """
+    ids = list(ids)
+    if not ids:
+        return 0
+    messages = db.session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.id.in_(ids), OutboxMessage.status == MessageStatus.PENDING)
+        .order_by(OutboxMessage.id)
+    ).all()
+    sent = 0
+    try:
+        with transport_for(current_app) as transport:
+            for message in messages:
+                sent += _deliver_one(transport, message)
+    except Exception as exc:  # connection failed: everything stays pending for the worker
+        db.session.rollback()
+        _record_failure([m.id for m in messages if m.status == MessageStatus.PENDING], exc)
+    return sent
+
+
+def _deliver_one(transport, message: OutboxMessage) -> int:
+    message.attempts += 1
+    try:
+        transport.send(message)
+    except Exception as exc:
+        message.last_error = _describe(exc)
+        db.session.commit()
+        log.warning("outbox hand-over failed message=%s error=%s", message.id, message.last_error)
+        return 0
+    message.status = MessageStatus.SENT
+    message.sent_at = utcnow()
+    message.last_error = None
+    db.session.commit()
+    log.info("outbox sent message=%s", message.id)
+    return 1
+
+
+def _record_failure(ids: list[int], exc: Exception) -> None:
+    error = _describe(exc)
+    for message in db.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids))):
+        message.attempts += 1
+        message.last_error = error
+    db.session.commit()
+    log.warning("outbox transport unavailable messages=%d error=%s", len(ids), error)
+
+
+def _describe(exc: Exception) -> str:
+    """The error's class and SMTP code: enough to diagnose, and never an address."""
+    code = getattr(exc, "smtp_code", None)
+    return f"{type(exc).__name__}{f' {code}' if code else ''}"[:255]
+
+
+def take_committed() -> list[int]:
+    """Ids of messages whose transaction committed since the last call (and forget them)."""
+    return db.session.info.pop(_COMMITTED, [])
+
+
+def deliver_committed_later(app: Flask, ids: list[int]) -> None:
+    """Hand over ``ids`` in a fresh app context (used after the response has been sent)."""
+    if not ids:
+        return
+    with app.app_context():
+        try:
+            deliver(ids)
+        except Exception:  # the rows are safe in the outbox; never break the response
+            log.exception("outbox hand-over crashed; messages stay pending")
+
+
+def init_app(app: Flask) -> None:
+    """Hand over committed mail after each request (post-response) and each CLI context."""
+
+    @app.after_request
+    def _schedule_handover(response):
+        ids = take_committed()
+        if ids:
+            real_app = current_app._get_current_object()
+            response.call_on_close(lambda: deliver_committed_later(real_app, ids))
+        return response
+
+    @app.teardown_appcontext
+    def _handover_outside_requests(exc):
+        # Registered after Flask-SQLAlchemy, so this runs before its session is removed.
+        ids = take_committed()
+        if ids and exc is None:
+            deliver(ids)
+
+
+@event.listens_for(Session, "after_commit")
+def _mark_committed(session: Session) -> None:
+    new = session.info.pop(_NEW, None)
+    if new:
+        session.info.setdefault(_COMMITTED, []).extend(new)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_rolled_back(session: Session) -> None:
+    session.info.pop(_NEW, None)

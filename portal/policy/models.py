@@ -1,0 +1,46 @@
+"""Published privacy policy versions and the consent records that prove acceptance."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+from portal.sqltypes import UTCDateTime, utcnow
+
+
+class PolicyVersion(db.Model):
+    """One numbered version of the Seller Privacy Policy, in Markdown."""
+
+    __tablename__ = "policy_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(unique=True)
+    body_markdown: Mapped[str] = mapped_column(Text)
+    summary: Mapped[str] = mapped_column(String(500), default="")
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    effective_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<PolicyVersion {self.version}>"
+
+
+class ConsentRecord(db.Model):
+    """Proof that a seller accepted a policy version: when, from where, with what browser."""
+
+    __tablename__ = "consent_records"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    policy_version_id: Mapped[int] = mapped_column(ForeignKey("policy_versions.id"))
+    accepted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ip_address: Mapped[str] = mapped_column(String(45))
+    user_agent: Mapped[str] = mapped_column(String(512), default="")
+    context: Mapped[str] = mapped_column(String(20), default="registration")
+
+    policy_version: Mapped[PolicyVersion] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<ConsentRecord {self.id} user={self.user_id}>"

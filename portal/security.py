@@ -1,0 +1,166 @@
+"""Password hashing and rules, signed tokens, role checks and safe redirects.
+
+Every password check in the portal goes through :func:`check_password`, including the
+dummy check made for an unknown email, so that both paths do the same bcrypt work.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import hmac
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import bcrypt
+from flask import abort, current_app, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+_SCHEME = "bcrypt-sha256$"
+_COMMON_PASSWORDS_FILE = Path(__file__).parent / "auth" / "data" / "common-passwords.txt"
+
+
+# --- hashing -------------------------------------------------------------------------------
+
+
+def _prehash(password: str) -> bytes:
+    """SHA-256 then base64: 44 bytes, under bcrypt's 72-byte limit, whatever the length.
+
+    bcrypt 5 raises on input over 72 bytes and older versions silently truncated it; a
+    fixed-size digest means every character of a long passphrase counts and none errors.
+    """
+    digest = hashlib.sha256(password.encode("utf-8")).digest()
+    return base64.b64encode(digest)
+
+
+def hash_password(password: str, rounds: int | None = None) -> str:
+    rounds = rounds or current_app.config["BCRYPT_ROUNDS"]
+    hashed = bcrypt.hashpw(_prehash(password), bcrypt.gensalt(rounds=rounds))
+    return _SCHEME + hashed.decode("ascii")
+
+
+def check_password(password: str, stored: str) -> bool:
+    """True if ``password`` matches ``stored``; False for a malformed hash, never an error."""
+    if not stored.startswith(_SCHEME):
+        return False
+    try:
+        return bcrypt.checkpw(_prehash(password), stored[len(_SCHEME) :].encode("ascii"))
+    except ValueError:
+        return False
+
+
+@functools.cache
+def _dummy_hash(rounds: int) -> str:
+    return hash_password("not a password anyone has", rounds=rounds)
+
+
+def burn_password_check(password: str) -> None:
+    """Do the work of a real check against a hash of the configured cost, for unknown emails."""
+    check_password(password, _dummy_hash(current_app.config["BCRYPT_ROUNDS"]))
+
+
+# --- password rules --------------------------------------------------------------------------
+
+
+@functools.cache
+def _common_passwords() -> frozenset[str]:
+    with _COMMON_PASSWORDS_FILE.open(encoding="utf-8") as lines:
+        return frozenset(line.strip() for line in lines if line.strip())
+
+
+def password_problems(password: str, *, avoid: Iterable[str] = ()) -> list[str]:
+    """Why ``password`` is not acceptable (empty list if it is).
+
+    Length and the common-password list only: composition rules make passwords worse.
+    ``avoid`` holds the account's own email and name, which must not be the password.
+    """
+    config = current_app.config
+    problems = []
+    if len(password) < config["PASSWORD_MIN_LENGTH"]:
+        problems.append(_l("Use at least %(n)d characters.", n=config["PASSWORD_MIN_LENGTH"]))
+    if len(password) > config["PASSWORD_MAX_LENGTH"]:
+        problems.append(_l("Use at most %(n)d characters.", n=config["PASSWORD_MAX_LENGTH"]))
+    folded = password.strip().lower()
+    if folded in _common_passwords():
+        problems.append(_l("This password is too common. Choose one that is harder to guess."))
+    elif any(folded == value.strip().lower() for value in avoid if value):
+        problems.append(_l("Your password must not be your email address or your name."))
+    return problems
+
+
+# --- signed tokens -------------------------------------------------------------------------
+
+
+class TokenInvalid(Exception):
+    """A link token that is forged, malformed, expired or already used."""
+
+    def __init__(self, expired: bool = False):
+        super().__init__("expired" if expired else "invalid")
+        self.expired = expired
+
+
+def _serializer(purpose: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"portal.{purpose}")
+
+
+def make_token(purpose: str, payload: dict) -> str:
+    return _serializer(purpose).dumps(payload)
+
+
+def read_token(purpose: str, token: str, max_age_seconds: int) -> dict:
+    """The payload of a token made for ``purpose``, or :class:`TokenInvalid`."""
+    try:
+        payload = _serializer(purpose).loads(token, max_age=max_age_seconds)
+    except SignatureExpired as exc:
+        raise TokenInvalid(expired=True) from exc
+    except BadSignature as exc:
+        raise TokenInvalid() from exc
+    if not isinstance(payload, dict):
+        raise TokenInvalid()
+    return payload
+
+
+def fingerprint(*parts: str) -> str:
+    """A short keyed digest of account state; a token carrying it dies when the state changes."""
+    key = current_app.config["SECRET_KEY"].encode()
+    message = "\x1f".join(parts).encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
+
+
+# --- access control ------------------------------------------------------------------------
+
+
+def roles_required(*roles: str) -> Callable:
+    """Allow the view only to logged-in accounts with one of ``roles``; 404 for anyone else.
+
+    404 rather than 403, so the back office does not even confirm that a page exists.
+    """
+
+    def decorator(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated or current_user.role not in roles:
+                abort(404)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def is_safe_redirect(target: str | None) -> bool:
+    """Only same-site paths: no scheme, no host, no protocol-relative or backslash tricks."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return False
+    if "\\" in target or any(ord(c) < 32 for c in target):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
+
+
+def client_user_agent() -> str:
+    return (request.headers.get("User-Agent") or "")[:512]
