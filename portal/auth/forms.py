@@ -48,18 +48,28 @@ def check_phone(form, field) -> None:
         )
 
 
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
 _required = DataRequired(message=_l("This field is required."))
 
 
 class RegistrationForm(FlaskForm):
-    full_name = StringField(_l("Full legal name"), validators=[_required, Length(max=200)])
-    email = EmailField(_l("Email"), validators=[_required, Length(max=254), check_email])
+    full_name = StringField(
+        _l("Full legal name"), filters=[_strip], validators=[_required, Length(max=200)]
+    )
+    email = EmailField(
+        _l("Email"), filters=[_strip], validators=[_required, Length(max=254), check_email]
+    )
     password = PasswordField(_l("Password"), validators=[_required, check_new_password])
     date_of_birth = DateField(
         _l("Date of birth"),
         validators=[InputRequired(message=_l("Enter your date of birth."))],
     )
-    phone = TelField(_l("Phone number"), validators=[_required, Length(max=40), check_phone])
+    phone = TelField(
+        _l("Phone number"), filters=[_strip], validators=[_required, Length(max=40), check_phone]
+    )
     # The label names the version and is written by the template, next to a link to read it.
     consent = BooleanField(
         validators=[DataRequired(message=_l("You must accept the privacy policy to register."))]
@@ -70,6 +80,8 @@ class RegistrationForm(FlaskForm):
         return [self.email.data or "", self.full_name.data or ""]
 
     def validate_date_of_birth(self, field) -> None:
+        if field.data is None:  # not a date: the field has already said so
+            return
         if field.data > date.today():
             raise ValidationError(_l("Your date of birth cannot be in the future."))
         if field.data.year < 1900:
@@ -77,14 +89,16 @@ class RegistrationForm(FlaskForm):
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("Email"), validators=[_required, Length(max=254)])
+    email = EmailField(_l("Email"), filters=[_strip], validators=[_required, Length(max=254)])
     password = PasswordField(_l("Password"), validators=[_required])
     remember = BooleanField(_l("Keep me logged in for 30 days"))
     next = HiddenField()
 
 
 class ResetRequestForm(FlaskForm):
-    email = EmailField(_l("Email"), validators=[_required, Length(max=254), check_email])
+    email = EmailField(
+        _l("Email"), filters=[_strip], validators=[_required, Length(max=254), check_email]
+    )
 
 
 class NewPasswordForm(FlaskForm):

@@ -1,0 +1,153 @@
+"""Helpers the tests share: factories, the mailbox reader, an SMTP recorder."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import re
+import socket
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from portal.extensions import db
+
+PASSWORD = "tropical-durian-harbour-42"
+
+
+@dataclass
+class Mailbox:
+    """The .eml files the default transport wrote, parsed."""
+
+    folder: Path
+
+    def messages(self, to: str | None = None) -> list[email.message.EmailMessage]:
+        if not self.folder.exists():
+            return []
+        found = []
+        for path in sorted(self.folder.glob("*.eml")):
+            message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            if to is None or message["To"] == to:
+                found.append(message)
+        return found
+
+    def last(self, to: str) -> email.message.EmailMessage:
+        messages = self.messages(to)
+        assert messages, f"no email to {to}"
+        return messages[-1]
+
+
+def body_text(message) -> str:
+    return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def body_html(message) -> str:
+    return message.get_body(preferencelist=("html",)).get_content()
+
+
+def link_in(message, path_prefix: str) -> str:
+    """The path of the first link in the plain-text body that starts with ``path_prefix``."""
+    match = re.search(r"https?://[^/\s]+(" + re.escape(path_prefix) + r"\S+)", body_text(message))
+    assert match, f"no {path_prefix} link in: {body_text(message)}"
+    return match.group(1)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class SMTPRecorder:
+    """An aiosmtpd handler that keeps what it receives, or refuses it with ``reply``."""
+
+    received: list = field(default_factory=list)
+    reply: str | None = None
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        if self.reply:
+            return self.reply
+        self.received.append(
+            (
+                envelope.mail_from,
+                list(envelope.rcpt_tos),
+                email.message_from_bytes(envelope.content, policy=email.policy.default),
+            )
+        )
+        return "250 Message accepted for delivery"
+
+
+def registration_form(**overrides) -> dict:
+    form = {
+        "full_name": "Nur Aisyah binti Ahmad",
+        "email": "aisyah@example.com",
+        "password": PASSWORD,
+        "date_of_birth": "1994-03-08",
+        "phone": "012-345 6789",
+        "consent": "y",
+        "policy_version": "1",
+    }
+    form.update(overrides)
+    return {k: v for k, v in form.items() if v is not None}
+
+
+def make_seller(email_address="seller@example.com", password=PASSWORD, verified=True, **fields):
+    """A seller with a consent record for version 1, straight into the database."""
+    from portal.auth.models import Role, User
+    from portal.policy import services as policy
+    from portal.security import hash_password
+    from portal.sqltypes import utcnow
+
+    user = User(
+        email=email_address,
+        password_hash=hash_password(password),
+        role=Role.SELLER,
+        full_name=fields.pop("full_name", "Tan Mei Ling"),
+        date_of_birth=fields.pop("date_of_birth", date(1988, 7, 1)),
+        phone_e164=fields.pop("phone_e164", "+60123456789"),
+        email_verified_at=utcnow() if verified else None,
+        **fields,
+    )
+    db.session.add(user)
+    db.session.flush()
+    policy.record_consent(
+        user_id=user.id,
+        version=policy.current_version(),
+        ip_address="203.0.113.9",
+        user_agent="pytest",
+        context="registration",
+    )
+    db.session.commit()
+    return user
+
+
+def make_staff(email_address="staff@example.com", role="admin", password=PASSWORD):
+    from portal.auth.services import create_staff
+
+    user = create_staff(email_address, role, password)
+    db.session.commit()
+    return user
+
+
+class AuthActions:
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, email_address="seller@example.com", password=PASSWORD, **extra):
+        return self.client.post(
+            "/auth/login", data={"email": email_address, "password": password, **extra}
+        )
+
+    def logout(self):
+        return self.client.post("/auth/logout")
+
+
+def wait_for(predicate, timeout=5.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return predicate()
