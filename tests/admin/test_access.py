@@ -1,0 +1,70 @@
+"""The back office is for staff only: every /admin route, walked from the URL map."""
+
+from __future__ import annotations
+
+import pytest
+from werkzeug.routing import Rule
+
+from tests.support import PASSWORD, make_staff
+
+
+def _admin_urls(app) -> list[tuple[str, str]]:
+    urls = []
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/admin"):
+            continue
+        url = _fill(rule)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            urls.append((method, url))
+    assert urls, "no /admin routes found"
+    return urls
+
+
+def _fill(rule: Rule) -> str:
+    url = rule.rule
+    for argument in rule.arguments:
+        url = url.replace(f"<int:{argument}>", "1").replace(f"<{argument}>", "1")
+    return url
+
+
+def test_anonymous_visitors_get_404_on_every_admin_route(app, client):
+    for method, url in _admin_urls(app):
+        response = client.open(url, method=method)
+        assert response.status_code == 404, (method, url)
+
+
+def test_sellers_get_404_on_every_admin_route(app, client, seller, auth):
+    auth.login()
+    for method, url in _admin_urls(app):
+        response = client.open(url, method=method)
+        assert response.status_code in (403, 404), (method, url)
+        assert "Back office" not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("role", ["admin", "reviewer", "support"])
+def test_every_staff_role_reaches_the_back_office(app, client, auth, role):
+    with app.app_context():
+        make_staff(f"{role}@example.com", role)
+    auth.login(f"{role}@example.com", PASSWORD)
+    page = client.get("/admin/")
+    assert page.status_code == 200
+    assert "Back office" in page.get_data(as_text=True)
+    assert client.get("/dashboard").headers["Location"] == "/admin/"
+
+
+def test_roles_required_helper_hides_views_from_other_roles(app, client, auth):
+    from portal.security import roles_required
+
+    @roles_required("admin")
+    def admin_only():
+        return "secret admin view"
+
+    app.add_url_rule("/admin/test-only", "admin_only_test", admin_only)
+    with app.app_context():
+        make_staff("support@example.com", "support")
+        make_staff("admin@example.com", "admin")
+    auth.login("support@example.com", PASSWORD)
+    assert client.get("/admin/test-only").status_code == 404
+    auth.logout()
+    auth.login("admin@example.com", PASSWORD)
+    assert client.get("/admin/test-only").get_data(as_text=True) == "secret admin view"

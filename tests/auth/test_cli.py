@@ -1,0 +1,77 @@
+"""``flask staff create``: prompts twice, reads standard input, refuses weak or taken."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from portal.auth.models import User
+from portal.extensions import db
+from portal.security import check_password
+from tests.support import PASSWORD, make_seller
+
+
+def test_staff_create_prompts_twice_and_reads_stdin(app, runner):
+    result = runner.invoke(
+        args=["staff", "create", "Reviewer@Example.com", "--role", "reviewer"],
+        input=f"{PASSWORD}\n{PASSWORD}\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "Created staff account" in result.output
+    assert PASSWORD not in result.output
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == "reviewer@example.com"))
+        assert user.role == "reviewer"
+        assert user.is_verified
+        assert check_password(PASSWORD, user.password_hash)
+
+
+def test_staff_create_refuses_mismatched_confirmation(app, runner):
+    result = runner.invoke(
+        args=["staff", "create", "a@example.com", "--role", "admin"],
+        input=f"{PASSWORD}\nsomething-else-entirely\n",
+    )
+    assert result.exit_code != 0
+    with app.app_context():
+        assert db.session.scalar(select(User)) is None
+
+
+def test_staff_create_refuses_weak_passwords_unknown_roles_and_taken_emails(app, runner):
+    weak = runner.invoke(
+        args=["staff", "create", "a@example.com", "--role", "admin"], input="short\nshort\n"
+    )
+    assert weak.exit_code != 0 and "at least 12 characters" in weak.output
+
+    role = runner.invoke(
+        args=["staff", "create", "a@example.com", "--role", "seller"],
+        input=f"{PASSWORD}\n{PASSWORD}\n",
+    )
+    assert role.exit_code != 0 and "Invalid value for '--role'" in role.output
+
+    with app.app_context():
+        make_seller("taken@example.com")
+    taken = runner.invoke(
+        args=["staff", "create", "taken@example.com", "--role", "support"],
+        input=f"{PASSWORD}\n{PASSWORD}\n",
+    )
+    assert taken.exit_code != 0 and "already exists" in taken.output
+    with app.app_context():
+        assert (
+            db.session.scalar(select(User.role).where(User.email == "taken@example.com"))
+            == "seller"
+        )
+
+
+def test_demo_load_creates_a_seller_and_an_admin_and_can_run_again(app, runner):
+    first = runner.invoke(args=["demo", "load"])
+    second = runner.invoke(args=["demo", "load"])
+    assert first.exit_code == second.exit_code == 0
+    assert "seller@example.com / koopseri-demo-seller" in first.output
+    assert "admin@example.com / koopseri-demo-admin" in first.output
+    with app.app_context():
+        roles = sorted(db.session.scalars(select(User.role)))
+    assert roles == ["admin", "seller"]
+    client = app.test_client()
+    response = client.post(
+        "/auth/login", data={"email": "seller@example.com", "password": "koopseri-demo-seller"}
+    )
+    assert response.headers["Location"] == "/dashboard"

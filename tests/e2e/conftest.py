@@ -1,0 +1,143 @@
+"""Browser tests: the real portal on a live loopback server, driven by Debian's Chromium.
+
+Every test under ``tests/e2e`` is marked ``browser``. Without ``/usr/bin/chromium`` they are
+skipped, unless ``PORTAL_TEST_REQUIRE_SERVICES=1`` (CI), where a missing browser is a failure.
+Playwright never downloads a browser here: it always launches the system Chromium.
+"""
+
+from __future__ import annotations
+
+import email
+import email.message
+import email.policy
+import os
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from portal import create_app
+from portal.extensions import db
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+REQUIRE_SERVICES = os.environ.get("PORTAL_TEST_REQUIRE_SERVICES") == "1"
+HERE = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(items):
+    # Hooks in a sub-directory conftest see every collected item: mark only our own.
+    for item in items:
+        if HERE in Path(item.path).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@dataclass
+class LiveServer:
+    url: str
+    instance_path: Path
+    app: object
+
+    @property
+    def mail_folder(self) -> Path:
+        return self.instance_path / "mail"
+
+    def emails_to(self, address: str) -> list[email.message.EmailMessage]:
+        """Every .eml written so far to ``address``, oldest first."""
+        if not self.mail_folder.exists():
+            return []
+        found = []
+        for path in sorted(self.mail_folder.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns):
+            message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            recipients = {a.addr_spec.lower() for a in message["To"].addresses}
+            if address.lower() in recipients:
+                found.append(message)
+        return found
+
+    def wait_for_email(self, address: str, timeout: float = 5.0) -> email.message.EmailMessage:
+        """The newest email to ``address``, waiting for it (mail is handed over post-response)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            messages = self.emails_to(address)
+            if messages:
+                return messages[-1]
+            if time.monotonic() > deadline:
+                raise AssertionError(
+                    f"no email to {address} in {self.mail_folder} after {timeout}s"
+                )
+            time.sleep(0.05)
+
+
+@pytest.fixture
+def live_server(tmp_path) -> Iterator[LiveServer]:
+    from flask_migrate import upgrade
+
+    instance = tmp_path / "instance"
+    app = create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": str(instance),
+            "SECRET_KEY": "e2e-" + "x" * 40,
+            "BCRYPT_ROUNDS": 4,
+            "SERVER_NAME": None,
+            "RATELIMIT_STORAGE_URI": "memory://",
+        }
+    )
+    with app.app_context():
+        upgrade()  # the schema, and privacy policy version 1
+        db.engine.dispose()
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="e2e-live-server", daemon=True)
+    thread.start()
+    try:
+        yield LiveServer(
+            url=f"http://127.0.0.1:{server.server_port}",
+            instance_path=Path(app.instance_path),
+            app=app,
+        )
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
+def chromium() -> Path:
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is not installed (apt-get install chromium)"
+        if REQUIRE_SERVICES:
+            pytest.fail(f"PORTAL_TEST_REQUIRE_SERVICES=1: browser tests must run, but {message}")
+        pytest.skip(message)
+    return CHROMIUM
+
+
+@pytest.fixture
+def browser_page(chromium):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(chromium), args=CHROMIUM_ARGS, headless=True
+        )
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(10_000)
+        page = context.new_page()
+        try:
+            yield page
+        finally:
+            context.close()
+            browser.close()

@@ -1,0 +1,67 @@
+"""Configuration chain, the production secret-key rule, and the SQLite defaults."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from sqlalchemy import text
+
+from portal import create_app
+from portal.config import ConfigError
+from portal.extensions import db
+
+
+def test_defaults_then_instance_file_then_environment(tmp_path, monkeypatch):
+    (tmp_path / "config.py").write_text(
+        'SECRET_KEY = "k" * 40\nMAIL_SERVER = "from-file"\nMAIL_PORT = 2525\n'
+    )
+    app = create_app({"INSTANCE_PATH": str(tmp_path)})
+    assert app.config["MAIL_SERVER"] == "from-file"
+    assert app.config["MAIL_PORT"] == 2525
+    assert app.config["BCRYPT_ROUNDS"] == 12  # untouched default
+
+    monkeypatch.setenv("PORTAL_MAIL_SERVER", "from-env")
+    monkeypatch.setenv("PORTAL_MAIL_PORT", "587")
+    app = create_app({"INSTANCE_PATH": str(tmp_path)})
+    assert app.config["MAIL_SERVER"] == "from-env"
+    assert app.config["MAIL_PORT"] == 587  # parsed as JSON, so a number
+
+
+def test_instance_path_from_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path / "elsewhere"))
+    monkeypatch.setenv("PORTAL_SECRET_KEY", "s" * 40)
+    app = create_app()
+    assert app.instance_path == str(tmp_path / "elsewhere")
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path}/elsewhere/portal.sqlite3"
+
+
+@pytest.mark.parametrize("key", [None, "", "dev", "changeme", "too-short-a-key"])
+def test_production_refuses_to_start_without_a_real_secret_key(tmp_path, key):
+    with pytest.raises(ConfigError, match="Refusing to start in production"):
+        create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": key})
+
+
+def test_development_makes_a_key_and_keeps_it_across_restarts(tmp_path):
+    first = create_app({"INSTANCE_PATH": str(tmp_path), "ENVIRONMENT": "development"})
+    second = create_app({"INSTANCE_PATH": str(tmp_path), "ENVIRONMENT": "development"})
+    assert len(first.config["SECRET_KEY"]) >= 32
+    assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"]
+    assert (tmp_path / "dev-secret-key").stat().st_mode & 0o077 == 0
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path):
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "s" * 40})
+    with app.app_context():
+        assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        db.engine.dispose()
+
+
+def test_sqlite_file_lives_in_the_instance_folder(tmp_path):
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "s" * 40})
+    with app.app_context():
+        db.session.execute(text("SELECT 1"))
+        db.engine.dispose()
+    assert (tmp_path / "portal.sqlite3").exists()
+    sqlite3.connect(tmp_path / "portal.sqlite3").close()
