@@ -53,6 +53,7 @@ class Registration:
     policy_version: int
     ip_address: str
     user_agent: str
+    locale: str = "en"  # the language the seller registered in, for their email until they choose
 
 
 def normalize_email(email: str) -> str:
@@ -93,6 +94,7 @@ def register(data: Registration, *, today: date) -> User | None:
             full_name=data.full_name.strip(),
             date_of_birth=data.date_of_birth,
             phone_e164=data.phone_e164,
+            locale=data.locale,
         )
         try:
             with db.session.begin_nested():

@@ -15,6 +15,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -77,6 +78,7 @@ def register():
             policy_version=int(form.policy_version.data or 0),
             ip_address=request.remote_addr or "",
             user_agent=client_user_agent(),
+            locale=str(get_locale()),
         )
         try:
             services.register(data, today=_today_in_default_zone())

@@ -61,6 +61,7 @@ def test_register_keeps_proof_of_consent_and_sends_verification(client, app, mai
         assert user.date_of_birth == date(1994, 3, 8)
         assert user.email_verified_at is None
         assert user.password_hash.startswith("bcrypt-sha256$")
+        assert user.locale == "en"
         consent = db.session.scalar(select(ConsentRecord).where(ConsentRecord.user_id == user.id))
         assert consent.policy_version.version == 1
         assert consent.ip_address == "198.51.100.7"  # no proxy trusted by default
@@ -73,6 +74,14 @@ def test_register_keeps_proof_of_consent_and_sends_verification(client, app, mai
     assert "/auth/verify/" in body_text(message)
     assert "/auth/verify/" in body_html(message)
     assert "Nur Aisyah binti Ahmad" in body_text(message)
+
+
+def test_the_language_registered_in_is_kept_for_email(client, app):
+    client.post(
+        "/auth/register", data=registration_form(), headers={"Accept-Language": "ms-MY,ms;q=0.9"}
+    )
+    with app.app_context():
+        assert db.session.scalar(select(User.locale)) == "ms"
 
 
 def test_email_is_stored_lower_case_and_trimmed(client, app):
