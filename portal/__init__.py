@@ -52,6 +52,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
+    from portal import deferred
     from portal.auth import sessions
     from portal.extensions import babel, csrf, db, limiter, migrate
     from portal.outbox import services as outbox
@@ -63,6 +64,7 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     sessions.init_app(app)
     outbox.init_app(app)  # after db: its teardown must run before the session is removed
+    deferred.init_app(app)
 
     @app.context_processor
     def _layout_context():

@@ -161,22 +161,35 @@ def verify_email(token: str) -> User:
 # --- login ---------------------------------------------------------------------------------
 
 
-def authenticate(email: str, password: str) -> User | None:
-    """The account if ``password`` is right, else None; the same bcrypt work either way."""
+@dataclass(frozen=True)
+class Authentication:
+    user: User | None  # the account, when the password was right
+    failed_account_id: int | None = None  # the account, when it exists but the password was wrong
+
+
+def authenticate(email: str, password: str) -> Authentication:
+    """Check a log-in with the same work whether or not the email has an account.
+
+    A wrong password on a real account is only reported back: the caller records it with
+    :func:`record_failed_login` after answering, so the answer takes no longer than for an
+    unknown email.
+    """
     user = find_by_email(email)
     if user is None:
         burn_password_check(password)
-        return None
+        return Authentication(None)
     if not check_password(password, user.password_hash):
-        _note_failed_login(user)
-        return None
+        return Authentication(None, failed_account_id=user.id)
     user.failed_login_count = 0
     user.last_failed_login_at = None
-    return user
+    return Authentication(user)
 
 
-def _note_failed_login(user: User) -> None:
+def record_failed_login(user_id: int) -> None:
     """Count a failure; at the threshold, alert the owner once per lockout window."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        return
     config = current_app.config
     now = utcnow()
     window = config["LOCKOUT_WINDOW"]
@@ -210,7 +223,11 @@ def _reset_token(user: User) -> str:
 
 
 def request_password_reset(email: str) -> None:
-    """Email a reset link if the account exists; silently nothing otherwise."""
+    """Email a reset link if the account exists; silently nothing otherwise.
+
+    Callers run it after answering (see portal.deferred), so that the answer's timing does
+    not tell whether the address has an account.
+    """
     user = find_by_email(email)
     if user is None:
         return

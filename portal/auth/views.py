@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal.auth import bp, forms, services, sessions
+from portal.deferred import after_response
 from portal.extensions import db, limiter
 from portal.policy import services as policy
 from portal.security import TokenInvalid, client_user_agent, is_safe_redirect
@@ -139,10 +140,12 @@ def login():
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
+        result = services.authenticate(form.email.data, form.password.data)
+        user = result.user
         if user is None:
             g.login_failed = True
-            db.session.commit()  # the failure count, and perhaps the owner's alert
+            if result.failed_account_id is not None:
+                after_response(services.record_failed_login, result.failed_account_id)
             flash(_("The email or password is not right. Please try again."), "error")
         elif not user.is_verified:
             services.send_verification(user)
@@ -175,8 +178,7 @@ def logout():
 def reset_request():
     form = forms.ResetRequestForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data)
-        db.session.commit()
+        after_response(services.request_password_reset, form.email.data)
         return render_template("auth/reset_sent.html")
     return render_template("auth/reset_request.html", form=form)
 

@@ -139,3 +139,38 @@ def test_limits_are_shared_by_every_web_process_through_redis(make_app):
     _fail(second.test_client(), times=2)
     _assert_clear_429(_fail(first.test_client())[0])
     _assert_clear_429(_fail(second.test_client())[0])
+
+
+def test_failure_bookkeeping_waits_until_the_answer_has_been_sent(app, seller, mailbox):
+    """What only a real account costs (count, alert) must not lengthen the answer itself."""
+    from portal.auth.models import User
+    from portal.extensions import db
+
+    client = app.test_client()
+    responses = [
+        client.post(
+            "/auth/login",
+            data={"email": seller["email"], "password": "wrong-password-guess"},
+            buffered=False,  # like a server that has sent the page but not yet closed
+        )
+        for _ in range(5)
+    ]
+    with app.app_context():
+        assert db.session.get(User, seller["id"]).failed_login_count == 0
+    assert mailbox.messages(seller["email"]) == []
+
+    for response in responses:
+        response.close()
+    with app.app_context():
+        assert db.session.get(User, seller["id"]).failed_login_count == 5
+    assert len(mailbox.messages(seller["email"])) == 1
+
+
+def test_reset_email_is_written_after_the_answer(app, seller, mailbox):
+    response = app.test_client().post(
+        "/auth/reset", data={"email": seller["email"]}, buffered=False
+    )
+    assert "Check your email" in response.get_data(as_text=True)
+    assert mailbox.messages(seller["email"]) == []
+    response.close()
+    assert len(mailbox.messages(seller["email"])) == 1

@@ -1,0 +1,47 @@
+"""Work that runs after the response has been sent, in its own app context and transaction.
+
+For work whose cost would otherwise tell an observer something: the bookkeeping and alert
+of a failed log-in on a real account, or the email of a reset request, happen only for
+existing accounts, so doing them before answering would reveal by timing that the account
+exists. Each task commits on its own; mail it queues is handed over as the context ends.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from flask import Flask, current_app, g, request
+
+from portal.extensions import db
+
+log = logging.getLogger(__name__)
+
+
+def after_response(task: Callable, *args) -> None:
+    """Run ``task(*args)`` once this request's response has been sent."""
+    g.setdefault("_deferred", []).append((task, args))
+
+
+def _run(app: Flask, base_url: str, tasks: list) -> None:
+    for task, args in tasks:
+        # A bare request context for the same site, so links in emails point where the
+        # visitor was; no cookies, so no user and no session are involved.
+        with app.test_request_context(base_url=base_url):
+            try:
+                task(*args)
+                db.session.commit()
+            except Exception:
+                db.session.rollback()
+                log.exception("deferred task %s failed", task.__name__)
+
+
+def init_app(app: Flask) -> None:
+    @app.after_request
+    def _schedule(response):
+        tasks = g.pop("_deferred", None)
+        if tasks:
+            real_app = current_app._get_current_object()
+            base_url = request.host_url
+            response.call_on_close(lambda: _run(real_app, base_url, tasks))
+        return response

@@ -1,0 +1,136 @@
+"""Full-page screenshots of the portal for the docs, taken with Debian's Chromium.
+
+    .venv/bin/python scripts/screenshots.py
+
+Starts the portal on a loopback port in a throwaway instance folder, loads the demo data
+(``flask demo load``), and writes PNGs at 1280px width (and the registration form at 390px)
+into ``docs/screenshots/``. Nothing is downloaded: Playwright drives /usr/bin/chromium.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from flask_migrate import upgrade  # noqa: E402
+from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
+from werkzeug.serving import make_server  # noqa: E402
+
+from portal import create_app  # noqa: E402
+from portal.auth.models import Role  # noqa: E402
+from portal.demo import DEMO_ACCOUNTS  # noqa: E402
+from portal.extensions import db  # noqa: E402
+
+OUTPUT = ROOT / "docs" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+DESKTOP = {"width": 1280, "height": 800}
+MOBILE = {"width": 390, "height": 844}
+
+
+def demo_account(role: Role) -> tuple[str, str]:
+    for email, password, account_role in DEMO_ACCOUNTS:
+        if account_role == role:
+            return email, password
+    raise LookupError(f"no demo account with role {role}")
+
+
+def build_app(instance: Path):
+    app = create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": str(instance),
+            "SECRET_KEY": "screenshots-" + "x" * 40,
+            "BCRYPT_ROUNDS": 4,
+            "SERVER_NAME": None,
+            "RATELIMIT_STORAGE_URI": "memory://",
+        }
+    )
+    with app.app_context():
+        upgrade()
+    result = app.test_cli_runner().invoke(args=["demo", "load"])
+    if result.exit_code != 0:
+        raise SystemExit(f"flask demo load failed:\n{result.output}{result.exception or ''}")
+    return app
+
+
+def shoot(page: Page, url: str, name: str) -> None:
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    path = OUTPUT / name
+    page.screenshot(path=str(path), full_page=True)
+    print(f"{path.relative_to(ROOT)}  ({page.url})")
+
+
+def logged_in_page(browser: Browser, base: str, email: str, password: str) -> Page:
+    page = browser.new_context(viewport=DESKTOP).new_page()
+    page.goto(f"{base}/auth/login")
+    page.get_by_label("Email", exact=True).fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state("networkidle")
+    if "/auth/login" in page.url:
+        raise SystemExit(f"could not log in as {email}")
+    return page
+
+
+def take_all(base: str) -> None:
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            anonymous = browser.new_context(viewport=DESKTOP).new_page()
+            shoot(anonymous, f"{base}/", "home.png")
+            shoot(anonymous, f"{base}/auth/register", "register.png")
+            shoot(anonymous, f"{base}/auth/login", "login.png")
+            shoot(anonymous, f"{base}/privacy", "privacy.png")
+
+            mobile = browser.new_context(
+                viewport=MOBILE, device_scale_factor=1, is_mobile=True, has_touch=True
+            ).new_page()
+            shoot(mobile, f"{base}/auth/register", "register-mobile.png")
+
+            seller = logged_in_page(browser, base, *demo_account(Role.SELLER))
+            shoot(seller, f"{base}/dashboard", "dashboard.png")
+
+            admin = logged_in_page(browser, base, *demo_account(Role.ADMIN))
+            shoot(admin, f"{base}/admin/", "admin.png")
+        finally:
+            browser.close()
+
+
+def main() -> None:
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    with tempfile.TemporaryDirectory(prefix="portal-screenshots-") as tmp:
+        app = build_app(Path(tmp) / "instance")
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            take_all(f"http://127.0.0.1:{server.server_port}")
+        finally:
+            server.shutdown()
+            thread.join(timeout=10)
+            server.server_close()
+            with app.app_context():
+                db.engine.dispose()
+
+
+if __name__ == "__main__":
+    main()
