@@ -12,31 +12,19 @@ from __future__ import annotations
 import logging
 import sys
 import tempfile
-import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from flask_migrate import upgrade  # noqa: E402
 from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
-from werkzeug.serving import make_server  # noqa: E402
 
-from portal import create_app  # noqa: E402
 from portal.auth.models import Role  # noqa: E402
 from portal.demo import DEMO_ACCOUNTS  # noqa: E402
-from portal.extensions import db  # noqa: E402
+from tests.livesite import CHROMIUM, CHROMIUM_ARGS, serve  # noqa: E402
+from tests.livesite import build_app as build_site_app  # noqa: E402
 
 OUTPUT = ROOT / "docs" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 DESKTOP = {"width": 1280, "height": 800}
 MOBILE = {"width": 390, "height": 844}
 
@@ -49,18 +37,7 @@ def demo_account(role: Role) -> tuple[str, str]:
 
 
 def build_app(instance: Path):
-    app = create_app(
-        {
-            "TESTING": True,
-            "INSTANCE_PATH": str(instance),
-            "SECRET_KEY": "screenshots-" + "x" * 40,
-            "BCRYPT_ROUNDS": 4,
-            "SERVER_NAME": None,
-            "RATELIMIT_STORAGE_URI": "memory://",
-        }
-    )
-    with app.app_context():
-        upgrade()
+    app = build_site_app(instance, "screenshots")
     result = app.test_cli_runner().invoke(args=["demo", "load"])
     if result.exit_code != 0:
         raise SystemExit(f"flask demo load failed:\n{result.output}{result.exception or ''}")
@@ -91,7 +68,7 @@ def take_all(base: str) -> None:
     OUTPUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
         )
         try:
             anonymous = browser.new_context(viewport=DESKTOP).new_page()
@@ -119,17 +96,8 @@ def main() -> None:
     logging.getLogger("alembic").setLevel(logging.WARNING)
     with tempfile.TemporaryDirectory(prefix="portal-screenshots-") as tmp:
         app = build_app(Path(tmp) / "instance")
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        try:
-            take_all(f"http://127.0.0.1:{server.server_port}")
-        finally:
-            server.shutdown()
-            thread.join(timeout=10)
-            server.server_close()
-            with app.app_context():
-                db.engine.dispose()
+        with serve(app) as base:
+            take_all(base)
 
 
 if __name__ == "__main__":

@@ -11,27 +11,15 @@ import email
 import email.message
 import email.policy
 import os
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
-from portal import create_app
-from portal.extensions import db
+from tests.livesite import CHROMIUM, CHROMIUM_ARGS, build_app, serve
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 REQUIRE_SERVICES = os.environ.get("PORTAL_TEST_REQUIRE_SERVICES") == "1"
 HERE = Path(__file__).resolve().parent
 
@@ -81,38 +69,9 @@ class LiveServer:
 
 @pytest.fixture
 def live_server(tmp_path) -> Iterator[LiveServer]:
-    from flask_migrate import upgrade
-
-    instance = tmp_path / "instance"
-    app = create_app(
-        {
-            "TESTING": True,
-            "INSTANCE_PATH": str(instance),
-            "SECRET_KEY": "e2e-" + "x" * 40,
-            "BCRYPT_ROUNDS": 4,
-            "SERVER_NAME": None,
-            "RATELIMIT_STORAGE_URI": "memory://",
-        }
-    )
-    with app.app_context():
-        upgrade()  # the schema, and privacy policy version 1
-        db.engine.dispose()
-
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="e2e-live-server", daemon=True)
-    thread.start()
-    try:
-        yield LiveServer(
-            url=f"http://127.0.0.1:{server.server_port}",
-            instance_path=Path(app.instance_path),
-            app=app,
-        )
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
-        with app.app_context():
-            db.engine.dispose()
+    app = build_app(tmp_path / "instance", "e2e")
+    with serve(app) as url:
+        yield LiveServer(url=url, instance_path=Path(app.instance_path), app=app)
 
 
 @pytest.fixture
