@@ -35,6 +35,7 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     load_config(app, config)
+    logging.getLogger("portal").setLevel(app.config["LOG_LEVEL"])
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if app.config["PROXY_FIX_X_FOR"] or app.config["PROXY_FIX_X_PROTO"]:
         app.wsgi_app = ProxyFix(
@@ -146,4 +147,3 @@ def register_commands(app: Flask) -> None:
 
     app.cli.add_command(staff)
     app.cli.add_command(demo)
-    logging.getLogger("portal").setLevel(app.config.get("LOG_LEVEL", "INFO"))

@@ -26,6 +26,7 @@ class Defaults:
     """Values for a fresh installation. Each can be overridden; see ``instance/config.example.py``."""
 
     ENVIRONMENT = "production"  # "development" allows a generated secret key
+    LOG_LEVEL = "INFO"  # the portal's own loggers; they carry ids and counts, never personal data
     SECRET_KEY: str | None = None
 
     SQLALCHEMY_DATABASE_URI: str | None = None  # None: SQLite file in the instance folder

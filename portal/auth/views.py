@@ -201,8 +201,18 @@ def reset(token: str):
     return render_template("auth/reset.html", form=form)
 
 
+def _password_change_key() -> str:
+    return f"password-change:{current_user.id if current_user.is_authenticated else ''}"
+
+
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
+@limiter.limit(
+    _limit("RATELIMIT_LOGIN_FAILED_PER_ACCOUNT"),
+    methods=["POST"],
+    key_func=_password_change_key,
+    deduct_when=_failed,
+)
 def change_password():
     user = current_user._get_current_object()
     form = forms.ChangePasswordForm(account_email=user.email)
@@ -210,6 +220,7 @@ def change_password():
         try:
             services.change_password(user, form.current_password.data, form.password.data)
         except services.WrongPassword:
+            g.login_failed = True  # a session thief must not guess the password here either
             form.current_password.errors.append(_("Your current password is not right."))
         else:
             db.session.commit()

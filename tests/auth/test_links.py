@@ -219,3 +219,18 @@ def test_change_password_needs_the_current_one(client, seller, auth, mailbox):
 
 def test_change_password_requires_login(client):
     assert client.get("/auth/password").status_code == 302
+
+
+def test_guessing_the_current_password_is_limited(client, seller, auth):
+    auth.login()
+    wrong = {
+        "current_password": "guess-guess-guess",
+        "password": NEW_PASSWORD,
+        "confirm": NEW_PASSWORD,
+    }
+    for _ in range(5):
+        assert client.post("/auth/password", data=wrong).status_code == 200
+    right = {**wrong, "current_password": PASSWORD}
+    response = client.post("/auth/password", data=right)
+    assert response.status_code == 429
+    assert "Too many attempts" in response.get_data(as_text=True)
