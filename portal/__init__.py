@@ -64,8 +64,8 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=_select_locale, timezone_selector=_select_timezone)
     limiter.init_app(app)
     sessions.init_app(app)
+    deferred.init_app(app)  # before outbox: its hook must run last, after outbox adds its task
     outbox.init_app(app)  # after db: its teardown must run before the session is removed
-    deferred.init_app(app)
 
     @app.context_processor
     def _layout_context():

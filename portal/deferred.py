@@ -1,9 +1,11 @@
 """Work that runs after the response has been sent, in its own app context and transaction.
 
-For work whose cost would otherwise tell an observer something: the bookkeeping and alert
-of a failed log-in on a real account, or the email of a reset request, happen only for
-existing accounts, so doing them before answering would reveal by timing that the account
-exists. Each task commits on its own; mail it queues is handed over as the context ends.
+The one place the portal does this. The outbox hands committed mail over here, so SMTP
+never delays a page. So does work whose cost would otherwise tell an observer something:
+the bookkeeping and alert of a failed log-in on a real account, or the email of a reset
+request, happen only for existing accounts, so doing them before answering would reveal by
+timing that the account exists. Each task commits on its own; mail it queues is handed
+over as its context ends.
 """
 
 from __future__ import annotations

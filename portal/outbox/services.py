@@ -17,6 +17,7 @@ from flask_babel import force_locale
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
+from portal.deferred import after_response
 from portal.extensions import db
 from portal.outbox.models import MessageStatus, OutboxMessage
 from portal.outbox.transports import transport_for
@@ -122,26 +123,19 @@ def take_committed() -> list[int]:
     return db.session.info.pop(_COMMITTED, [])
 
 
-def deliver_committed_later(app: Flask, ids: list[int]) -> None:
-    """Hand over ``ids`` in a fresh app context (used after the response has been sent)."""
-    if not ids:
-        return
-    with app.app_context():
-        try:
-            deliver(ids)
-        except Exception:  # the rows are safe in the outbox; never break the response
-            log.exception("outbox hand-over crashed; messages stay pending")
-
-
 def init_app(app: Flask) -> None:
-    """Hand over committed mail after each request (post-response) and each CLI context."""
+    """Hand over committed mail after each request (post-response) and each CLI context.
+
+    Needs ``portal.deferred`` registered first: Flask runs after-request hooks in reverse
+    order, so the deferred tasks are collected after this hook has added the hand-over.
+    """
 
     @app.after_request
     def _schedule_handover(response):
         ids = take_committed()
         if ids:
-            real_app = current_app._get_current_object()
-            response.call_on_close(lambda: deliver_committed_later(real_app, ids))
+            # A crash there is logged and leaves the rows pending; the response is unharmed.
+            after_response(deliver, ids)
         return response
 
     @app.teardown_appcontext
