@@ -20,6 +20,9 @@ def render_item(type_, obj, autogen_context):
     """Write portal column types as plain SQLAlchemy ones: migrations must not import the app."""
     if type_ == "type" and type(obj).__name__ == "UTCDateTime":
         return "sa.DateTime(timezone=True)"
+    if type_ == "type" and type(obj).__name__ == "Encrypted":
+        return "sa.String(length=255)"  # ciphertext: '<key id>:<base64>'
+
     return False
 
 

@@ -53,11 +53,12 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from portal import deferred
+    from portal import crypto, deferred
     from portal.auth import sessions
     from portal.extensions import babel, csrf, db, limiter, migrate
     from portal.outbox import services as outbox
 
+    crypto.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
@@ -105,9 +106,9 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from portal import account, admin, auth, main, policy, reports, sharing
+    from portal import account, admin, auth, main, policy, profile, reports, sharing
 
-    for module in (main, auth, policy, account, reports, sharing, admin):
+    for module in (main, auth, profile, policy, account, reports, sharing, admin):
         app.register_blueprint(module.bp)
 
 
@@ -144,6 +145,8 @@ def register_security_headers(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from portal.auth.cli import staff
     from portal.demo import demo
+    from portal.keys import keys
+    from portal.profile.cli import reminders
 
-    app.cli.add_command(staff)
-    app.cli.add_command(demo)
+    for group in (staff, keys, reminders, demo):
+        app.cli.add_command(group)

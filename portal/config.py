@@ -51,6 +51,22 @@ class Defaults:
 
     VERIFY_EMAIL_MAX_AGE = timedelta(hours=48)
     RESET_PASSWORD_MAX_AGE = timedelta(hours=1)
+    EMAIL_CHANGE_MAX_AGE = timedelta(hours=24)
+    REAUTH_WINDOW = timedelta(minutes=10)  # password (and code) needed again for sensitive acts
+    TWO_FACTOR_LOGIN_MAX_AGE = timedelta(minutes=5)  # between the password and the code
+
+    # Encryption at rest (portal.crypto): only from instance/config.py or the environment.
+    # ENCRYPTION_KEYS maps key ids to base64 keys; ENCRYPTION_KEY_ID names the one new values
+    # use; HASH_KEY keys the equality-search hashes. Development generates its own.
+    ENCRYPTION_KEYS: dict = {}
+    ENCRYPTION_KEY_ID: str | None = None
+    HASH_KEY: str | None = None
+
+    # Keeping details current: a reminder when the last review is older than this.
+    REVIEW_INTERVAL = timedelta(days=365)
+    REMINDER_BATCH_SIZE = 500
+    # Where the portal is reached, for links in mail sent outside a request (CLI commands).
+    PUBLIC_URL = "http://127.0.0.1:5000"
 
     # Rate limits (django-allauth's figures). Failed logins only count against the first two.
     RATELIMIT_STORAGE_URI = "memory://"

@@ -46,6 +46,33 @@ PERSONAL: dict[str, Personal] = {
     "users.password_hash": Personal(
         Category.INTERACTION, "check the password at log-in", exported=False
     ),
+    "users.totp_secret": Personal(
+        Category.INTERACTION, "check two-factor codes (encrypted)", exported=False
+    ),
+    "seller_profiles.display_name": Personal(Category.NAME, "name the shop to buyers"),
+    "seller_profiles.address_line1": Personal(Category.ADDRESS, "collection and returns"),
+    "seller_profiles.address_line2": Personal(Category.ADDRESS, "collection and returns"),
+    "seller_profiles.city": Personal(Category.ADDRESS, "collection and returns"),
+    "seller_profiles.postcode": Personal(Category.ADDRESS, "collection and returns"),
+    "seller_profiles.state": Personal(Category.ADDRESS, "collection and returns"),
+    "seller_profiles.country": Personal(Category.ADDRESS, "collection and returns"),
+    "bank_accounts.bank_code": Personal(Category.FINANCIAL, "pay the seller"),
+    "bank_accounts.bank_other_name": Personal(Category.FINANCIAL, "pay the seller"),
+    "bank_accounts.holder_name": Personal(Category.FINANCIAL, "pay the seller"),
+    "bank_accounts.account_number": Personal(Category.FINANCIAL, "pay the seller (encrypted)"),
+    "bank_accounts.account_number_last4": Personal(
+        Category.FINANCIAL, "show which account without showing it all"
+    ),
+    "bank_accounts.account_number_digest": Personal(
+        Category.FINANCIAL, "find one account used by two sellers (keyed hash)", exported=False
+    ),
+    "profile_changes.old_value": Personal(Category.INTERACTION, "history of the seller's data"),
+    "profile_changes.new_value": Personal(Category.INTERACTION, "history of the seller's data"),
+    "login_sessions.ip_address": Personal(Category.INTERACTION, "list the seller's sessions"),
+    "login_sessions.user_agent": Personal(Category.INTERACTION, "list the seller's sessions"),
+    "recovery_codes.code_hash": Personal(
+        Category.INTERACTION, "log in without the authenticator app", exported=False
+    ),
     "consent_records.ip_address": Personal(Category.INTERACTION, "proof of consent"),
     "consent_records.user_agent": Personal(Category.INTERACTION, "proof of consent"),
     "outbox_messages.recipient": Personal(Category.EMAIL, "deliver the notice"),
@@ -69,6 +96,15 @@ NOT_PERSONAL: frozenset[str] = frozenset(
         "outbox_messages.id", "outbox_messages.user_id", "outbox_messages.kind",
         "outbox_messages.message_id", "outbox_messages.status", "outbox_messages.attempts",
         "outbox_messages.created_at", "outbox_messages.sent_at", "outbox_messages.last_error",
+        "users.identity_verified_at", "users.totp_enabled_at", "users.totp_last_step",
+        "login_sessions.authenticated_at",
+        "seller_profiles.user_id", "seller_profiles.last_reviewed_at",
+        "seller_profiles.review_reminded_at", "seller_profiles.updated_at",
+        "bank_accounts.user_id", "bank_accounts.updated_at",
+        "profile_changes.id", "profile_changes.user_id", "profile_changes.field",
+        "profile_changes.changed_at", "profile_changes.actor", "profile_changes.actor_id",
+        "recovery_codes.id", "recovery_codes.user_id", "recovery_codes.created_at",
+        "recovery_codes.used_at",
         "policy_versions.id", "policy_versions.version", "policy_versions.body_markdown",
         "policy_versions.summary", "policy_versions.published_at", "policy_versions.effective_at",
     }

@@ -15,10 +15,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import bcrypt
-from flask import abort, current_app, request
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from portal.sqltypes import utcnow
 
 _SCHEME = "bcrypt-sha256$"
 _COMMON_PASSWORDS_FILE = Path(__file__).parent / "auth" / "data" / "common-passwords.txt"
@@ -150,6 +152,34 @@ def roles_required(*roles: str) -> Callable:
         return wrapped
 
     return decorator
+
+
+def reauth_required(view: Callable) -> Callable:
+    """Let the view run only if this browser gave the password (and code, with two-factor)
+    within ``REAUTH_WINDOW``; otherwise send it to confirm first, then back.
+
+    For sensitive acts: seeing a full bank number, changing bank details or the email,
+    turning two-factor on or off. A form sent after the window closed changes nothing.
+    """
+
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return current_app.login_manager.unauthorized()
+        confirmed_at = current_user.authenticated_at
+        window = current_app.config["REAUTH_WINDOW"]
+        if confirmed_at is not None and utcnow() - confirmed_at <= window:
+            return view(*args, **kwargs)
+        if request.method == "GET":
+            target = request.full_path.rstrip("?")
+        else:
+            flash(_l("Please confirm it is you again. Nothing has been changed yet."), "warning")
+            referrer = urlsplit(request.referrer or "")
+            same_site = referrer.netloc in ("", request.host)
+            target = referrer.path if same_site and is_safe_redirect(referrer.path) else "/"
+        return redirect(url_for("auth.confirm", next=target))
+
+    return wrapped
 
 
 def is_safe_redirect(target: str | None) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 import pytest
@@ -9,12 +10,21 @@ from sqlalchemy import text
 
 from portal import create_app
 from portal.config import ConfigError
+from portal.crypto import generate_key
 from portal.extensions import db
+
+# A production app needs its encryption keys as well as a secret key.
+KEYS = {
+    "ENCRYPTION_KEYS": {"k1": generate_key()},
+    "ENCRYPTION_KEY_ID": "k1",
+    "HASH_KEY": generate_key(),
+}
 
 
 def test_defaults_then_instance_file_then_environment(tmp_path, monkeypatch):
     (tmp_path / "config.py").write_text(
         'SECRET_KEY = "k" * 40\nMAIL_SERVER = "from-file"\nMAIL_PORT = 2525\n'
+        f"ENCRYPTION_KEYS = {KEYS['ENCRYPTION_KEYS']!r}\nHASH_KEY = {KEYS['HASH_KEY']!r}\n"
     )
     app = create_app({"INSTANCE_PATH": str(tmp_path)})
     assert app.config["MAIL_SERVER"] == "from-file"
@@ -31,6 +41,8 @@ def test_defaults_then_instance_file_then_environment(tmp_path, monkeypatch):
 def test_instance_path_from_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path / "elsewhere"))
     monkeypatch.setenv("PORTAL_SECRET_KEY", "s" * 40)
+    monkeypatch.setenv("PORTAL_ENCRYPTION_KEYS", json.dumps(KEYS["ENCRYPTION_KEYS"]))
+    monkeypatch.setenv("PORTAL_HASH_KEY", KEYS["HASH_KEY"])
     app = create_app()
     assert app.instance_path == str(tmp_path / "elsewhere")
     assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path}/elsewhere/portal.sqlite3"
@@ -39,7 +51,7 @@ def test_instance_path_from_environment(tmp_path, monkeypatch):
 @pytest.mark.parametrize("key", [None, "", "dev", "changeme", "too-short-a-key"])
 def test_production_refuses_to_start_without_a_real_secret_key(tmp_path, key):
     with pytest.raises(ConfigError, match="Refusing to start in production"):
-        create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": key})
+        create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": key, **KEYS})
 
 
 def test_development_makes_a_key_and_keeps_it_across_restarts(tmp_path):
@@ -51,7 +63,7 @@ def test_development_makes_a_key_and_keeps_it_across_restarts(tmp_path):
 
 
 def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path):
-    app = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "s" * 40})
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "s" * 40, **KEYS})
     with app.app_context():
         assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
@@ -59,7 +71,7 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path):
 
 
 def test_sqlite_file_lives_in_the_instance_folder(tmp_path):
-    app = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "s" * 40})
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "s" * 40, **KEYS})
     with app.app_context():
         db.session.execute(text("SELECT 1"))
         db.engine.dispose()

@@ -48,27 +48,36 @@ def check_phone(form, field) -> None:
         )
 
 
-def _strip(value):
+def check_date_of_birth(form, field) -> None:
+    if field.data is None:  # not a date: the field has already said so
+        return
+    if field.data > date.today():
+        raise ValidationError(_l("Your date of birth cannot be in the future."))
+    if field.data.year < 1900:
+        raise ValidationError(_l("Enter your date of birth as day, month and year."))
+
+
+def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-_required = DataRequired(message=_l("This field is required."))
+required = DataRequired(message=_l("This field is required."))
 
 
 class RegistrationForm(FlaskForm):
     full_name = StringField(
-        _l("Full legal name"), filters=[_strip], validators=[_required, Length(max=200)]
+        _l("Full legal name"), filters=[strip], validators=[required, Length(max=200)]
     )
     email = EmailField(
-        _l("Email"), filters=[_strip], validators=[_required, Length(max=254), check_email]
+        _l("Email"), filters=[strip], validators=[required, Length(max=254), check_email]
     )
-    password = PasswordField(_l("Password"), validators=[_required, check_new_password])
+    password = PasswordField(_l("Password"), validators=[required, check_new_password])
     date_of_birth = DateField(
         _l("Date of birth"),
         validators=[InputRequired(message=_l("Enter your date of birth."))],
     )
     phone = TelField(
-        _l("Phone number"), filters=[_strip], validators=[_required, Length(max=40), check_phone]
+        _l("Phone number"), filters=[strip], validators=[required, Length(max=40), check_phone]
     )
     # The label names the version and is written by the template, next to a link to read it.
     consent = BooleanField(
@@ -80,24 +89,19 @@ class RegistrationForm(FlaskForm):
         return [self.email.data or "", self.full_name.data or ""]
 
     def validate_date_of_birth(self, field) -> None:
-        if field.data is None:  # not a date: the field has already said so
-            return
-        if field.data > date.today():
-            raise ValidationError(_l("Your date of birth cannot be in the future."))
-        if field.data.year < 1900:
-            raise ValidationError(_l("Enter your date of birth as day, month and year."))
+        check_date_of_birth(self, field)
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("Email"), filters=[_strip], validators=[_required, Length(max=254)])
-    password = PasswordField(_l("Password"), validators=[_required])
+    email = EmailField(_l("Email"), filters=[strip], validators=[required, Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[required])
     remember = BooleanField(_l("Keep me logged in for 30 days"))
     next = HiddenField()
 
 
 class ResetRequestForm(FlaskForm):
     email = EmailField(
-        _l("Email"), filters=[_strip], validators=[_required, Length(max=254), check_email]
+        _l("Email"), filters=[strip], validators=[required, Length(max=254), check_email]
     )
 
 
@@ -111,16 +115,29 @@ class NewPasswordForm(FlaskForm):
     def not_the_password(self) -> list[str]:
         return [self.account_email]
 
-    password = PasswordField(_l("New password"), validators=[_required, check_new_password])
+    password = PasswordField(_l("New password"), validators=[required, check_new_password])
     confirm = PasswordField(
         _l("Repeat new password"),
-        validators=[_required, EqualTo("password", message=_l("The two passwords do not match."))],
+        validators=[required, EqualTo("password", message=_l("The two passwords do not match."))],
     )
 
 
 class ChangePasswordForm(NewPasswordForm):
-    current_password = PasswordField(_l("Current password"), validators=[_required])
+    current_password = PasswordField(_l("Current password"), validators=[required])
 
 
 class ConfirmForm(FlaskForm):
     """A form with nothing but its CSRF token, for one-button confirmations."""
+
+
+class ConfirmIdentityForm(FlaskForm):
+    """The password again (and a code, with two-factor) before a sensitive act."""
+
+    password = PasswordField(_l("Password"), validators=[required])
+    code = StringField(
+        _l("Authentication code"),
+        filters=[strip],
+        validators=[Length(max=32)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )
+    next = HiddenField()

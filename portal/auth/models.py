@@ -10,6 +10,7 @@ from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.crypto import Encrypted
 from portal.extensions import db
 from portal.sqltypes import UTCDateTime, utcnow
 
@@ -54,6 +55,15 @@ class User(UserMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(String(8))
     timezone: Mapped[str | None] = mapped_column(String(64))
 
+    # Set when staff approve an identity document; from then on the date of birth is fixed.
+    identity_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    # Optional two-factor: the TOTP secret (encrypted) and the last time step accepted, so a
+    # code works once.
+    totp_secret: Mapped[str | None] = mapped_column(Encrypted("users.totp_secret"))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None]
+
     # Failed-login bookkeeping, only to alert the owner; blocking is done by the rate limiter,
     # which treats known and unknown emails alike.
     failed_login_count: Mapped[int] = mapped_column(default=0)
@@ -65,8 +75,10 @@ class User(UserMixin, db.Model):
     )
 
     # Set per request by the login machinery (never stored): the id Flask-Login keeps in the
-    # cookie is the login session's token, not the user's id.
+    # cookie is the login session's token, not the user's id; and when this browser last
+    # proved it is the owner (password, and code if two-factor is on).
     session_token: ClassVar[str | None] = None
+    authenticated_at: ClassVar[datetime | None] = None
 
     def __repr__(self) -> str:
         return f"<User {self.id}>"
@@ -82,6 +94,10 @@ class User(UserMixin, db.Model):
     @property
     def is_verified(self) -> bool:
         return self.email_verified_at is not None
+
+    @property
+    def two_factor_enabled(self) -> bool:
+        return self.totp_enabled_at is not None
 
     def get_id(self) -> str:
         if not self.session_token:
@@ -101,8 +117,31 @@ class LoginSession(db.Model):
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     remember: Mapped[bool] = mapped_column(default=False)
+    # Shown to the seller in the list of their sessions, so they can spot one that is not theirs.
+    ip_address: Mapped[str | None] = mapped_column(String(45))
+    user_agent: Mapped[str | None] = mapped_column(String(512))
+    # The last time this browser gave the password (at log-in, or to confirm a sensitive act).
+    authenticated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship(back_populates="sessions")
 
     def __repr__(self) -> str:
         return f"<LoginSession {self.id} user={self.user_id}>"
+
+
+class RecoveryCode(db.Model):
+    """One of the ten single-use codes that stand in for the authenticator app when it is lost.
+
+    Only a SHA-256 of each code is kept: each is 64 random bits, too many to guess.
+    """
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def __repr__(self) -> str:
+        return f"<RecoveryCode {self.id} user={self.user_id}>"

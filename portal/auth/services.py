@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from portal.auth import sessions
+from portal.auth import sessions, twofactor
 from portal.auth.models import Role, User
 from portal.extensions import db
 from portal.outbox.services import queue_email
@@ -212,6 +212,23 @@ def record_failed_login(user_id: int) -> None:
 
 def record_login(user: User) -> None:
     user.last_login_at = utcnow()
+
+
+def confirm_identity(user: User, password: str, code: str) -> bool:
+    """Check the password, and the second factor if it is on, before a sensitive act.
+
+    On success this browser's session counts as freshly authenticated (see
+    ``portal.security.reauth_required``). A code is only spent when the password is right,
+    and the caller gives one answer for either failure.
+    """
+    password_ok = check_password(password, user.password_hash)
+    code_ok = not user.two_factor_enabled or (
+        password_ok and twofactor.check_second_factor(user, code)
+    )
+    if not (password_ok and code_ok):
+        return False
+    sessions.confirm_identity(user)
+    return True
 
 
 # --- passwords -------------------------------------------------------------------------------

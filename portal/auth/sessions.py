@@ -13,11 +13,11 @@ from datetime import timedelta
 
 from flask import Flask, current_app, request, session
 from flask_login import login_user, logout_user
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from portal.auth.models import LoginSession, User
 from portal.extensions import db, login_manager
-from portal.security import TokenInvalid, fingerprint, make_token, read_token
+from portal.security import TokenInvalid, client_user_agent, fingerprint, make_token, read_token
 from portal.sqltypes import utcnow
 
 # Writing last_seen_at on every request would turn every page view into a write.
@@ -36,15 +36,20 @@ def start(user: User, *, remember: bool) -> None:
     lifetime = (
         config["SESSION_REMEMBER_LIFETIME"] if remember else config["SESSION_ABSOLUTE_TIMEOUT"]
     )
+    now = utcnow()
     db.session.add(
         LoginSession(
             user_id=user.id,
             token_hash=_hash(token),
-            expires_at=utcnow() + lifetime,
+            expires_at=now + lifetime,
             remember=remember,
+            ip_address=request.remote_addr,
+            user_agent=client_user_agent(),
+            authenticated_at=now,  # logging in is proving it is you
         )
     )
     user.session_token = token
+    user.authenticated_at = now
     login_user(user, remember=False, fresh=True)
     session.permanent = remember
 
@@ -67,6 +72,43 @@ def end_others(user: User) -> int:
     return db.session.execute(query).rowcount
 
 
+def end_one(user: User, session_id: int) -> bool:
+    """End one of ``user``'s own sessions; False if ``session_id`` is not one of theirs."""
+    result = db.session.execute(
+        delete(LoginSession).where(LoginSession.id == session_id, LoginSession.user_id == user.id)
+    )
+    return result.rowcount == 1
+
+
+def active_for(user: User) -> list[LoginSession]:
+    """``user``'s sessions that have not expired, the most recently used first."""
+    now = utcnow()
+    return list(
+        db.session.scalars(
+            select(LoginSession)
+            .where(LoginSession.user_id == user.id, LoginSession.expires_at > now)
+            .order_by(LoginSession.last_seen_at.desc(), LoginSession.id.desc())
+        )
+    )
+
+
+def is_current(user: User, row: LoginSession) -> bool:
+    return bool(user.session_token) and row.token_hash == _hash(user.session_token)
+
+
+def confirm_identity(user: User) -> None:
+    """Record that this browser has just given the password (and code) again."""
+    if not user.session_token:
+        return
+    now = utcnow()
+    db.session.execute(
+        update(LoginSession)
+        .where(LoginSession.token_hash == _hash(user.session_token))
+        .values(authenticated_at=now)
+    )
+    user.authenticated_at = now
+
+
 def _load(token: str) -> User | None:
     row = db.session.scalar(select(LoginSession).where(LoginSession.token_hash == _hash(token)))
     if row is None:
@@ -86,6 +128,7 @@ def _load(token: str) -> User | None:
         db.session.commit()
     user = row.user
     user.session_token = token
+    user.authenticated_at = row.authenticated_at
     return user
 
 

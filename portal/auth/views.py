@@ -230,3 +230,36 @@ def change_password():
             )
             return redirect(url_for("account.index"))
     return render_template("auth/change_password.html", form=form)
+
+
+@bp.route("/confirm", methods=["GET", "POST"])
+@login_required
+@limiter.limit(
+    _limit("RATELIMIT_LOGIN_FAILED_PER_ACCOUNT"),
+    methods=["POST"],
+    key_func=_password_change_key,
+    deduct_when=_failed,
+)
+def confirm():
+    """Ask for the password (and code) again before a sensitive act, then go back to it."""
+    user = current_user._get_current_object()
+    form = forms.ConfirmIdentityForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    if form.validate_on_submit():
+        if services.confirm_identity(user, form.password.data, form.code.data or ""):
+            db.session.commit()
+            target = form.next.data if is_safe_redirect(form.next.data) else None
+            return redirect(target or url_for("main.dashboard"))
+        g.login_failed = True
+        message = (
+            _("The password or the authentication code is not right.")
+            if user.two_factor_enabled
+            else _("The password is not right.")
+        )
+        form.password.errors.append(message)
+    form.password.data = ""
+    minutes = int(current_app.config["REAUTH_WINDOW"].total_seconds() // 60)
+    return render_template(
+        "auth/confirm.html", form=form, two_factor=user.two_factor_enabled, minutes=minutes
+    )

@@ -1,0 +1,99 @@
+"""The lists sellers choose from: Malaysian states, banks and countries."""
+
+from __future__ import annotations
+
+import functools
+
+from babel import Locale
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
+MALAYSIA = "MY"
+
+# The 13 states and 3 federal territories, by their ISO 3166-2:MY codes.
+MY_STATES: dict[str, str] = {
+    "MY-01": "Johor",
+    "MY-02": "Kedah",
+    "MY-03": "Kelantan",
+    "MY-04": "Melaka",
+    "MY-05": "Negeri Sembilan",
+    "MY-06": "Pahang",
+    "MY-08": "Perak",
+    "MY-09": "Perlis",
+    "MY-07": "Pulau Pinang",
+    "MY-12": "Sabah",
+    "MY-13": "Sarawak",
+    "MY-10": "Selangor",
+    "MY-11": "Terengganu",
+    "MY-14": "Wilayah Persekutuan Kuala Lumpur",
+    "MY-15": "Wilayah Persekutuan Labuan",
+    "MY-16": "Wilayah Persekutuan Putrajaya",
+}
+OUTSIDE_MALAYSIA = "other"
+
+OTHER_BANK = "other"
+# Banks licensed in Malaysia that sellers are paid into (Bank Negara Malaysia's lists).
+MY_BANKS: dict[str, str] = {
+    "affin": "Affin Bank",
+    "agrobank": "Agrobank",
+    "alliance": "Alliance Bank",
+    "alrajhi": "Al Rajhi Bank",
+    "ambank": "AmBank",
+    "bank-islam": "Bank Islam",
+    "bank-muamalat": "Bank Muamalat",
+    "bank-rakyat": "Bank Rakyat",
+    "bsn": "Bank Simpanan Nasional (BSN)",
+    "boc": "Bank of China (Malaysia)",
+    "cimb": "CIMB Bank",
+    "citibank": "Citibank",
+    "gxbank": "GXBank",
+    "hong-leong": "Hong Leong Bank",
+    "hsbc": "HSBC Bank",
+    "kfh": "Kuwait Finance House",
+    "maybank": "Maybank",
+    "mbsb": "MBSB Bank",
+    "ocbc": "OCBC Bank",
+    "public-bank": "Public Bank",
+    "rhb": "RHB Bank",
+    "standard-chartered": "Standard Chartered",
+    "uob": "UOB Malaysia",
+}
+
+
+def state_name(value: str | None) -> str:
+    """A stored state for display: the name of a Malaysian state, or the region as written."""
+    if not value:
+        return ""
+    return MY_STATES.get(value, value)
+
+
+def bank_name(code: str | None, other_name: str | None = None) -> str:
+    if code == OTHER_BANK:
+        return other_name or str(_l("Other bank"))
+    return MY_BANKS.get(code or "", code or "")
+
+
+# CLDR names these regions too, but no one has a postal address in them.
+_NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "ZZ", "QO", "XA", "XB", "AQ", "CP", "DG"})
+
+
+@functools.cache
+def _territories(locale: str) -> tuple[tuple[str, str], ...]:
+    names = Locale.parse(locale).territories
+    countries = [
+        (code, name)
+        for code, name in names.items()
+        if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
+    ]
+    return tuple(sorted(countries, key=lambda item: item[1].casefold()))
+
+
+def countries() -> tuple[tuple[str, str], ...]:
+    """(ISO code, name in the reader's language), alphabetical."""
+    return _territories(str(get_locale() or "en"))
+
+
+def country_name(code: str | None) -> str:
+    if not code:
+        return ""
+    return dict(countries()).get(code, code)

@@ -1,0 +1,100 @@
+"""A seller's details beyond registration, their bank account, and the history of changes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.crypto import Encrypted
+from portal.extensions import db
+from portal.sqltypes import UTCDateTime, utcnow
+
+
+class SellerProfile(db.Model):
+    """Shop name, postal address and review dates; one row per seller, made on first save."""
+
+    __tablename__ = "seller_profiles"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    display_name: Mapped[str | None] = mapped_column(String(100))
+    address_line1: Mapped[str | None] = mapped_column(String(200))
+    address_line2: Mapped[str | None] = mapped_column(String(200))
+    city: Mapped[str | None] = mapped_column(String(100))
+    postcode: Mapped[str | None] = mapped_column(String(12))
+    # An ISO 3166-2 code (MY-10) in Malaysia; elsewhere the region as the seller wrote it.
+    state: Mapped[str | None] = mapped_column(String(100))
+    country: Mapped[str | None] = mapped_column(String(2))
+    last_reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    review_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<SellerProfile {self.user_id}>"
+
+    @property
+    def has_address(self) -> bool:
+        return bool(self.address_line1 and self.city and self.country)
+
+
+class BankAccount(db.Model):
+    """Where a seller is paid. The number is encrypted; its last four digits are kept apart
+    for display, and a keyed hash of it for finding the same account on two sellers."""
+
+    __tablename__ = "bank_accounts"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    bank_code: Mapped[str] = mapped_column(String(32))
+    bank_other_name: Mapped[str | None] = mapped_column(String(100))
+    holder_name: Mapped[str] = mapped_column(String(200))
+    account_number: Mapped[str] = mapped_column(Encrypted("bank_accounts.account_number"))
+    account_number_last4: Mapped[str] = mapped_column(String(4))
+    account_number_digest: Mapped[str] = mapped_column(String(64), index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<BankAccount {self.user_id}>"
+
+    @property
+    def masked_number(self) -> str:
+        return mask(self.account_number_last4)
+
+
+def mask(last4: str | None) -> str:
+    return f"•••• {last4}" if last4 else "••••"
+
+
+class Actor(StrEnum):
+    SELLER = "seller"
+    STAFF = "staff"
+
+
+class ProfileChange(db.Model):
+    """One field of a seller's data changed: when, by whom, from what to what.
+
+    Sensitive values are stored masked (``•••• 6789``), never in full.
+    """
+
+    __tablename__ = "profile_changes"
+    __table_args__ = (
+        CheckConstraint("actor IN ('seller', 'staff')", name="actor_known"),
+        Index("ix_profile_changes_user_id_changed_at", "user_id", "changed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    field: Mapped[str] = mapped_column(String(40))
+    old_value: Mapped[str | None] = mapped_column(String(300))
+    new_value: Mapped[str | None] = mapped_column(String(300))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(16), default=Actor.SELLER)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    def __repr__(self) -> str:
+        return f"<ProfileChange {self.id} user={self.user_id}>"

@@ -1,0 +1,395 @@
+"""Keeping a seller's details correct, true and up to date, as the policy asks.
+
+Each section of the profile is saved by its own function, which writes one history row per
+field that changed (sensitive values masked) and flushes; the caller commits. Changing the
+email goes through a link sent to the new address. ``actor`` is whoever made the change: the
+seller, or a member of staff acting for them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask import current_app, url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import aliased
+
+from portal.auth import services as auth
+from portal.auth.models import AccountStatus, Role, User
+from portal.crypto import keyed_hash
+from portal.extensions import db
+from portal.outbox.services import queue_email
+from portal.profile.models import Actor, BankAccount, ProfileChange, SellerProfile, mask
+from portal.security import TokenInvalid, fingerprint, make_token, read_token
+from portal.sqltypes import utcnow
+
+
+class DateOfBirthLocked(Exception):
+    """The date of birth was checked against an approved ID document and cannot change."""
+
+
+class UnderAge(Exception):
+    """The new date of birth makes the seller younger than the minimum age."""
+
+
+class SameEmail(Exception):
+    """The new email address is the one the account already has."""
+
+
+class EmailTaken(TokenInvalid):
+    """The address was free when the change was asked for, but an account has it now."""
+
+
+def _actor_kind(user: User, actor: User) -> str:
+    return Actor.SELLER if actor.id == user.id else Actor.STAFF
+
+
+def _record(user: User, actor: User, field: str, old, new) -> bool:
+    """Add a history row if ``old`` and ``new`` differ; returns whether they did."""
+    old = None if old in (None, "") else str(old)
+    new = None if new in (None, "") else str(new)
+    if old == new:
+        return False
+    db.session.add(
+        ProfileChange(
+            user_id=user.id,
+            field=field,
+            old_value=old,
+            new_value=new,
+            actor=_actor_kind(user, actor),
+            actor_id=actor.id,
+        )
+    )
+    return True
+
+
+def _apply(user: User, actor: User, target, values: dict) -> list[str]:
+    """Set each attribute of ``target`` in ``values``, recording those that change."""
+    changed = []
+    for field, new in values.items():
+        if _record(user, actor, field, getattr(target, field), new):
+            setattr(target, field, new)
+            changed.append(field)
+    return changed
+
+
+def profile_of(user_id: int) -> SellerProfile | None:
+    return db.session.get(SellerProfile, user_id)
+
+
+def bank_account_of(user_id: int) -> BankAccount | None:
+    return db.session.get(BankAccount, user_id)
+
+
+def _profile_for_update(user: User) -> SellerProfile:
+    profile = profile_of(user.id)
+    if profile is None:
+        profile = SellerProfile(user_id=user.id)
+        db.session.add(profile)
+    return profile
+
+
+# --- the sections ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Personal:
+    full_name: str
+    display_name: str | None
+    date_of_birth: date
+
+
+def update_personal(user: User, data: Personal, *, actor: User, today: date) -> list[str]:
+    """Save the personal section; returns the fields that changed.
+
+    Raises :class:`DateOfBirthLocked` for a new date of birth once an ID document was
+    approved, and :class:`UnderAge` for one under the minimum age. Nothing is changed then.
+    """
+    if data.date_of_birth != user.date_of_birth:
+        if user.identity_verified_at is not None:
+            raise DateOfBirthLocked()
+        if auth.age_on(data.date_of_birth, today) < current_app.config["MINIMUM_AGE"]:
+            raise UnderAge()
+    changed = _apply(
+        user,
+        actor,
+        user,
+        {"full_name": data.full_name, "date_of_birth": data.date_of_birth},
+    )
+    profile = _profile_for_update(user)
+    changed += _apply(user, actor, profile, {"display_name": data.display_name or None})
+    db.session.flush()
+    return changed
+
+
+def update_contact(user: User, phone_e164: str, *, actor: User) -> list[str]:
+    """Save the phone number (already parsed to E.164); returns the fields that changed."""
+    changed = _apply(user, actor, user, {"phone_e164": phone_e164})
+    db.session.flush()
+    return changed
+
+
+@dataclass(frozen=True)
+class Address:
+    address_line1: str
+    address_line2: str | None
+    city: str
+    postcode: str | None
+    state: str | None
+    country: str
+
+
+def update_address(user: User, data: Address, *, actor: User) -> list[str]:
+    """Save the postal address (validated by the form); returns the fields that changed."""
+    profile = _profile_for_update(user)
+    values = {name: getattr(data, name) or None for name in Address.__dataclass_fields__}
+    changed = _apply(user, actor, profile, values)
+    db.session.flush()
+    return changed
+
+
+@dataclass(frozen=True)
+class Financial:
+    bank_code: str
+    bank_other_name: str | None
+    holder_name: str
+    account_number: str  # digits only
+
+
+def account_number_digest(number: str) -> str:
+    return keyed_hash(number, "bank_accounts.account_number")
+
+
+def update_financial(user: User, data: Financial, *, actor: User) -> list[str]:
+    """Save the bank details; the number is encrypted, the owner alerted by email once.
+
+    Returns the fields that changed. The history shows the number masked.
+    """
+    account = bank_account_of(user.id)
+    if account is None:
+        account = BankAccount(user_id=user.id)
+        db.session.add(account)
+    digest = account_number_digest(data.account_number)
+    changed = _apply(
+        user,
+        actor,
+        account,
+        {
+            "bank_code": data.bank_code,
+            "bank_other_name": data.bank_other_name or None,
+            "holder_name": data.holder_name,
+        },
+    )
+    if account.account_number_digest != digest:
+        old = mask(account.account_number_last4) if account.account_number_last4 else None
+        new = mask(data.account_number[-4:])
+        _record(user, actor, "account_number", old, new)
+        account.account_number = data.account_number
+        account.account_number_last4 = data.account_number[-4:]
+        account.account_number_digest = digest
+        changed.append("account_number")
+    db.session.flush()
+    if changed:
+        queue_email(
+            to=user.email,
+            kind="bank_details_changed",
+            subject=_l("The bank details of your Koopseri account were changed"),
+            user=user,
+            last4=account.account_number_last4,
+            reset_url=url_for("auth.reset_request", _external=True),
+        )
+    return changed
+
+
+def sellers_with_account_number(number: str) -> list[int]:
+    """Ids of sellers paid into this account number, found by its keyed hash alone."""
+    return list(
+        db.session.scalars(
+            select(BankAccount.user_id)
+            .where(BankAccount.account_number_digest == account_number_digest(number))
+            .order_by(BankAccount.user_id)
+        )
+    )
+
+
+# --- email change ------------------------------------------------------------------------------
+
+
+def mask_email(address: str) -> str:
+    """``aisyah@example.com`` → ``a•••••@example.com``: enough to recognise, not to harvest."""
+    local, _, domain = address.partition("@")
+    return f"{local[:1]}{'•' * max(len(local) - 1, 1)}@{domain}"
+
+
+def request_email_change(user: User, new_email: str) -> None:
+    """Send a confirmation link to ``new_email`` and an alert to the current address.
+
+    Nothing changes until the link is used. If the new address already has an account, its
+    owner is told instead, and the caller answers exactly as for a free address.
+    Raises :class:`SameEmail`.
+    """
+    new_email = auth.normalize_email(new_email)
+    if new_email == user.email:
+        raise SameEmail()
+    hours = int(current_app.config["EMAIL_CHANGE_MAX_AGE"].total_seconds() // 3600)
+    queue_email(
+        to=user.email,
+        kind="email_change_requested",
+        subject=_l("A change of email address was asked for on your Koopseri account"),
+        user=user,
+        new_email_masked=mask_email(new_email),
+        hours=hours,
+        reset_url=url_for("auth.reset_request", _external=True),
+    )
+    owner = auth.find_by_email(new_email)
+    if owner is not None:
+        queue_email(
+            to=owner.email,
+            kind="email_change_existing",
+            subject=_l("Someone tried to move a Koopseri account to your email address"),
+            user=owner,
+            login_url=url_for("auth.login", _external=True),
+        )
+        return
+    token = make_token(
+        "email-change", {"u": user.id, "n": new_email, "e": fingerprint("email-change", user.email)}
+    )
+    queue_email(
+        to=new_email,
+        kind="email_change_confirm",
+        subject=_l("Confirm your new email address"),
+        user=user,
+        confirm_url=url_for("profile.confirm_email", token=token, _external=True),
+        hours=hours,
+    )
+
+
+def email_change_target(token: str) -> tuple[User, str]:
+    """The account and new address of a change link; raises ``TokenInvalid`` (or a subclass:
+    ``TokenUsed`` once the email has changed, :class:`EmailTaken` if the address is taken)."""
+    max_age = current_app.config["EMAIL_CHANGE_MAX_AGE"]
+    payload = read_token("email-change", token, int(max_age.total_seconds()))
+    user = db.session.get(User, payload.get("u"))
+    new_email = payload.get("n")
+    if user is None or not isinstance(new_email, str):
+        raise TokenInvalid()
+    if payload.get("e") != fingerprint("email-change", user.email):
+        raise auth.TokenUsed()
+    if auth.find_by_email(new_email) is not None:
+        raise EmailTaken()
+    return user, new_email
+
+
+def confirm_email_change(token: str) -> User:
+    """Move the account to the new address; the old address is told once, and only then."""
+    user, new_email = email_change_target(token)
+    old_email = user.email
+    _record(user, user, "email", old_email, new_email)
+    user.email = new_email
+    user.email_verified_at = utcnow()  # the link reached the new address
+    db.session.flush()
+    queue_email(
+        to=old_email,
+        kind="email_changed",
+        subject=_l("The email address of your Koopseri account was changed"),
+        user=user,
+        new_email_masked=mask_email(new_email),
+        reset_url=url_for("auth.reset_request", _external=True),
+    )
+    return user
+
+
+# --- history -----------------------------------------------------------------------------------
+
+
+def history(user_id: int, *, page: int = 1, per_page: int = 50) -> tuple[list[ProfileChange], bool]:
+    """One page of the seller's change history, newest first, and whether more follow."""
+    page = max(page, 1)
+    rows = list(
+        db.session.scalars(
+            select(ProfileChange)
+            .where(ProfileChange.user_id == user_id)
+            .order_by(ProfileChange.changed_at.desc(), ProfileChange.id.desc())
+            .offset((page - 1) * per_page)
+            .limit(per_page + 1)
+        )
+    )
+    return rows[:per_page], len(rows) > per_page
+
+
+# --- completeness and review -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Item:
+    category: str  # one of the policy's categories (portal.datamap.Category)
+    label: object
+    done: bool
+    endpoint: str | None  # where to complete it
+
+
+def completeness(user: User, profile: SellerProfile | None, bank: BankAccount | None) -> list[Item]:
+    """The policy's categories of data and whether the seller has given each one yet.
+
+    Photographs and identification documents are uploaded on the documents page; until an ID
+    document is approved, identification counts as missing.
+    """
+    return [
+        Item("name", _l("Name"), bool(user.full_name), "profile.index"),
+        Item("photographs", _l("Photographs"), False, None),
+        Item("identification", _l("Identification"), user.identity_verified_at is not None, None),
+        Item("address", _l("Address"), bool(profile and profile.has_address), "profile.index"),
+        Item("email", _l("Email"), user.is_verified, "profile.index"),
+        Item("phone", _l("Phone"), bool(user.phone_e164), "profile.index"),
+        Item("financial", _l("Financial"), bank is not None, "profile.financial"),
+    ]
+
+
+def last_reviewed(user: User, profile: SellerProfile | None) -> datetime:
+    """When the seller last confirmed their details; registration counts as the first time."""
+    return (profile.last_reviewed_at if profile else None) or user.created_at
+
+
+def mark_reviewed(user: User) -> None:
+    _profile_for_update(user).last_reviewed_at = utcnow()
+    db.session.flush()
+
+
+def reminder_batch(now: datetime, limit: int) -> list[User]:
+    """Up to ``limit`` sellers whose last review is older than ``REVIEW_INTERVAL`` and who have
+    not been reminded within it: each is reminded once a year until they review."""
+    cutoff = now - current_app.config["REVIEW_INTERVAL"]
+    profile = aliased(SellerProfile)
+    basis = func.coalesce(profile.last_reviewed_at, User.created_at)
+    return list(
+        db.session.scalars(
+            select(User)
+            .outerjoin(profile, profile.user_id == User.id)
+            .where(
+                User.role == Role.SELLER,
+                User.status == AccountStatus.ACTIVE,
+                User.email_verified_at.is_not(None),
+                basis <= cutoff,
+                or_(profile.review_reminded_at.is_(None), profile.review_reminded_at <= cutoff),
+            )
+            .order_by(User.id)
+            .limit(limit)
+        )
+    )
+
+
+def send_review_reminder(user: User, now: datetime) -> None:
+    """Email the yearly "please check your details" reminder and note when it went."""
+    profile = _profile_for_update(user)
+    profile.review_reminded_at = now
+    queue_email(
+        to=user.email,
+        kind="review_reminder",
+        subject=_l("Please check that your Koopseri details are still correct"),
+        user=user,
+        review_url=url_for("profile.review", _external=True),
+        last_reviewed=last_reviewed(user, profile),
+    )
+    db.session.flush()

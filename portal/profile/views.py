@@ -1,0 +1,268 @@
+"""/profile: the four sections, email change, bank details, history and the yearly review.
+
+Every route acts on the logged-in seller's own data: no URL carries a seller's id, so there
+is nothing to point at someone else's. The blueprint's guard lets in sellers only.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from portal.auth import services as auth
+from portal.auth.forms import ConfirmForm
+from portal.auth.models import User
+from portal.extensions import db
+from portal.profile import bp, choices, forms, services
+from portal.security import TokenInvalid, reauth_required
+
+RECENT_CHANGES = 5
+HISTORY_PAGE_SIZE = 50
+
+
+@bp.before_request
+def _sellers_only():
+    # The email-change link is opened from a mailbox, possibly logged out or elsewhere.
+    if request.endpoint == "profile.confirm_email":
+        return None
+    if not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()
+    if not current_user.is_seller:
+        abort(404)
+    return None
+
+
+# How the history names each field, and shows its values.
+FIELD_LABELS = {
+    "full_name": _l("Full legal name"),
+    "display_name": _l("Shop name"),
+    "date_of_birth": _l("Date of birth"),
+    "email": _l("Email"),
+    "phone_e164": _l("Phone number"),
+    "address_line1": _l("Address line 1"),
+    "address_line2": _l("Address line 2"),
+    "city": _l("Town or city"),
+    "postcode": _l("Postcode"),
+    "state": _l("State or region"),
+    "country": _l("Country"),
+    "bank_code": _l("Bank"),
+    "bank_other_name": _l("Other bank name"),
+    "holder_name": _l("Account holder name"),
+    "account_number": _l("Account number"),
+}
+_VALUE_NAMES = {
+    "state": choices.state_name,
+    "country": choices.country_name,
+    "bank_code": choices.bank_name,
+}
+
+
+@bp.context_processor
+def _history_helpers():
+    def describe(field: str, value: str | None) -> str:
+        if value is None:
+            return "—"
+        return _VALUE_NAMES.get(field, str)(value)
+
+    return {"field_label": lambda field: FIELD_LABELS.get(field, field), "describe": describe}
+
+
+def _me() -> User:
+    return current_user._get_current_object()
+
+
+def _today():
+    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+
+
+def _render_profile(**bound):
+    """The profile page; a section given in ``bound`` shows what the seller just typed."""
+    user = _me()
+    profile = services.profile_of(user.id)
+    locked = user.identity_verified_at is not None
+    personal = bound.get("personal") or forms.PersonalForm(
+        formdata=None,
+        locked_dob=locked,
+        data={
+            "full_name": user.full_name,
+            "display_name": profile.display_name if profile else None,
+            "date_of_birth": user.date_of_birth,
+        },
+    )
+    contact = bound.get("contact") or forms.ContactForm(
+        formdata=None, data={"phone": user.phone_e164}
+    )
+    address = bound.get("address") or forms.AddressForm.for_profile(profile, formdata=None)
+    recent, _more = services.history(user.id, per_page=RECENT_CHANGES)
+    return render_template(
+        "profile/index.html",
+        personal=personal,
+        contact=contact,
+        address=address,
+        dob_locked=locked,
+        bank=services.bank_account_of(user.id),
+        profile=profile,
+        recent=recent,
+        choices=choices,
+    )
+
+
+def _saved(changed: list[str], anchor: str):
+    db.session.commit()
+    if changed:
+        flash(_("Your changes have been saved."), "success")
+    else:
+        flash(_("Nothing had changed, so nothing was saved."), "info")
+    return redirect(url_for("profile.index", _anchor=anchor))
+
+
+@bp.get("")
+def index():
+    return _render_profile()
+
+
+@bp.post("/personal")
+def personal():
+    user = _me()
+    form = forms.PersonalForm(locked_dob=user.identity_verified_at is not None)
+    if form.validate():
+        dob = form.date_of_birth.data if "date_of_birth" in form else user.date_of_birth
+        data = services.Personal(form.full_name.data, form.display_name.data, dob)
+        try:
+            changed = services.update_personal(user, data, actor=user, today=_today())
+        except services.UnderAge:
+            form.date_of_birth.errors.append(
+                _("Sellers must be at least %(n)d years old.", n=current_app.config["MINIMUM_AGE"])
+            )
+        else:
+            return _saved(changed, "personal")
+    return _render_profile(personal=form)
+
+
+@bp.post("/contact")
+def contact():
+    form = forms.ContactForm()
+    if form.validate():
+        return _saved(services.update_contact(_me(), form.phone.e164, actor=_me()), "contact")
+    return _render_profile(contact=form)
+
+
+@bp.post("/address")
+def address():
+    form = forms.AddressForm()
+    if form.validate():
+        return _saved(services.update_address(_me(), form.to_address(), actor=_me()), "address")
+    return _render_profile(address=form)
+
+
+@bp.route("/financial", methods=["GET", "POST"])
+@reauth_required
+def financial():
+    user = _me()
+    bank = services.bank_account_of(user.id)
+    form = forms.FinancialForm(
+        keep_number=bank is not None,
+        data={
+            "bank": bank.bank_code if bank else "",
+            "bank_other": bank.bank_other_name if bank else None,
+            "holder_name": bank.holder_name if bank else user.full_name,
+        },
+    )
+    if form.validate_on_submit():
+        data = services.Financial(
+            bank_code=form.bank.data,
+            bank_other_name=form.bank_other.data if form.bank.data == choices.OTHER_BANK else None,
+            holder_name=form.holder_name.data,
+            account_number=form.account_number.data or bank.account_number,
+        )
+        return _saved(services.update_financial(user, data, actor=user), "financial")
+    return render_template("profile/financial.html", form=form, bank=bank)
+
+
+@bp.get("/financial/number")
+@reauth_required
+def account_number():
+    bank = services.bank_account_of(_me().id)
+    if bank is None:
+        return redirect(url_for("profile.financial"))
+    return render_template("profile/account_number.html", bank=bank, choices=choices)
+
+
+@bp.route("/email", methods=["GET", "POST"])
+@reauth_required
+def change_email():
+    user = _me()
+    form = forms.EmailChangeForm()
+    if form.validate_on_submit():
+        try:
+            services.request_email_change(user, form.new_email.data)
+        except services.SameEmail:
+            form.new_email.errors.append(_("This is already your email address."))
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "We have sent a link to %(email)s. Your email address changes only when you open it.",
+                    email=auth.normalize_email(form.new_email.data),
+                ),
+                "info",
+            )
+            return redirect(url_for("profile.index", _anchor="contact"))
+    return render_template("profile/change_email.html", form=form)
+
+
+@bp.route("/email/confirm/<token>", methods=["GET", "POST"])
+def confirm_email(token: str):
+    form = ConfirmForm()
+    try:
+        user, new_email = services.email_change_target(token)
+        if current_user.is_authenticated and current_user.id != user.id:
+            raise TokenInvalid()  # a link for another account: do not even show the address
+        if form.validate_on_submit():
+            services.confirm_email_change(token)
+            db.session.commit()
+            flash(_("Your email address is now %(email)s.", email=new_email), "success")
+            if current_user.is_authenticated:
+                return redirect(url_for("profile.index", _anchor="contact"))
+            return redirect(url_for("auth.login"))
+    except auth.TokenUsed:
+        flash(_("This link has already been used: your email address was changed."), "info")
+        return redirect(url_for("main.dashboard"))
+    except TokenInvalid as exc:
+        taken = isinstance(exc, services.EmailTaken)
+        return render_template(
+            "profile/email_link_invalid.html", expired=exc.expired, taken=taken
+        ), 400
+    return render_template("profile/confirm_email.html", form=form, new_email=new_email)
+
+
+@bp.get("/history")
+def history():
+    page = request.args.get("page", 1, type=int) or 1
+    rows, more = services.history(_me().id, page=page, per_page=HISTORY_PAGE_SIZE)
+    return render_template("profile/history.html", rows=rows, page=page, more=more, choices=choices)
+
+
+@bp.route("/review", methods=["GET", "POST"])
+def review():
+    user = _me()
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        services.mark_reviewed(user)
+        db.session.commit()
+        flash(_("Thank you. Your details are marked as reviewed today."), "success")
+        return redirect(url_for("main.dashboard"))
+    profile = services.profile_of(user.id)
+    return render_template(
+        "profile/review.html",
+        form=form,
+        profile=profile,
+        bank=services.bank_account_of(user.id),
+        last_reviewed=services.last_reviewed(user, profile),
+        choices=choices,
+    )
