@@ -151,3 +151,48 @@ def wait_for(predicate, timeout=5.0):
             return True
         time.sleep(0.05)
     return predicate()
+
+
+def expire_reauth(user_id: int) -> None:
+    """Make every session of the user look as if the password was last given 11 minutes ago."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from portal.auth.models import LoginSession
+    from portal.sqltypes import utcnow
+
+    db.session.execute(
+        update(LoginSession)
+        .where(LoginSession.user_id == user_id)
+        .values(authenticated_at=utcnow() - timedelta(minutes=11))
+    )
+    db.session.commit()
+
+
+class QueryCounter:
+    """Counts the SQL statements the app's engine runs while the block is open."""
+
+    def __init__(self, app):
+        self.app = app
+        self.statements: list[str] = []
+
+    def _record(self, conn, cursor, statement, parameters, context, executemany):
+        self.statements.append(statement)
+
+    def __enter__(self):
+        from sqlalchemy import event
+
+        with self.app.app_context():
+            self.engine = db.engine
+        event.listen(self.engine, "before_cursor_execute", self._record)
+        return self
+
+    def __exit__(self, *exc):
+        from sqlalchemy import event
+
+        event.remove(self.engine, "before_cursor_execute", self._record)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)

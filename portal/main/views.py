@@ -7,6 +7,7 @@ from sqlalchemy import text
 from portal.extensions import db
 from portal.main import bp
 from portal.policy import services as policy
+from portal.profile import services as profile_services
 
 
 @bp.get("/")
@@ -19,7 +20,16 @@ def index():
 def dashboard():
     if current_user.is_staff:
         return redirect(url_for("admin.index"))
-    return render_template("main/dashboard.html", consent=policy.latest_consent(current_user.id))
+    user = current_user._get_current_object()
+    profile = profile_services.profile_of(user.id)
+    items = profile_services.completeness(user, profile, profile_services.bank_account_of(user.id))
+    return render_template(
+        "main/dashboard.html",
+        consent=policy.latest_consent(user.id),
+        completeness=items,
+        missing=[item for item in items if not item.done],
+        last_reviewed=profile_services.last_reviewed(user, profile),
+    )
 
 
 @bp.get("/healthz")

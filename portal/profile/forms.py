@@ -140,9 +140,7 @@ class FinancialForm(FlaskForm):
     """Bank details. With ``keep_number`` (an account is on file) an empty number keeps it."""
 
     bank = SelectField(_l("Bank"), validate_choice=False)
-    bank_other = StringField(
-        _l("Other bank name"), filters=[strip], validators=[Optional(), Length(max=100)]
-    )
+    bank_other = StringField(_l("Other bank name"), filters=[strip], validators=[Length(max=100)])
     holder_name = StringField(
         _l("Account holder name"), filters=[strip], validators=[required, Length(max=200)]
     )

@@ -60,7 +60,10 @@ def test_register_verify_login_logout(live_server, browser_page):
     page.get_by_role("button", name="Log in").click()
     expect(page).to_have_url(f"{base}/dashboard")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Welcome, {FULL_NAME}")
+    expect(page.get_by_role("heading", name="Your details")).to_be_visible()
+    page.get_by_role("link", name="Profile", exact=True).click()
     expect(page.get_by_text(EMAIL, exact=True)).to_be_visible()
+    expect(page.get_by_label("Full legal name")).to_have_value(FULL_NAME)
 
     # Log out.
     page.get_by_role("button", name="Log out").click()

@@ -1,0 +1,261 @@
+"""The profile's sections: each saves on its own, validates next to the field, and a failed
+save keeps what was typed and changes nothing stored."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from portal.auth.models import User
+from portal.extensions import db
+from portal.profile.models import ProfileChange, SellerProfile
+from portal.sqltypes import utcnow
+
+GOOD_ADDRESS = {
+    "address-address_line1": "12 Jalan Ampang",
+    "address-address_line2": "Level 3",
+    "address-city": "Kuala Lumpur",
+    "address-postcode": "50450",
+    "address-state": "MY-14",
+    "address-country": "MY",
+}
+
+
+def _stored(app, seller_id):
+    """Everything the profile keeps about the seller, as plain values."""
+    with app.app_context():
+        user = db.session.get(User, seller_id)
+        profile = db.session.get(SellerProfile, seller_id)
+        changes = db.session.scalar(
+            select(func.count())
+            .select_from(ProfileChange)
+            .where(ProfileChange.user_id == seller_id)
+        )
+        address = (
+            None
+            if profile is None
+            else tuple(
+                getattr(profile, name)
+                for name in (
+                    "address_line1",
+                    "city",
+                    "postcode",
+                    "state",
+                    "country",
+                    "display_name",
+                )
+            )
+        )
+        return (user.full_name, user.date_of_birth, user.phone_e164, address, changes)
+
+
+def test_the_profile_shows_each_section_with_its_own_form(client, seller, auth):
+    auth.login()
+    page = client.get("/profile").get_data(as_text=True)
+    for label in (
+        "Full legal name",
+        "Shop name",
+        "Date of birth",
+        "Phone number",
+        "Address line 1",
+        "Postcode",
+        "State",
+        "Country",
+    ):
+        assert f">{label}</label>" in page, label
+    assert page.count('method="post"') >= 4  # personal, contact, address, log-out
+    assert "Tan Mei Ling" in page
+    assert 'value="1988-07-01"' in page
+
+
+def test_saving_the_personal_section_records_each_change(app, client, seller, auth):
+    auth.login()
+    response = client.post(
+        "/profile/personal",
+        data={
+            "personal-full_name": "Tan Mei Ling binti Abdullah",
+            "personal-display_name": "Mei's Batik",
+            "personal-date_of_birth": "1988-07-02",
+        },
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/profile#personal")
+    name, born, _phone, address, changes = _stored(app, seller["id"])
+    assert name == "Tan Mei Ling binti Abdullah"
+    assert born == date(1988, 7, 2)
+    assert address[-1] == "Mei's Batik"
+    assert changes == 3
+    history = client.get("/profile/history").get_data(as_text=True)
+    assert "Tan Mei Ling" in history and "Tan Mei Ling binti Abdullah" in history
+    assert "Shop name" in history and "Mei&#39;s Batik" in history
+
+
+def test_saving_unchanged_details_records_nothing(app, client, seller, auth):
+    auth.login()
+    response = client.post(
+        "/profile/contact", data={"contact-phone": "+60123456789"}, follow_redirects=True
+    )
+    assert "Nothing had changed" in response.get_data(as_text=True)
+    assert _stored(app, seller["id"])[-1] == 0
+
+
+def test_the_phone_is_stored_in_e164(app, client, seller, auth):
+    auth.login()
+    client.post("/profile/contact", data={"contact-phone": "019-876 5432"})
+    assert _stored(app, seller["id"])[2] == "+60198765432"
+
+
+def test_an_address_outside_malaysia_follows_looser_rules(app, client, seller, auth):
+    auth.login()
+    response = client.post(
+        "/profile/address",
+        data={
+            "address-address_line1": "10 Downing Street",
+            "address-city": "London",
+            "address-postcode": "sw1a 2aa",
+            "address-state": "other",
+            "address-region": "Greater London",
+            "address-country": "GB",
+        },
+    )
+    assert response.status_code == 302
+    address = _stored(app, seller["id"])[3]
+    assert address[:5] == ("10 Downing Street", "London", "SW1A 2AA", "Greater London", "GB")
+    page = client.get("/profile/history").get_data(as_text=True)
+    assert "United Kingdom" in page
+
+
+def test_a_malaysian_address_shows_the_state_by_name(client, seller, auth):
+    auth.login()
+    client.post("/profile/address", data=GOOD_ADDRESS)
+    history = client.get("/profile/history").get_data(as_text=True)
+    assert "Wilayah Persekutuan Kuala Lumpur" in history
+    assert "MY-14" not in history
+
+
+def test_the_state_list_holds_the_13_states_and_3_federal_territories(client, seller, auth):
+    auth.login()
+    page = client.get("/profile").get_data(as_text=True)
+    select_html = page.split('id="address-state"')[1].split("</select>")[0]
+    assert select_html.count("<option") == 1 + 16 + 1  # prompt, states, outside Malaysia
+    for name in ("Johor", "Sabah", "Sarawak", "Wilayah Persekutuan Putrajaya"):
+        assert name in select_html
+
+
+INVALID = [
+    # (url, field overrides, the field's id, words of the message)
+    ("/profile/address", {"address-postcode": "5045"}, "address-postcode", "5-digit postcode"),
+    ("/profile/address", {"address-postcode": "ABCDE"}, "address-postcode", "5-digit postcode"),
+    ("/profile/address", {"address-state": ""}, "address-state", "Choose your state"),
+    ("/profile/address", {"address-address_line1": ""}, "address-address_line1", "required"),
+    ("/profile/address", {"address-city": ""}, "address-city", "required"),
+    ("/profile/address", {"address-country": "XX"}, "address-country", "Choose a country"),
+    (
+        "/profile/address",
+        {"address-country": "SG", "address-state": "MY-01"},
+        "address-state",
+        "That state is in Malaysia",
+    ),
+    (
+        "/profile/address",
+        {"address-country": "SG", "address-state": "other", "address-postcode": "12#4"},
+        "address-postcode",
+        "letters, digits",
+    ),
+    ("/profile/contact", {"contact-phone": "12345"}, "contact-phone", "valid phone number"),
+    ("/profile/contact", {"contact-phone": ""}, "contact-phone", "required"),
+    ("/profile/personal", {"personal-full_name": ""}, "personal-full_name", "required"),
+    (
+        "/profile/personal",
+        {"personal-date_of_birth": "not a date"},
+        "personal-date_of_birth",
+        "Not a valid date",
+    ),
+    (
+        "/profile/personal",
+        {"personal-date_of_birth": "2999-01-01"},
+        "personal-date_of_birth",
+        "cannot be in the future",
+    ),
+    (
+        "/profile/personal",
+        {"personal-date_of_birth": str(date.today().replace(year=date.today().year - 10))},
+        "personal-date_of_birth",
+        "at least 18",
+    ),
+]
+
+VALID = {
+    "/profile/address": GOOD_ADDRESS,
+    "/profile/contact": {"contact-phone": "019-876 5432"},
+    "/profile/personal": {
+        "personal-full_name": "Tan Mei Ling",
+        "personal-display_name": "Batik by Mei",
+        "personal-date_of_birth": "1988-07-01",
+    },
+}
+
+
+@pytest.mark.parametrize(("url", "overrides", "field_id", "message"), INVALID)
+def test_a_failed_save_explains_keeps_the_input_and_changes_nothing(
+    app, client, seller, auth, url, overrides, field_id, message
+):
+    auth.login()
+    before = _stored(app, seller["id"])
+    form = {**VALID[url], **overrides}
+    page = client.post(url, data=form).get_data(as_text=True)
+    assert f'id="{field_id}-error"' in page
+    assert message in page.split(f'id="{field_id}-error">')[1].split("</p>")[0]
+    assert "Nothing has been saved yet." in page
+    # What was typed in the other fields of the form is still there.
+    for name, value in form.items():
+        if name not in overrides and value and not name.endswith(("state", "country")):
+            assert f'value="{value}"' in page, name
+    assert _stored(app, seller["id"]) == before
+
+
+def test_the_date_of_birth_is_fixed_once_an_id_document_is_approved(app, client, seller, auth):
+    with app.app_context():
+        db.session.get(User, seller["id"]).identity_verified_at = utcnow()
+        db.session.commit()
+    auth.login()
+    page = client.get("/profile").get_data(as_text=True)
+    assert 'id="personal-date_of_birth"' not in page
+    assert "can no longer be changed" in page
+    client.post(
+        "/profile/personal",
+        data={"personal-full_name": "Tan Mei Ling", "personal-date_of_birth": "1990-01-01"},
+    )
+    assert _stored(app, seller["id"])[1] == date(1988, 7, 1)
+
+
+def test_the_service_refuses_a_new_date_of_birth_once_verified(app, seller):
+    from portal.profile import services
+
+    with app.test_request_context():
+        user = db.session.get(User, seller["id"])
+        user.identity_verified_at = utcnow()
+        with pytest.raises(services.DateOfBirthLocked):
+            services.update_personal(
+                user,
+                services.Personal("Tan Mei Ling", None, date(1990, 1, 1)),
+                actor=user,
+                today=date(2026, 11, 25),
+            )
+
+
+def test_a_change_made_by_staff_is_shown_as_such(app, client, seller, auth):
+    from portal.profile import services
+    from tests.support import make_staff
+
+    with app.test_request_context():
+        staff = make_staff("support@example.com", "support")
+        user = db.session.get(User, seller["id"])
+        services.update_contact(user, "+60198765432", actor=staff)
+        db.session.commit()
+    auth.login()
+    history = client.get("/profile/history").get_data(as_text=True)
+    assert "Koopseri staff" in history
+    assert "+60198765432" in history
