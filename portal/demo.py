@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from portal.auth import services as auth
 from portal.auth.models import Role, User
 from portal.extensions import db
 from portal.policy import services as policy
+from portal.profile import services as profile
 from portal.security import hash_password
 from portal.sqltypes import utcnow
 
@@ -48,6 +50,27 @@ def load() -> None:
                     user_agent="flask demo load",
                     context="registration",
                 )
+                _fill_demo_profile(user)
         user.password_hash = hash_password(password)
         click.echo(f"{role.value:>7}: {email} / {password}")
     db.session.commit()
+
+
+def _fill_demo_profile(user: User) -> None:
+    """A shop name, an address and a bank account, saved as the seller would save them."""
+    app = current_app._get_current_object()
+    with app.test_request_context(base_url=app.config["PUBLIC_URL"]):
+        profile.update_personal(
+            user,
+            profile.Personal(user.full_name, "Aisyah Batik", user.date_of_birth),
+            actor=user,
+            today=date.today(),
+        )
+        profile.update_address(
+            user,
+            profile.Address("12 Jalan Ampang", "Level 3", "Kuala Lumpur", "50450", "MY-14", "MY"),
+            actor=user,
+        )
+        profile.update_financial(
+            user, profile.Financial("maybank", None, user.full_name, "514012345678"), actor=user
+        )

@@ -52,8 +52,10 @@ def shoot(page: Page, url: str, name: str) -> None:
     print(f"{path.relative_to(ROOT)}  ({page.url})")
 
 
-def logged_in_page(browser: Browser, base: str, email: str, password: str) -> Page:
-    page = browser.new_context(viewport=DESKTOP).new_page()
+def logged_in_page(
+    browser: Browser, base: str, email: str, password: str, viewport: dict = DESKTOP
+) -> Page:
+    page = browser.new_context(viewport=viewport).new_page()
     page.goto(f"{base}/auth/login")
     page.get_by_label("Email", exact=True).fill(email)
     page.get_by_label("Password", exact=True).fill(password)
@@ -84,6 +86,13 @@ def take_all(base: str) -> None:
 
             seller = logged_in_page(browser, base, *demo_account(Role.SELLER))
             shoot(seller, f"{base}/dashboard", "dashboard.png")
+            shoot(seller, f"{base}/profile", "profile.png")
+            shoot(seller, f"{base}/profile/history", "profile-history.png")
+            shoot(seller, f"{base}/profile/financial", "profile-financial.png")
+            shoot(seller, f"{base}/account", "account.png")
+
+            mobile_seller = logged_in_page(browser, base, *demo_account(Role.SELLER), MOBILE)
+            shoot(mobile_seller, f"{base}/profile", "profile-mobile.png")
 
             admin = logged_in_page(browser, base, *demo_account(Role.ADMIN))
             shoot(admin, f"{base}/admin/", "admin.png")

@@ -28,7 +28,7 @@ def dashboard():
         consent=policy.latest_consent(user.id),
         completeness=items,
         missing=[item for item in items if not item.done],
-        last_reviewed=profile_services.last_reviewed(user, profile),
+        reviewed_at=profile.last_reviewed_at if profile else None,
     )
 
 
