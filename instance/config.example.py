@@ -7,6 +7,16 @@ which wins over this file (PORTAL_SECRET_KEY, PORTAL_MAIL_SERVER, ...).
 # Required in production: a long random value, e.g. python -c "import secrets; print(secrets.token_hex(32))"
 # SECRET_KEY = "..."
 
+# Required in production: keys for the values stored encrypted (bank account numbers, two-factor
+# secrets) and for their keyed hashes. Each is 32 random bytes in base64:
+#   python3 -c "import base64, secrets; print(base64.b64encode(secrets.token_bytes(32)).decode())"
+# To rotate, add a new id, point ENCRYPTION_KEY_ID at it, then run `flask --app wsgi keys rotate`.
+# ENCRYPTION_KEYS = {"2026a": "..."}
+# ENCRYPTION_KEY_ID = "2026a"
+# HASH_KEY = "..."
+
+# PUBLIC_URL = "https://sellers.koopseri.com"  # for links in mail sent by CLI commands
+
 # ENVIRONMENT = "production"  # or "development" (allows a generated secret key)
 
 # SQLALCHEMY_DATABASE_URI = "postgresql+psycopg://portal@db.internal/portal"

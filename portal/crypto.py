@@ -91,7 +91,7 @@ def init_app(app: Flask) -> None:
             raise ConfigError(
                 "Refusing to start in production without encryption keys: set "
                 "PORTAL_ENCRYPTION_KEYS (a JSON object of key id to key), PORTAL_ENCRYPTION_KEY_ID "
-                "and PORTAL_HASH_KEY; `flask --app wsgi keys generate` makes a key."
+                "and PORTAL_HASH_KEY, each key 32 random bytes in base64 (see the README's deploy steps)."
             )
         config.update(_development_keys(Path(app.instance_path)))
     app.extensions[_EXTENSION] = Keyring.from_config(
