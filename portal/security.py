@@ -154,6 +154,25 @@ def roles_required(*roles: str) -> Callable:
     return decorator
 
 
+def sellers_only(*exempt_endpoints: str) -> Callable:
+    """A blueprint guard (``bp.before_request(sellers_only())``): logged-in sellers only.
+
+    Visitors are sent to log in; staff get 404, as sellers do in the back office. The
+    ``exempt_endpoints`` are the blueprint's public pages.
+    """
+
+    def guard():
+        if request.endpoint in exempt_endpoints:
+            return None
+        if not current_user.is_authenticated:
+            return current_app.login_manager.unauthorized()
+        if not current_user.is_seller:
+            abort(404)
+        return None
+
+    return guard
+
+
 def reauth_required(view: Callable) -> Callable:
     """Let the view run only if this browser gave the password (and code, with two-factor)
     within ``REAUTH_WINDOW``; otherwise send it to confirm first, then back.

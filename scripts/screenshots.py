@@ -90,6 +90,7 @@ def take_all(base: str) -> None:
             shoot(seller, f"{base}/profile/history", "profile-history.png")
             shoot(seller, f"{base}/profile/financial", "profile-financial.png")
             shoot(seller, f"{base}/account", "account.png")
+            shoot(seller, f"{base}/account/two-factor", "account-two-factor.png")
 
             mobile_seller = logged_in_page(browser, base, *demo_account(Role.SELLER), MOBILE)
             shoot(mobile_seller, f"{base}/profile", "profile-mobile.png")

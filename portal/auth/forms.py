@@ -141,3 +141,14 @@ class ConfirmIdentityForm(FlaskForm):
         render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
     )
     next = HiddenField()
+
+
+class TwoFactorLoginForm(FlaskForm):
+    """The second step of a log-in with two-factor on: a code from the app, or a recovery code."""
+
+    code = StringField(
+        _l("Authentication code"),
+        filters=[strip],
+        validators=[required, Length(max=32)],
+        render_kw={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"},
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import Flask, current_app, request, session
@@ -130,6 +131,66 @@ def _load(token: str) -> User | None:
     user.session_token = token
     user.authenticated_at = row.authenticated_at
     return user
+
+
+# --- a log-in waiting for its second factor ---------------------------------------------------
+# Between the right password and the right code the browser holds only this note in its
+# (signed) session: no login session exists yet, so nothing is reachable with the password alone.
+
+_PENDING = "pending_login"
+
+
+@dataclass(frozen=True)
+class PendingLogin:
+    user: User
+    remember: bool
+    next_url: str | None
+
+
+class PendingLoginExpired(Exception):
+    """The code did not come within ``TWO_FACTOR_LOGIN_MAX_AGE`` of the password."""
+
+
+def hold_for_second_factor(user: User, *, remember: bool, next_url: str | None) -> None:
+    """Remember that this browser gave ``user``'s password, until it gives the code too."""
+    session.clear()
+    session[_PENDING] = {
+        "u": user.id,
+        "p": fingerprint("pending-login", user.password_hash),
+        "r": bool(remember),
+        "n": next_url,
+        "t": utcnow().timestamp(),
+    }
+
+
+def pending_user_id() -> int | None:
+    """The account of this browser's pending log-in, unchecked (for rate-limit keys)."""
+    note = session.get(_PENDING)
+    return note.get("u") if isinstance(note, dict) else None
+
+
+def pending_login() -> PendingLogin | None:
+    """This browser's log-in waiting for a code, or None; raises :class:`PendingLoginExpired`.
+
+    A pending log-in is forgotten when it expires, and ignored once the account's password
+    changes or two-factor is turned off, so an old note cannot finish a log-in.
+    """
+    note = session.get(_PENDING)
+    if not isinstance(note, dict):
+        return None
+    age = utcnow().timestamp() - float(note.get("t", 0))
+    if not 0 <= age <= current_app.config["TWO_FACTOR_LOGIN_MAX_AGE"].total_seconds():
+        session.pop(_PENDING, None)
+        raise PendingLoginExpired()
+    user = db.session.get(User, note.get("u"))
+    if (
+        user is None
+        or not user.two_factor_enabled
+        or note.get("p") != fingerprint("pending-login", user.password_hash)
+    ):
+        session.pop(_PENDING, None)
+        return None
+    return PendingLogin(user=user, remember=bool(note.get("r")), next_url=note.get("n"))
 
 
 # --- trusted devices --------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from portal.auth import bp, forms, services, sessions
+from portal.auth import bp, forms, services, sessions, twofactor
 from portal.deferred import after_response
 from portal.extensions import db, limiter
 from portal.policy import services as policy
@@ -152,15 +152,60 @@ def login():
             db.session.commit()
             return render_template("auth/verify_first.html")
         else:
-            sessions.start(user, remember=form.remember.data)
-            services.record_login(user)
-            db.session.commit()
             target = form.next.data if is_safe_redirect(form.next.data) else None
-            response = redirect(target or url_for("main.dashboard"))
-            sessions.issue_device_cookie(response, user)
-            return response
+            if not user.two_factor_enabled:
+                return _log_in(user, remember=form.remember.data, target=target)
+            sessions.hold_for_second_factor(user, remember=form.remember.data, next_url=target)
+            db.session.commit()  # the reset failure count from authenticate()
+            return redirect(url_for("auth.two_factor"))
     form.password.data = ""
     return render_template("auth/login.html", form=form)
+
+
+def _log_in(user, *, remember: bool, target: str | None):
+    sessions.start(user, remember=remember)
+    services.record_login(user)
+    db.session.commit()
+    response = redirect(target if is_safe_redirect(target) else url_for("main.dashboard"))
+    sessions.issue_device_cookie(response, user)
+    return response
+
+
+def _two_factor_account_key() -> str:
+    return f"two-factor-login:{sessions.pending_user_id() or ''}"
+
+
+@bp.route("/two-factor", methods=["GET", "POST"])
+@limiter.limit(_limit("RATELIMIT_LOGIN_FAILED_PER_IP"), methods=["POST"], deduct_when=_failed)
+@limiter.limit(
+    _limit("RATELIMIT_LOGIN_FAILED_PER_ACCOUNT"),
+    methods=["POST"],
+    key_func=_two_factor_account_key,
+    deduct_when=_failed,
+)
+def two_factor():
+    """The second step of a log-in with two-factor on: the password was right, now the code."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.dashboard"))
+    try:
+        pending = sessions.pending_login()
+    except sessions.PendingLoginExpired:
+        flash(_("Your log-in took too long to finish. Please log in again."), "warning")
+        return redirect(url_for("auth.login"))
+    if pending is None:
+        return redirect(url_for("auth.login"))
+    form = forms.TwoFactorLoginForm()
+    if form.validate_on_submit():
+        if twofactor.check_second_factor(pending.user, form.code.data):
+            return _log_in(pending.user, remember=pending.remember, target=pending.next_url)
+        g.login_failed = True
+        form.code.errors.append(
+            _(
+                "That code is not right, or it has been used already. Enter the code your app shows now, or an unused recovery code."
+            )
+        )
+    form.code.data = ""
+    return render_template("auth/two_factor.html", form=form)
 
 
 @bp.post("/logout")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -19,22 +19,14 @@ from portal.auth.forms import ConfirmForm
 from portal.auth.models import User
 from portal.extensions import db
 from portal.profile import bp, choices, forms, services
-from portal.security import TokenInvalid, reauth_required
+from portal.security import TokenInvalid, reauth_required, sellers_only
 
 RECENT_CHANGES = 5
 HISTORY_PAGE_SIZE = 50
 
 
-@bp.before_request
-def _sellers_only():
-    # The email-change link is opened from a mailbox, possibly logged out or elsewhere.
-    if request.endpoint == "profile.confirm_email":
-        return None
-    if not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()
-    if not current_user.is_seller:
-        abort(404)
-    return None
+# The email-change link is opened from a mailbox, possibly logged out or on another device.
+bp.before_request(sellers_only("profile.confirm_email"))
 
 
 # How the history names each field, and shows its values.

@@ -198,6 +198,8 @@ def test_change_password_keeps_this_session_and_ends_the_others(app, seller, mai
     alert = mailbox.last(seller["email"])
     assert alert["Subject"] == "Your Koopseri password was changed"
     assert "every other device was logged out" in body_text(alert)
+    subjects = [m["Subject"] for m in mailbox.messages(to=seller["email"])]
+    assert subjects.count("Your Koopseri password was changed") == 1  # exactly once
 
 
 def test_change_password_needs_the_current_one(client, seller, auth, mailbox):
