@@ -37,6 +37,7 @@ format: $(STAMP)
 ## make bench: benchmarks, each prints its figures and the command to reproduce them
 bench: $(STAMP)
 	$(BIN)/python bench/login_timing.py
+	$(BIN)/python bench/key_rotation.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -206,21 +206,21 @@ def count_stale(session, column: EncryptedColumn) -> int:
     return session.scalar(select(func.count()).select_from(column.table).where(_stale(column)))
 
 
-def rotate_batch(session, column: EncryptedColumn, limit: int) -> int:
-    """Re-encrypt up to ``limit`` values of ``column`` under the current key; flushes only.
+def rotate_batch(session, column: EncryptedColumn, limit: int, after=None) -> list:
+    """Re-encrypt under the current key up to ``limit`` values of ``column`` whose row's
+    primary key is greater than ``after``; flushes only. Returns those primary keys, in
+    order: pass the last one as ``after`` for the next batch; an empty list means done.
 
     Rows are read and written as raw text (the stored form), so nothing passes through the
-    ORM. Returns how many were re-encrypted; 0 means the column is done.
+    ORM, and each batch starts where the last one ended instead of rescanning the table.
     """
     table = column.table
     primary_key = list(table.primary_key.columns)[0]
     raw = type_coerce(table.c[column.name], String)
-    rows = session.execute(
-        select(primary_key, raw.label("stored"))
-        .where(_stale(column))
-        .order_by(primary_key)
-        .limit(limit)
-    ).all()
+    query = select(primary_key, raw.label("stored")).where(_stale(column))
+    if after is not None:
+        query = query.where(primary_key > after)
+    rows = session.execute(query.order_by(primary_key).limit(limit)).all()
     statement = (
         update(table)
         .where(primary_key == bindparam("row_id"))
@@ -229,4 +229,4 @@ def rotate_batch(session, column: EncryptedColumn, limit: int) -> int:
     for row_id, stored in rows:
         fresh = encrypt(decrypt(stored, column.context), column.context)
         session.execute(statement, {"row_id": row_id, "fresh": fresh})
-    return len(rows)
+    return [row_id for row_id, _ in rows]

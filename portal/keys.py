@@ -46,11 +46,11 @@ def rotate(batch_size: int) -> None:
     current = crypto.keyring().current
     total = 0
     for column in crypto.encrypted_columns(db.metadata):
-        done = 0
+        done, last = 0, None
         try:
-            while count := crypto.rotate_batch(db.session, column, batch_size):
+            while ids := crypto.rotate_batch(db.session, column, batch_size, after=last):
                 db.session.commit()
-                done += count
+                done, last = done + len(ids), ids[-1]
         except crypto.DecryptionError as exc:
             db.session.rollback()
             current_app.logger.error("key rotation stopped in %s: %s", column.label, exc)
