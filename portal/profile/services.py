@@ -2,7 +2,7 @@
 
 Each section of the profile is saved by its own function, which writes one history row per
 field that changed (sensitive values masked) and flushes; the caller commits. Changing the
-email goes through a link sent to the new address. ``actor`` is whoever made the change: the
+email goes through a link sent to the new address (``portal.profile.email_change``). ``actor`` is whoever made the change: the
 seller, or a member of staff acting for them.
 """
 
@@ -22,7 +22,6 @@ from portal.crypto import keyed_hash
 from portal.extensions import db
 from portal.outbox.services import queue_email
 from portal.profile.models import Actor, BankAccount, ProfileChange, SellerProfile, mask
-from portal.security import TokenInvalid, fingerprint, make_token, read_token
 from portal.sqltypes import utcnow
 
 
@@ -34,19 +33,11 @@ class UnderAge(Exception):
     """The new date of birth makes the seller younger than the minimum age."""
 
 
-class SameEmail(Exception):
-    """The new email address is the one the account already has."""
-
-
-class EmailTaken(TokenInvalid):
-    """The address was free when the change was asked for, but an account has it now."""
-
-
 def _actor_kind(user: User, actor: User) -> str:
     return Actor.SELLER if actor.id == user.id else Actor.STAFF
 
 
-def _record(user: User, actor: User, field: str, old, new) -> bool:
+def record_change(user: User, actor: User, field: str, old, new) -> bool:
     """Add a history row if ``old`` and ``new`` differ; returns whether they did."""
     old = None if old in (None, "") else str(old)
     new = None if new in (None, "") else str(new)
@@ -69,7 +60,7 @@ def _apply(user: User, actor: User, target, values: dict) -> list[str]:
     """Set each attribute of ``target`` in ``values``, recording those that change."""
     changed = []
     for field, new in values.items():
-        if _record(user, actor, field, getattr(target, field), new):
+        if record_change(user, actor, field, getattr(target, field), new):
             setattr(target, field, new)
             changed.append(field)
     return changed
@@ -185,7 +176,7 @@ def update_financial(user: User, data: Financial, *, actor: User) -> list[str]:
     if account.account_number_digest != digest:
         old = mask(account.account_number_last4) if account.account_number_last4 else None
         new = mask(data.account_number[-4:])
-        _record(user, actor, "account_number", old, new)
+        record_change(user, actor, "account_number", old, new)
         account.account_number = data.account_number
         account.account_number_last4 = data.account_number[-4:]
         account.account_number_digest = digest
@@ -212,93 +203,6 @@ def sellers_with_account_number(number: str) -> list[int]:
             .order_by(BankAccount.user_id)
         )
     )
-
-
-# --- email change ------------------------------------------------------------------------------
-
-
-def mask_email(address: str) -> str:
-    """``aisyah@example.com`` → ``a•••••@example.com``: enough to recognise, not to harvest."""
-    local, _, domain = address.partition("@")
-    return f"{local[:1]}{'•' * max(len(local) - 1, 1)}@{domain}"
-
-
-def request_email_change(user: User, new_email: str) -> None:
-    """Send a confirmation link to ``new_email`` and an alert to the current address.
-
-    Nothing changes until the link is used. If the new address already has an account, its
-    owner is told instead, and the caller answers exactly as for a free address.
-    Raises :class:`SameEmail`.
-    """
-    new_email = auth.normalize_email(new_email)
-    if new_email == user.email:
-        raise SameEmail()
-    hours = int(current_app.config["EMAIL_CHANGE_MAX_AGE"].total_seconds() // 3600)
-    queue_email(
-        to=user.email,
-        kind="email_change_requested",
-        subject=_l("A change of email address was asked for on your Koopseri account"),
-        user=user,
-        new_email_masked=mask_email(new_email),
-        hours=hours,
-        reset_url=url_for("auth.reset_request", _external=True),
-    )
-    owner = auth.find_by_email(new_email)
-    if owner is not None:
-        queue_email(
-            to=owner.email,
-            kind="email_change_existing",
-            subject=_l("Someone tried to move a Koopseri account to your email address"),
-            user=owner,
-            login_url=url_for("auth.login", _external=True),
-        )
-        return
-    token = make_token(
-        "email-change", {"u": user.id, "n": new_email, "e": fingerprint("email-change", user.email)}
-    )
-    queue_email(
-        to=new_email,
-        kind="email_change_confirm",
-        subject=_l("Confirm your new email address"),
-        user=user,
-        confirm_url=url_for("profile.confirm_email", token=token, _external=True),
-        hours=hours,
-    )
-
-
-def email_change_target(token: str) -> tuple[User, str]:
-    """The account and new address of a change link; raises ``TokenInvalid`` (or a subclass:
-    ``TokenUsed`` once the email has changed, :class:`EmailTaken` if the address is taken)."""
-    max_age = current_app.config["EMAIL_CHANGE_MAX_AGE"]
-    payload = read_token("email-change", token, int(max_age.total_seconds()))
-    user = db.session.get(User, payload.get("u"))
-    new_email = payload.get("n")
-    if user is None or not isinstance(new_email, str):
-        raise TokenInvalid()
-    if payload.get("e") != fingerprint("email-change", user.email):
-        raise auth.TokenUsed()
-    if auth.find_by_email(new_email) is not None:
-        raise EmailTaken()
-    return user, new_email
-
-
-def confirm_email_change(token: str) -> User:
-    """Move the account to the new address; the old address is told once, and only then."""
-    user, new_email = email_change_target(token)
-    old_email = user.email
-    _record(user, user, "email", old_email, new_email)
-    user.email = new_email
-    user.email_verified_at = utcnow()  # the link reached the new address
-    db.session.flush()
-    queue_email(
-        to=old_email,
-        kind="email_changed",
-        subject=_l("The email address of your Koopseri account was changed"),
-        user=user,
-        new_email_masked=mask_email(new_email),
-        reset_url=url_for("auth.reset_request", _external=True),
-    )
-    return user
 
 
 # --- history -----------------------------------------------------------------------------------

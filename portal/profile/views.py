@@ -18,7 +18,7 @@ from portal.auth import services as auth
 from portal.auth.forms import ConfirmForm
 from portal.auth.models import User
 from portal.extensions import db
-from portal.profile import bp, choices, forms, services
+from portal.profile import bp, choices, email_change, forms, services
 from portal.security import TokenInvalid, reauth_required, sellers_only
 
 RECENT_CHANGES = 5
@@ -192,8 +192,8 @@ def change_email():
     form = forms.EmailChangeForm()
     if form.validate_on_submit():
         try:
-            services.request_email_change(user, form.new_email.data)
-        except services.SameEmail:
+            email_change.request_email_change(user, form.new_email.data)
+        except email_change.SameEmail:
             form.new_email.errors.append(_("This is already your email address."))
         else:
             db.session.commit()
@@ -212,11 +212,11 @@ def change_email():
 def confirm_email(token: str):
     form = ConfirmForm()
     try:
-        user, new_email = services.email_change_target(token)
+        user, new_email = email_change.email_change_target(token)
         if current_user.is_authenticated and current_user.id != user.id:
             raise TokenInvalid()  # a link for another account: do not even show the address
         if form.validate_on_submit():
-            services.confirm_email_change(token)
+            email_change.confirm_email_change(token)
             db.session.commit()
             flash(_("Your email address is now %(email)s.", email=new_email), "success")
             if current_user.is_authenticated:
@@ -226,7 +226,7 @@ def confirm_email(token: str):
         flash(_("This link has already been used: your email address was changed."), "info")
         return redirect(url_for("main.dashboard"))
     except TokenInvalid as exc:
-        taken = isinstance(exc, services.EmailTaken)
+        taken = isinstance(exc, email_change.EmailTaken)
         return render_template(
             "profile/email_link_invalid.html", expired=exc.expired, taken=taken
         ), 400
