@@ -56,6 +56,26 @@ def _limit(name: str):
     return lambda: current_app.config[name]
 
 
+def _limit_failures(account_key, *, per_ip: bool = False):
+    """Count failed guesses (``g.login_failed``) against ``account_key``, and against the
+    client's address too with ``per_ip``; right answers never count."""
+
+    def decorator(view):
+        view = limiter.limit(
+            _limit("RATELIMIT_LOGIN_FAILED_PER_ACCOUNT"),
+            methods=["POST"],
+            key_func=account_key,
+            deduct_when=_failed,
+        )(view)
+        if per_ip:
+            view = limiter.limit(
+                _limit("RATELIMIT_LOGIN_FAILED_PER_IP"), methods=["POST"], deduct_when=_failed
+            )(view)
+        return view
+
+    return decorator
+
+
 def _today_in_default_zone():
     return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
 
@@ -126,13 +146,7 @@ def verify(token: str):
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_limit("RATELIMIT_LOGIN_FAILED_PER_IP"), methods=["POST"], deduct_when=_failed)
-@limiter.limit(
-    _limit("RATELIMIT_LOGIN_FAILED_PER_ACCOUNT"),
-    methods=["POST"],
-    key_func=_login_account_key,
-    deduct_when=_failed,
-)
+@_limit_failures(_login_account_key, per_ip=True)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))
@@ -176,13 +190,7 @@ def _two_factor_account_key() -> str:
 
 
 @bp.route("/two-factor", methods=["GET", "POST"])
-@limiter.limit(_limit("RATELIMIT_LOGIN_FAILED_PER_IP"), methods=["POST"], deduct_when=_failed)
-@limiter.limit(
-    _limit("RATELIMIT_LOGIN_FAILED_PER_ACCOUNT"),
-    methods=["POST"],
-    key_func=_two_factor_account_key,
-    deduct_when=_failed,
-)
+@_limit_failures(_two_factor_account_key, per_ip=True)
 def two_factor():
     """The second step of a log-in with two-factor on: the password was right, now the code."""
     if current_user.is_authenticated:
@@ -252,12 +260,7 @@ def _password_change_key() -> str:
 
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
-@limiter.limit(
-    _limit("RATELIMIT_LOGIN_FAILED_PER_ACCOUNT"),
-    methods=["POST"],
-    key_func=_password_change_key,
-    deduct_when=_failed,
-)
+@_limit_failures(_password_change_key)
 def change_password():
     user = current_user._get_current_object()
     form = forms.ChangePasswordForm(account_email=user.email)
@@ -279,12 +282,7 @@ def change_password():
 
 @bp.route("/confirm", methods=["GET", "POST"])
 @login_required
-@limiter.limit(
-    _limit("RATELIMIT_LOGIN_FAILED_PER_ACCOUNT"),
-    methods=["POST"],
-    key_func=_password_change_key,
-    deduct_when=_failed,
-)
+@_limit_failures(_password_change_key)
 def confirm():
     """Ask for the password (and code) again before a sensitive act, then go back to it."""
     user = current_user._get_current_object()
