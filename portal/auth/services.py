@@ -302,7 +302,6 @@ def _set_password(user: User, new_password: str) -> None:
         kind="password_changed",
         subject=_l("Your Koopseri password was changed"),
         user=user,
-        reset_url=url_for("auth.reset_request", _external=True),
     )
 
 

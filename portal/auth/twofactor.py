@@ -13,7 +13,6 @@ import secrets
 
 import pyotp
 import segno
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import delete, func, select, update
@@ -161,11 +160,4 @@ def unused_recovery_codes(user: User) -> int:
 
 
 def _alert(user: User, kind: str, subject) -> None:
-    queue_email(
-        to=user.email,
-        kind=kind,
-        subject=subject,
-        user=user,
-        account_url=url_for("account.index", _external=True),
-        reset_url=url_for("auth.reset_request", _external=True),
-    )
+    queue_email(to=user.email, kind=kind, subject=subject, user=user)

@@ -47,7 +47,6 @@ def request_email_change(user: User, new_email: str) -> None:
         user=user,
         new_email_masked=mask_email(new_email),
         hours=hours,
-        reset_url=url_for("auth.reset_request", _external=True),
     )
     owner = auth.find_by_email(new_email)
     if owner is not None:
@@ -102,6 +101,5 @@ def confirm_email_change(token: str) -> User:
         subject=_l("The email address of your Koopseri account was changed"),
         user=user,
         new_email_masked=mask_email(new_email),
-        reset_url=url_for("auth.reset_request", _external=True),
     )
     return user

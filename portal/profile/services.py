@@ -189,7 +189,6 @@ def update_financial(user: User, data: Financial, *, actor: User) -> list[str]:
             subject=_l("The bank details of your Koopseri account were changed"),
             user=user,
             last4=account.account_number_last4,
-            reset_url=url_for("auth.reset_request", _external=True),
         )
     return changed
 
