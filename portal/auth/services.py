@@ -7,7 +7,8 @@ CLI command that calls them commits once, and the outbox sends mail only after t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
@@ -69,6 +70,17 @@ def age_on(born: date, day: date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
+def require_minimum_age(born: date, today: date) -> None:
+    """Raise :class:`UnderAge` if someone born on ``born`` is under ``MINIMUM_AGE`` today."""
+    if age_on(born, today) < current_app.config["MINIMUM_AGE"]:
+        raise UnderAge()
+
+
+def local_today() -> date:
+    """Today in the portal's time zone (Malaysia): the day the 18+ rule is judged on."""
+    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+
+
 def register(data: Registration, *, today: date) -> User | None:
     """Create a seller with proof of consent and send the verification email.
 
@@ -76,8 +88,7 @@ def register(data: Registration, *, today: date) -> User | None:
     caller must answer exactly as for a new account. Raises :class:`UnderAge` before anything
     is written, and :class:`PolicyChanged` if the form showed an outdated version.
     """
-    if age_on(data.date_of_birth, today) < current_app.config["MINIMUM_AGE"]:
-        raise UnderAge()
+    require_minimum_age(data.date_of_birth, today)
     version = policy.current_version()
     if data.policy_version != version.version:
         raise PolicyChanged()

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import (
     current_app,
@@ -76,10 +74,6 @@ def _limit_failures(account_key, *, per_ip: bool = False):
     return decorator
 
 
-def _today_in_default_zone():
-    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
-
-
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit(_limit("RATELIMIT_SIGNUP_PER_IP"), methods=["POST"], deduct_when=_not_refused_minor)
 def register():
@@ -102,7 +96,7 @@ def register():
             locale=str(get_locale()),
         )
         try:
-            services.register(data, today=_today_in_default_zone())
+            services.register(data, today=services.local_today())
         except services.UnderAge:
             g.refused_minor = True
             return render_template("auth/under_age.html")
@@ -177,10 +171,11 @@ def login():
 
 
 def _log_in(user, *, remember: bool, target: str | None):
+    """Start the session; ``target`` was checked with ``is_safe_redirect`` by the caller."""
     sessions.start(user, remember=remember)
     services.record_login(user)
     db.session.commit()
-    response = redirect(target if is_safe_redirect(target) else url_for("main.dashboard"))
+    response = redirect(target or url_for("main.dashboard"))
     sessions.issue_device_cookie(response, user)
     return response
 

@@ -2,8 +2,8 @@
 
 Each section of the profile is saved by its own function, which writes one history row per
 field that changed (sensitive values masked) and flushes; the caller commits. Changing the
-email goes through a link sent to the new address (``portal.profile.email_change``). ``actor`` is whoever made the change: the
-seller, or a member of staff acting for them.
+email goes through a link sent to the new address (``portal.profile.email_change``).
+``actor`` is whoever made the change: the seller, or a member of staff acting for them.
 """
 
 from __future__ import annotations
@@ -27,10 +27,6 @@ from portal.sqltypes import utcnow
 
 class DateOfBirthLocked(Exception):
     """The date of birth was checked against an approved ID document and cannot change."""
-
-
-class UnderAge(Exception):
-    """The new date of birth makes the seller younger than the minimum age."""
 
 
 def _actor_kind(user: User, actor: User) -> str:
@@ -96,13 +92,12 @@ def update_personal(user: User, data: Personal, *, actor: User, today: date) -> 
     """Save the personal section; returns the fields that changed.
 
     Raises :class:`DateOfBirthLocked` for a new date of birth once an ID document was
-    approved, and :class:`UnderAge` for one under the minimum age. Nothing is changed then.
+    approved, and ``auth.UnderAge`` for one under the minimum age. Nothing is changed then.
     """
     if data.date_of_birth != user.date_of_birth:
         if user.identity_verified_at is not None:
             raise DateOfBirthLocked()
-        if auth.age_on(data.date_of_birth, today) < current_app.config["MINIMUM_AGE"]:
-            raise UnderAge()
+        auth.require_minimum_age(data.date_of_birth, today)
     changed = _apply(
         user,
         actor,

@@ -6,9 +6,6 @@ is nothing to point at someone else's. The blueprint's guard lets in sellers onl
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -68,10 +65,6 @@ def _me() -> User:
     return current_user._get_current_object()
 
 
-def _today():
-    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
-
-
 def _render_profile(**bound):
     """The profile page; a section given in ``bound`` shows what the seller just typed."""
     user = _me()
@@ -126,8 +119,8 @@ def personal():
         dob = form.date_of_birth.data if "date_of_birth" in form else user.date_of_birth
         data = services.Personal(form.full_name.data, form.display_name.data, dob)
         try:
-            changed = services.update_personal(user, data, actor=user, today=_today())
-        except services.UnderAge:
+            changed = services.update_personal(user, data, actor=user, today=auth.local_today())
+        except auth.UnderAge:
             form.date_of_birth.errors.append(
                 _("Sellers must be at least %(n)d years old.", n=current_app.config["MINIMUM_AGE"])
             )
