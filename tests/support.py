@@ -196,3 +196,17 @@ class QueryCounter:
     @property
     def count(self) -> int:
         return len(self.statements)
+
+
+def routes_under(app, prefix: str, exclude: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
+    """(method, URL) for every route whose rule starts with ``prefix``, walked from the URL
+    map so a new route cannot be forgotten; URL arguments are filled with 1."""
+    routes = []
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith(prefix) or rule.rule in exclude:
+            continue
+        url = rule.rule
+        for argument in rule.arguments:
+            url = url.replace(f"<int:{argument}>", "1").replace(f"<{argument}>", "1")
+        routes.extend((method, url) for method in sorted(rule.methods - {"HEAD", "OPTIONS"}))
+    return routes

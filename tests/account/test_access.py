@@ -4,25 +4,11 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from werkzeug.routing import Rule
-
-from tests.support import PASSWORD, make_staff
-
-
-def _fill(rule: Rule) -> str:
-    url = rule.rule
-    for argument in rule.arguments:
-        url = url.replace(f"<int:{argument}>", "1").replace(f"<{argument}>", "1")
-    return url
+from tests.support import PASSWORD, make_staff, routes_under
 
 
 def _account_urls(app) -> list[tuple[str, str]]:
-    urls = [
-        (method, _fill(rule))
-        for rule in app.url_map.iter_rules()
-        if rule.rule.startswith("/account")
-        for method in sorted(rule.methods - {"HEAD", "OPTIONS"})
-    ]
+    urls = routes_under(app, "/account")
     assert len(urls) >= 8, urls
     return urls
 

@@ -3,28 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from werkzeug.routing import Rule
 
-from tests.support import PASSWORD, make_staff
+from tests.support import PASSWORD, make_staff, routes_under
 
 
 def _admin_urls(app) -> list[tuple[str, str]]:
-    urls = []
-    for rule in app.url_map.iter_rules():
-        if not rule.rule.startswith("/admin"):
-            continue
-        url = _fill(rule)
-        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            urls.append((method, url))
+    urls = routes_under(app, "/admin")
     assert urls, "no /admin routes found"
     return urls
-
-
-def _fill(rule: Rule) -> str:
-    url = rule.rule
-    for argument in rule.arguments:
-        url = url.replace(f"<int:{argument}>", "1").replace(f"<{argument}>", "1")
-    return url
 
 
 def test_anonymous_visitors_get_404_on_every_admin_route(app, client):

@@ -8,18 +8,14 @@ from sqlalchemy import func, select
 from portal.auth.models import User
 from portal.extensions import db
 from portal.profile.models import ProfileChange
-from tests.support import PASSWORD, link_in, make_staff
+from tests.support import PASSWORD, link_in, make_staff, routes_under
 
 # The email-change link is reached from a mailbox, so it stands on its token alone.
-TOKEN_ROUTES = {"/profile/email/confirm/<token>"}
+TOKEN_ROUTES = frozenset({"/profile/email/confirm/<token>"})
 
 
 def _profile_routes(app):
-    routes = []
-    for rule in app.url_map.iter_rules():
-        if rule.rule.startswith("/profile") and rule.rule not in TOKEN_ROUTES:
-            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-                routes.append((method, rule.rule))
+    routes = routes_under(app, "/profile", exclude=TOKEN_ROUTES)
     assert len(routes) >= 10, routes
     return routes
 
