@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal.config import load_config
+from portal.uploads import PortalRequest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,6 +35,7 @@ def create_app(config: dict | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
+    app.request_class = PortalRequest
     load_config(app, config)
     logging.getLogger("portal").setLevel(app.config["LOG_LEVEL"])
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
@@ -53,7 +55,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from portal import crypto, deferred
+    from portal import crypto, deferred, storage
     from portal.auth import sessions
     from portal.extensions import babel, csrf, db, limiter, migrate
     from portal.outbox import services as outbox
@@ -67,6 +69,7 @@ def register_extensions(app: Flask) -> None:
     sessions.init_app(app)
     deferred.init_app(app)  # before outbox: its hook must run last, after outbox adds its task
     outbox.init_app(app)  # after db: its teardown must run before the session is removed
+    storage.init_app(app)  # after db, for the same reason
 
     @app.context_processor
     def _layout_context():
@@ -106,9 +109,9 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from portal import account, admin, auth, main, policy, profile, reports, sharing
+    from portal import account, admin, auth, documents, main, policy, profile, reports, sharing
 
-    for module in (main, auth, profile, policy, account, reports, sharing, admin):
+    for module in (main, auth, profile, documents, policy, account, reports, sharing, admin):
         app.register_blueprint(module.bp)
 
 
@@ -145,8 +148,9 @@ def register_security_headers(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from portal.auth.cli import staff
     from portal.demo import demo
+    from portal.documents.cli import documents
     from portal.keys import keys
     from portal.profile.cli import reminders
 
-    for group in (staff, keys, reminders, demo):
+    for group in (staff, keys, reminders, documents, demo):
         app.cli.add_command(group)

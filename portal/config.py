@@ -98,6 +98,19 @@ class Defaults:
     PROXY_FIX_X_FOR = 0  # number of trusted proxies in front of the portal
     PROXY_FIX_X_PROTO = 0
 
+    # Photographs and documents (portal.documents). Files are stored encrypted, outside
+    # static/, in DOCUMENT_STORAGE_PATH (None: documents/ in the instance folder).
+    DOCUMENT_STORAGE_PATH: str | None = None
+    UPLOAD_MAX_BYTES = 10 * 1024 * 1024  # per file
+    # An oversized upload is read to its end (and thrown away) up to this many bytes, so the
+    # browser shows the error page instead of "connection reset".
+    UPLOAD_DRAIN_MAX_BYTES = 256 * 1024 * 1024
+    IMAGE_MAX_PIXELS = 64_000_000  # more is refused as a decompression bomb
+    IMAGE_MAX_SIDE = 4000  # pictures are scaled down to this longest side
+    THUMBNAIL_SIDE = 320
+    PDF_PREVIEW_PAGES = 2  # pages of a PDF drawn for reviewers (MyKad front and back)
+    ORPHAN_GRACE = timedelta(hours=1)  # `documents check` leaves younger files alone
+
     WTF_CSRF_TIME_LIMIT = None  # a token lives as long as the session that holds it
     MAX_CONTENT_LENGTH = 1 * 1024 * 1024  # forms only; uploads get their own limit
 

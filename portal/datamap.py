@@ -79,6 +79,36 @@ PERSONAL: dict[str, Personal] = {
     "outbox_messages.subject": Personal(Category.INTERACTION, "show the notice in the portal"),
     "outbox_messages.body_text": Personal(Category.INTERACTION, "show the notice in the portal"),
     "outbox_messages.body_html": Personal(Category.INTERACTION, "show the notice in the portal"),
+    "documents.identity_type": Personal(Category.IDENTIFICATION, "know which sides to check"),
+    "documents.rejection_reasons": Personal(
+        Category.IDENTIFICATION, "tell the seller what to fix in a document"
+    ),
+    "documents.rejection_note": Personal(
+        Category.IDENTIFICATION, "tell the seller what to fix in a document"
+    ),
+    "staff_access_log.reason": Personal(
+        Category.INTERACTION, "show the seller why staff looked at their data"
+    ),
+}
+
+# Stored files, by document kind and purpose ("<kind>/<purpose>"). Originals are evidence:
+# kept encrypted, never served, and so not exported either (they may carry metadata).
+STORED_FILES: dict[str, Personal] = {
+    **{
+        f"{kind}/{purpose}": Personal(Category.PHOTOGRAPHS, "show the seller and their shop")
+        for kind in ("profile_photo", "shop_photo")
+        for purpose in ("display", "thumbnail")
+    },
+    "identity/original": Personal(
+        Category.IDENTIFICATION, "evidence of the identity checked (encrypted)", exported=False
+    ),
+    "identity/display": Personal(Category.IDENTIFICATION, "check the seller's identity"),
+    "identity/thumbnail": Personal(Category.IDENTIFICATION, "check the seller's identity"),
+    "bank_proof/original": Personal(
+        Category.FINANCIAL, "evidence of the bank account checked (encrypted)", exported=False
+    ),
+    "bank_proof/display": Personal(Category.FINANCIAL, "check the bank account is the seller's"),
+    "bank_proof/thumbnail": Personal(Category.FINANCIAL, "check the bank account is the seller's"),
 }
 
 # Keys, timestamps, counters and settings: about an account, but not personal data in
@@ -107,5 +137,15 @@ NOT_PERSONAL: frozenset[str] = frozenset(
         "recovery_codes.used_at",
         "policy_versions.id", "policy_versions.version", "policy_versions.body_markdown",
         "policy_versions.summary", "policy_versions.published_at", "policy_versions.effective_at",
+        "documents.id", "documents.user_id", "documents.kind", "documents.slot",
+        "documents.uploaded_at", "documents.revision", "documents.status",
+        "documents.reviewed_at", "documents.reviewer_id",
+        "document_files.id", "document_files.document_id", "document_files.purpose",
+        "document_files.page", "document_files.storage_key", "document_files.key_id",
+        "document_files.content_type", "document_files.size_bytes", "document_files.width",
+        "document_files.height", "document_files.created_at",
+        "staff_access_log.id", "staff_access_log.seller_id", "staff_access_log.staff_id",
+        "staff_access_log.staff_role", "staff_access_log.subject", "staff_access_log.object_id",
+        "staff_access_log.accessed_at",
     }
 )  # fmt: skip

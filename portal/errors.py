@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlsplit
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from portal.extensions import db
+from portal.security import is_safe_redirect
+from portal.uploads import drain_body, is_upload_view
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +52,7 @@ CSRF_MESSAGE = (
 )
 
 
-def render_error(code: int, title=None, message=None):
+def render_error(code: int, title=None, message=None, back_url=None):
     default_title, default_message = MESSAGES.get(code, MESSAGES[500])
     return (
         render_template(
@@ -57,15 +60,37 @@ def render_error(code: int, title=None, message=None):
             code=code,
             title=title or default_title,
             message=message or default_message,
+            back_url=back_url,
         ),
         code,
     )
+
+
+def _referrer_path() -> str | None:
+    path = urlsplit(request.referrer or "").path
+    return path if is_safe_redirect(path) else None
 
 
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(error):
         return render_error(400, *CSRF_MESSAGE)
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def _too_large(error):
+        drain_body()
+        if is_upload_view():
+            limit = app.config["UPLOAD_MAX_BYTES"] // (1024 * 1024)
+            return render_error(
+                413,
+                _l("That file is too large"),
+                _l(
+                    "Each file may be at most %(limit)s MB. Nothing was uploaded. Please go back and choose a smaller file, for example a photo taken at a lower resolution.",
+                    limit=limit,
+                ),
+                back_url=request.path if request.method == "GET" else _referrer_path(),
+            )
+        return render_error(413)
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):

@@ -1,4 +1,4 @@
-"""``flask keys``: make encryption keys, see what each column is under, rotate to a new key.
+"""``flask keys``: make encryption keys, see what each column and stored file is under, rotate.
 
 Rotating: add the new key to ``ENCRYPTION_KEYS``, make it ``ENCRYPTION_KEY_ID``, restart the
 web processes (new values now use it), then run ``keys rotate``. When ``keys status`` shows
@@ -12,6 +12,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from portal import crypto
+from portal.documents import maintenance as files
 from portal.extensions import db
 
 
@@ -33,6 +34,7 @@ def status() -> None:
     click.echo(f"Current key: {crypto.keyring().current}")
     for column in crypto.encrypted_columns(db.metadata):
         click.echo(f"{column.label}: {crypto.count_stale(db.session, column)} to rotate")
+    click.echo(f"stored files: {files.count_stale()} to rotate")
 
 
 @keys.command("rotate")
@@ -60,4 +62,23 @@ def rotate(batch_size: int) -> None:
             ) from None
         click.echo(f"{column.label}: {done} re-encrypted")
         total += done
+    total += _rotate_files(batch_size)
     click.echo(f"Done: {total} values now under key {current}.")
+
+
+def _rotate_files(batch_size: int) -> int:
+    """Stored files, re-sealed one by one; each batch's key ids commit together."""
+    done, last = 0, 0
+    try:
+        while ids := files.rotate_batch(batch_size, after=last):
+            db.session.commit()
+            done, last = done + len(ids), ids[-1]
+    except crypto.DecryptionError as exc:
+        db.session.rollback()
+        current_app.logger.error("key rotation stopped in stored files: %s", exc)
+        raise click.ClickException(
+            f"stored files: one cannot be decrypted ({exc}). Is every old key still in "
+            "ENCRYPTION_KEYS? Batches before this one are saved."
+        ) from None
+    click.echo(f"stored files: {done} re-encrypted")
+    return done

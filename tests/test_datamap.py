@@ -15,3 +15,16 @@ def test_every_column_is_classified_exactly_once(app):
 def test_personal_columns_state_a_purpose():
     for column, entry in PERSONAL.items():
         assert entry.purpose.strip(), column
+
+
+def test_every_kind_of_stored_file_is_classified():
+    from portal.datamap import STORED_FILES
+    from portal.documents.models import DocumentKind, FilePurpose
+
+    made = {
+        f"{kind}/{purpose}"
+        for kind in DocumentKind
+        for purpose in FilePurpose
+        if kind.is_evidence or purpose != FilePurpose.ORIGINAL
+    }
+    assert made == set(STORED_FILES)

@@ -228,16 +228,20 @@ class Item:
     endpoint: str | None  # where to complete it
 
 
-def completeness(user: User, profile: SellerProfile | None, bank: BankAccount | None) -> list[Item]:
+def completeness(
+    user: User, profile: SellerProfile | None, bank: BankAccount | None, *, photographs: bool
+) -> list[Item]:
     """The policy's categories of data and whether the seller has given each one yet.
 
-    Photographs and identification documents are uploaded on the documents page; until an ID
-    document is approved, identification counts as missing.
+    Photographs and identification documents are uploaded on the documents page
+    (``photographs``: a profile photo is there); until staff approve an identity document,
+    identification counts as missing.
     """
+    verified = user.identity_verified_at is not None
     return [
         Item("name", _l("Name"), bool(user.full_name), "profile.index"),
-        Item("photographs", _l("Photographs"), False, None),
-        Item("identification", _l("Identification"), user.identity_verified_at is not None, None),
+        Item("photographs", _l("Photographs"), photographs, "documents.index"),
+        Item("identification", _l("Identification"), verified, "documents.index"),
         Item("address", _l("Address"), bool(profile and profile.has_address), "profile.index"),
         Item("email", _l("Email"), user.is_verified, "profile.index"),
         Item("phone", _l("Phone"), bool(user.phone_e164), "profile.index"),

@@ -1,0 +1,36 @@
+"""Recording and reading staff access to sellers' personal data."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from portal.accesslog.models import StaffAccess
+from portal.extensions import db
+
+
+def record(staff, seller_id: int, subject: str, object_id: int | None = None, reason=None):
+    """Note that ``staff`` looked at ``subject`` of seller ``seller_id``. Flushes only: the
+    record commits with the request, and a failed request that showed nothing leaves none."""
+    entry = StaffAccess(
+        seller_id=seller_id,
+        staff_id=staff.id,
+        staff_role=staff.role,
+        subject=subject,
+        object_id=object_id,
+        reason=reason,
+    )
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+def entries_for(seller_id: int, limit: int = 100) -> list[StaffAccess]:
+    """The newest looks at one seller's data first."""
+    return list(
+        db.session.scalars(
+            select(StaffAccess)
+            .where(StaffAccess.seller_id == seller_id)
+            .order_by(StaffAccess.accessed_at.desc(), StaffAccess.id.desc())
+            .limit(limit)
+        )
+    )

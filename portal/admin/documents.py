@@ -1,0 +1,86 @@
+"""The review queue for identity and bank documents: reviewers and admins only."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal.admin import bp
+from portal.auth.models import Role
+from portal.documents import choices, review
+from portal.documents.forms import DecisionForm
+from portal.documents.models import FilePurpose
+from portal.extensions import db
+from portal.profile import services as profile
+from portal.security import roles_required
+
+reviewers_only = roles_required(Role.REVIEWER, Role.ADMIN)
+
+
+@bp.get("/documents")
+@reviewers_only
+def documents_queue():
+    page = max(request.args.get("page", 1, type=int), 1)
+    items, total = review.queue(page=page)
+    return render_template(
+        "admin/documents_queue.html", items=items, total=total, page=page, choices=choices
+    )
+
+
+@bp.get("/documents/<int:document_id>")
+@reviewers_only
+def document_review(document_id: int):
+    return _review_page(document_id, DecisionForm())
+
+
+def _review_page(document_id: int, form: DecisionForm, status: int = 200):
+    document = review.evidence_document(document_id)
+    if document is None:
+        abort(404)
+    form.revision.data = document.revision
+    return (
+        render_template(
+            "admin/document_review.html",
+            document=document,
+            seller=review.seller_of(document),
+            profile=profile.profile_of(document.user_id),
+            pages=document.files_for(FilePurpose.DISPLAY),
+            form=form,
+            choices=choices,
+        ),
+        status,
+    )
+
+
+@bp.post("/documents/<int:document_id>/decision")
+@reviewers_only
+def document_decision(document_id: int):
+    form = DecisionForm()
+    if not form.validate_on_submit() or not (form.revision.data or "").isdigit():
+        return _review_page(document_id, form, 400)
+    approve = request.form.get("decision") == "approve"
+    try:
+        review.decide(
+            document_id,
+            int(form.revision.data),
+            current_user,
+            approve=approve,
+            reasons=form.reasons.data or [],
+            note=form.note.data or "",
+        )
+    except review.ReasonRequired:
+        form.reasons.errors = [_("Choose at least one reason, so the seller knows what to fix.")]
+        return _review_page(document_id, form, 400)
+    except review.AlreadyDecided:
+        db.session.rollback()
+        flash(_("This document was decided or replaced meanwhile. Nothing was changed."), "warning")
+        return redirect(url_for("admin.documents_queue"))
+    db.session.commit()
+    flash(
+        _("Approved. The seller has been told.")
+        if approve
+        else _("Rejected. The seller has been told what to fix."),
+        "success",
+    )
+    return redirect(url_for("admin.documents_queue"))

@@ -1,0 +1,51 @@
+"""Names people read for document kinds, identity types, statuses and rejection reasons."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from portal.documents.models import DocumentKind, IdentityType, ReviewStatus
+
+KIND_LABELS = {
+    DocumentKind.PROFILE_PHOTO: _l("Profile photo"),
+    DocumentKind.SHOP_PHOTO: _l("Shop photo"),
+    DocumentKind.IDENTITY: _l("Identity document"),
+    DocumentKind.BANK_PROOF: _l("Proof of bank account"),
+}
+
+# The name a downloaded file gets; ASCII only, nothing about the seller.
+KIND_FILENAMES = {
+    DocumentKind.PROFILE_PHOTO: "profile-photo",
+    DocumentKind.SHOP_PHOTO: "shop-photo",
+    DocumentKind.IDENTITY: "identity-document",
+    DocumentKind.BANK_PROOF: "proof-of-bank-account",
+}
+
+IDENTITY_TYPES = {
+    IdentityType.MYKAD: _l("MyKad (front and back)"),
+    IdentityType.PASSPORT: _l("Passport (photo page)"),
+}
+
+STATUS_LABELS = {
+    ReviewStatus.PENDING: _l("Waiting for review"),
+    ReviewStatus.APPROVED: _l("Approved"),
+    ReviewStatus.REJECTED: _l("Not accepted"),
+}
+
+# What a reviewer can find wrong; the seller reads these in the decision email and page.
+REJECTION_REASONS = {
+    "expired": _l("The document has expired."),
+    "unreadable": _l("The document cannot be read."),
+    "glare_or_cropped": _l("Glare or cropping hides part of the document."),
+    "greyscale": _l("It is a black-and-white copy; we need the document in colour."),
+    "screenshot": _l("It is a screenshot; we need a photo or scan of the document itself."),
+    "missing_side": _l("The front or the back is missing."),
+    "name_mismatch": _l("The name does not match the name in your profile."),
+    "dob_mismatch": _l("The date of birth does not match the one in your profile."),
+    "address_mismatch": _l("The address does not match the address in your profile."),
+    "type_not_accepted": _l("We do not accept this type of document."),
+}
+
+
+def reason_labels(codes: list[str]) -> list:
+    return [REJECTION_REASONS[code] for code in codes if code in REJECTION_REASONS]

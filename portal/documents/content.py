@@ -1,0 +1,306 @@
+"""What is inside an uploaded file, decided by its bytes, and a clean copy of it.
+
+The type comes from the first bytes of the file (its magic number), never from the name or
+the browser's claim; the name's extension must then agree with it. Pictures are decoded and
+drawn again with Pillow, so what comes out carries pixels only: orientation applied, every
+kind of metadata (EXIF with GPS and camera serials, XMP, ICC, comments) left behind, the
+longest side capped. PDFs must parse, and may hold no JavaScript, no embedded files and no
+actions that launch anything; their pages are drawn as pictures for people to look at.
+
+Everything here works on files on disk, so no upload is ever held whole in memory.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path, PurePosixPath
+from typing import BinaryIO
+
+from flask_babel import lazy_gettext as _l
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+
+_COPY_CHUNK = 64 * 1024
+
+
+class Refused(Exception):
+    """An upload the portal will not keep; ``message`` says why, for the person who sent it."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+class FileType(StrEnum):
+    JPEG = "image/jpeg"
+    PNG = "image/png"
+    WEBP = "image/webp"
+    PDF = "application/pdf"
+
+    @property
+    def extensions(self) -> tuple[str, ...]:
+        return _EXTENSIONS[self]
+
+    @property
+    def is_image(self) -> bool:
+        return self is not FileType.PDF
+
+    @property
+    def pillow_format(self) -> str:
+        return {FileType.JPEG: "JPEG", FileType.PNG: "PNG", FileType.WEBP: "WEBP"}[self]
+
+
+_EXTENSIONS = {
+    FileType.JPEG: (".jpg", ".jpeg"),
+    FileType.PNG: (".png",),
+    FileType.WEBP: (".webp",),
+    FileType.PDF: (".pdf",),
+}
+PHOTO_TYPES = frozenset({FileType.JPEG, FileType.PNG, FileType.WEBP})
+DOCUMENT_TYPES = PHOTO_TYPES | {FileType.PDF}
+
+
+def sniff(head: bytes) -> FileType | None:
+    """The type a file's first bytes announce, or None for anything else."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return FileType.JPEG
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return FileType.PNG
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return FileType.WEBP
+    if head.startswith(b"%PDF-"):
+        return FileType.PDF
+    return None
+
+
+def describe(types: frozenset[FileType]) -> str:
+    names = {FileType.JPEG: "JPEG", FileType.PNG: "PNG", FileType.WEBP: "WebP", FileType.PDF: "PDF"}
+    return ", ".join(names[t] for t in FileType if t in types)
+
+
+def extension_of(filename: str) -> str:
+    """The lower-case extension of the name's last part, whatever path the browser sent."""
+    return PurePosixPath(filename.replace("\\", "/")).suffix.lower()
+
+
+def receive(stream: BinaryIO, target: Path, max_bytes: int) -> int:
+    """Copy an upload to ``target`` in chunks; :class:`Refused` past ``max_bytes``."""
+    size = 0
+    with open(target, "wb") as out:
+        while chunk := stream.read(_COPY_CHUNK):
+            size += len(chunk)
+            if size > max_bytes:
+                raise Refused(too_large_message(max_bytes))
+            out.write(chunk)
+    if size == 0:
+        raise Refused(_l("The file is empty. Please choose the file again."))
+    return size
+
+
+def nothing_chosen_message():
+    return _l("Please choose a file to upload.")
+
+
+def too_many_files_message(identity_type):
+    if identity_type == "mykad":
+        return _l("Please send at most two files: the front and the back of your MyKad.")
+    return _l("Please send one file.")
+
+
+def too_large_message(max_bytes: int):
+    return _l(
+        "The file is larger than %(limit)s MB. Please send a smaller file, for example a photo taken at a lower resolution.",
+        limit=max_bytes // (1024 * 1024),
+    )
+
+
+def identify(path: Path, filename: str, allowed: frozenset[FileType]) -> FileType:
+    """The file's type from its content; :class:`Refused` if it is not allowed here or its
+    name claims another type."""
+    with open(path, "rb") as source:
+        found = sniff(source.read(16))
+    if found is None or found not in allowed:
+        raise Refused(
+            _l(
+                "This file is not one we accept here. Please send %(types)s.",
+                types=describe(allowed),
+            )
+        )
+    extension = extension_of(filename)
+    if extension not in found.extensions:
+        raise Refused(
+            _l(
+                "The file's name ends in “%(extension)s” but it contains a %(kind)s. Please rename it to end in %(expected)s, or send the right file.",
+                extension=extension or _l("nothing"),
+                kind=describe(frozenset({found})),
+                expected=" / ".join(found.extensions),
+            )
+        )
+    return found
+
+
+# --- pictures ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_pixels: int
+    max_side: int
+    thumbnail_side: int
+    pdf_pages: int
+
+
+def open_picture(path: Path, limits: Limits) -> Image.Image:
+    """Decode a picture within the pixel limit; :class:`Refused` for a decompression bomb or
+    a file that does not decode."""
+    Image.MAX_IMAGE_PIXELS = limits.max_pixels
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(path)
+            width, height = image.size
+            if width * height > limits.max_pixels:
+                raise Image.DecompressionBombError("over the pixel limit")
+            if image.format == "JPEG":
+                image.draft("RGB", (limits.max_side, limits.max_side))  # decode at reduced scale
+            image.load()
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+        raise Refused(
+            _l(
+                "This picture has too many pixels (at most %(megapixels)s million). Please send a smaller picture.",
+                megapixels=limits.max_pixels // 1_000_000,
+            )
+        ) from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError):
+        raise Refused(_l("This picture is damaged or incomplete. Please send it again.")) from None
+    return image
+
+
+_SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+
+
+def clean_picture(image: Image.Image, max_side: int) -> Image.Image:
+    """Pixels only: turned upright, converted to sRGB, capped, with no metadata at all."""
+    image = ImageOps.exif_transpose(image)
+    image = _to_srgb(image)
+    image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+    # A new image from the raw pixels: nothing of the original's info travels with it.
+    return Image.frombytes(image.mode, image.size, image.tobytes())
+
+
+def _to_srgb(image: Image.Image) -> Image.Image:
+    has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+    mode = "RGBA" if has_alpha else "RGB"
+    icc = image.info.get("icc_profile")
+    if image.mode not in ("RGB", "RGBA"):
+        image = image.convert(mode)
+    if icc:
+        try:
+            source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            image = ImageCms.profileToProfile(image, source, _SRGB, outputMode=image.mode)
+        except (ImageCms.PyCMSError, OSError):
+            pass  # an unreadable profile: keep the pixels as they are
+    return image
+
+
+def save_picture(image: Image.Image, target: Path, wanted: FileType) -> FileType:
+    """Encode without any metadata (no exif, icc_profile, xmp or comment is passed); returns
+    the type written, PNG instead of JPEG for a picture with transparency."""
+    file_type = FileType.PNG if wanted is FileType.JPEG and image.mode != "RGB" else wanted
+    options = {"JPEG": {"quality": 88, "optimize": True}, "WEBP": {"quality": 88}, "PNG": {}}
+    image.save(target, format=file_type.pillow_format, **options[file_type.pillow_format])
+    return file_type
+
+
+def thumbnail(image: Image.Image, side: int) -> Image.Image:
+    small = image.copy()
+    small.thumbnail((side, side), Image.Resampling.LANCZOS)
+    return small
+
+
+# --- PDFs --------------------------------------------------------------------------------------
+
+# Names that only appear where a PDF runs code, opens other files or carries files inside.
+_FORBIDDEN_KEYS = {"/JS", "/JavaScript", "/EmbeddedFile", "/EmbeddedFiles", "/RichMedia", "/XFA"}
+_FORBIDDEN_ACTIONS = {
+    "/JavaScript",
+    "/Launch",
+    "/GoToE",
+    "/ImportData",
+    "/SubmitForm",
+    "/Rendition",
+}
+_FORBIDDEN_TYPES = {"/EmbeddedFile", "/FileAttachment", "/RichMedia", "/Sound", "/Movie", "/Screen"}
+
+
+def check_pdf(path: Path) -> int:
+    """Parse the PDF and look at every object in it; returns the page count.
+
+    Objects are read lazily by qpdf, so a large scan is inspected without loading its
+    images. :class:`Refused` if it does not parse, is encrypted, or holds active content.
+    """
+    import pikepdf
+
+    try:
+        with pikepdf.open(path) as pdf:
+            if pdf.is_encrypted:
+                raise Refused(
+                    _l("This PDF is password-protected. Please send it without a password.")
+                )
+            for obj in pdf.objects:
+                if isinstance(obj, pikepdf.Stream):
+                    obj = obj.stream_dict
+                if isinstance(obj, pikepdf.Dictionary) and _is_active(obj):
+                    raise Refused(
+                        _l(
+                            "This PDF contains scripts or attached files, which we do not accept. Please print it to a new PDF, or send a photo of the document."
+                        )
+                    )
+            pages = len(pdf.pages)
+    except pikepdf.PasswordError:
+        raise Refused(
+            _l("This PDF is password-protected. Please send it without a password.")
+        ) from None
+    except pikepdf.PdfError:
+        raise Refused(_l("This PDF is damaged and cannot be read. Please send it again.")) from None
+    if pages == 0:
+        raise Refused(_l("This PDF has no pages."))
+    return pages
+
+
+def _is_active(obj) -> bool:
+    keys = set(obj.keys())
+    if keys & _FORBIDDEN_KEYS:
+        return True
+    for key, forbidden in (
+        ("/S", _FORBIDDEN_ACTIONS),
+        ("/Type", _FORBIDDEN_TYPES),
+        ("/Subtype", _FORBIDDEN_TYPES),
+    ):
+        if key in keys and str(obj.get(key)) in forbidden:
+            return True
+    return "/EF" in keys  # a file specification with the file inside it
+
+
+def render_pdf(path: Path, limits: Limits) -> list[Image.Image]:
+    """The first pages drawn as pictures, longest side at most ``limits.max_side`` pixels."""
+    import pypdfium2
+
+    pictures = []
+    document = pypdfium2.PdfDocument(str(path))
+    try:
+        for index in range(min(len(document), limits.pdf_pages)):
+            page = document[index]
+            width, height = page.get_size()
+            scale = min(150 / 72, limits.max_side / max(width, height, 1))
+            bitmap = page.render(scale=scale)
+            pictures.append(bitmap.to_pil().convert("RGB"))
+            bitmap.close()
+            page.close()
+    except pypdfium2.PdfiumError:
+        raise Refused(_l("This PDF is damaged and cannot be read. Please send it again.")) from None
+    finally:
+        document.close()
+    return pictures

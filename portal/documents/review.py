@@ -1,0 +1,124 @@
+"""Staff review of identity and bank documents: the queue, and one decision per upload.
+
+A decision is a conditional update: it lands only on a document still pending at the
+revision the reviewer looked at. Two reviewers deciding at once, a double-clicked button, or
+a seller replacing the file mid-review all end with one decision and one email.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
+
+from portal.auth.models import User
+from portal.documents.choices import KIND_LABELS, REJECTION_REASONS, reason_labels
+from portal.documents.models import Document, DocumentKind, ReviewStatus
+from portal.extensions import db
+from portal.outbox.services import queue_email
+from portal.sqltypes import utcnow
+
+
+class AlreadyDecided(Exception):
+    """The document was decided, replaced or deleted since the reviewer opened it."""
+
+
+class ReasonRequired(Exception):
+    """A rejection must say why, with at least one reason from the list."""
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    document: Document
+    seller: User
+    waiting: timedelta
+
+
+def queue(page: int = 1, per_page: int = 50) -> tuple[list[QueueItem], int]:
+    """Pending documents, oldest upload first, and how many are pending in all."""
+    pending = Document.status == ReviewStatus.PENDING
+    total = db.session.scalar(select(func.count()).select_from(Document).where(pending))
+    rows = db.session.execute(
+        select(Document, User)
+        .join(User, User.id == Document.user_id)
+        .where(pending)
+        .order_by(Document.uploaded_at, Document.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    now = utcnow()
+    items = [QueueItem(document, seller, now - document.uploaded_at) for document, seller in rows]
+    return items, total
+
+
+def evidence_document(document_id: int) -> Document | None:
+    """An identity or bank document, whatever its status; None for photographs."""
+    document = db.session.get(Document, document_id)
+    return document if document is not None and document.status is not None else None
+
+
+def seller_of(document: Document) -> User:
+    return db.session.get(User, document.user_id)
+
+
+def decide(
+    document_id: int,
+    revision: int,
+    reviewer: User,
+    *,
+    approve: bool,
+    reasons: list[str] = (),
+    note: str = "",
+) -> Document:
+    """Approve or reject the upload the reviewer saw, and email the seller the decision.
+
+    Approving an identity document marks the seller's identity as verified, which fixes
+    their date of birth. Raises :class:`ReasonRequired` or :class:`AlreadyDecided`.
+    """
+    reasons = [code for code in reasons if code in REJECTION_REASONS]
+    if not approve and not reasons:
+        raise ReasonRequired()
+    now = utcnow()
+    decided = db.session.execute(
+        update(Document)
+        .where(
+            Document.id == document_id,
+            Document.status == ReviewStatus.PENDING,
+            Document.revision == revision,
+        )
+        .values(
+            status=ReviewStatus.APPROVED if approve else ReviewStatus.REJECTED,
+            reviewed_at=now,
+            reviewer_id=reviewer.id,
+            rejection_reasons=None if approve else ",".join(reasons),
+            rejection_note=None if approve else (note.strip() or None),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if decided.rowcount != 1:
+        raise AlreadyDecided()
+    document = db.session.get(Document, document_id)
+    db.session.refresh(document)
+    seller = db.session.get(User, document.user_id)
+    if approve and document.kind == DocumentKind.IDENTITY and seller.identity_verified_at is None:
+        seller.identity_verified_at = now
+    _tell_seller(seller, document)
+    db.session.flush()
+    return document
+
+
+def _tell_seller(seller: User, document: Document) -> None:
+    approved = document.status == ReviewStatus.APPROVED
+    queue_email(
+        to=seller.email,
+        kind="document_approved" if approved else "document_rejected",
+        subject=_l("Your document was approved")
+        if approved
+        else _l("Please send your document again"),
+        user=seller,
+        document=document,
+        kind_label=KIND_LABELS[document.kind],
+        reasons=reason_labels(document.reason_codes),
+    )

@@ -1,0 +1,292 @@
+"""Uploading, replacing, deleting and showing a seller's photographs and documents.
+
+An upload is received into a private work folder, identified by its content, decoded and
+re-encoded (or, for a PDF, checked and drawn), and only then sealed into storage: a refused
+file never reaches storage, and a file stored for a transaction that does not commit is
+removed again (:mod:`portal.storage`). Files are replaced and deleted only after the
+transaction that drops their rows commits.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from portal import filecrypto
+from portal.accesslog import services as accesslog
+from portal.auth.models import Role, User
+from portal.crypto import keyring
+from portal.documents import content
+from portal.documents.content import DOCUMENT_TYPES, PHOTO_TYPES, FileType, Limits, Refused
+from portal.documents.models import (
+    MAX_SHOP_PHOTOS,
+    Document,
+    DocumentFile,
+    DocumentKind,
+    FilePurpose,
+    IdentityType,
+    ReviewStatus,
+)
+from portal.extensions import db
+from portal.sqltypes import utcnow
+from portal.storage import delete_after_commit, new_key, saved_in_transaction, storage
+
+__all__ = ["Refused", "Upload"]
+
+REVIEW_ROLES = (Role.REVIEWER, Role.ADMIN)  # staff who may see documents
+ALLOWED_TYPES = {
+    DocumentKind.PROFILE_PHOTO: PHOTO_TYPES,
+    DocumentKind.SHOP_PHOTO: PHOTO_TYPES,
+    DocumentKind.IDENTITY: DOCUMENT_TYPES,
+    DocumentKind.BANK_PROOF: DOCUMENT_TYPES,
+}
+MAX_FILES = {IdentityType.MYKAD: 2, IdentityType.PASSPORT: 1, None: 1}
+
+
+class NotFound(Exception):
+    """No such document or file, or not one this person may see or change."""
+
+
+class TooManyPhotos(Exception):
+    """All shop-photo slots are taken."""
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file as the browser sent it: only the name's extension is ever used."""
+
+    filename: str
+    stream: BinaryIO
+
+
+@dataclass(frozen=True)
+class Prepared:
+    path: Path
+    purpose: FilePurpose
+    page: int
+    content_type: str
+    width: int | None = None
+    height: int | None = None
+
+
+@dataclass(frozen=True)
+class Overview:
+    profile_photo: Document | None
+    shop_photos: list[Document]
+    identity: Document | None
+    bank_proof: Document | None
+
+    @property
+    def shop_photos_left(self) -> int:
+        return MAX_SHOP_PHOTOS - len(self.shop_photos)
+
+
+def limits() -> Limits:
+    config = current_app.config
+    return Limits(
+        max_pixels=config["IMAGE_MAX_PIXELS"],
+        max_side=config["IMAGE_MAX_SIDE"],
+        thumbnail_side=config["THUMBNAIL_SIDE"],
+        pdf_pages=config["PDF_PREVIEW_PAGES"],
+    )
+
+
+def overview(user_id: int) -> Overview:
+    documents = db.session.scalars(
+        select(Document)
+        .where(Document.user_id == user_id)
+        .options(selectinload(Document.files))
+        .order_by(Document.kind, Document.slot)
+    ).all()
+    by_kind: dict[str, list[Document]] = {}
+    for document in documents:
+        by_kind.setdefault(document.kind, []).append(document)
+
+    def single(kind):
+        return next(iter(by_kind.get(kind, [])), None)
+
+    return Overview(
+        profile_photo=single(DocumentKind.PROFILE_PHOTO),
+        shop_photos=by_kind.get(DocumentKind.SHOP_PHOTO, []),
+        identity=single(DocumentKind.IDENTITY),
+        bank_proof=single(DocumentKind.BANK_PROOF),
+    )
+
+
+# --- upload, replace, delete -----------------------------------------------------------------
+
+
+def upload(
+    user: User,
+    kind: DocumentKind,
+    uploads: list[Upload],
+    identity_type: IdentityType | None = None,
+) -> Document:
+    """Add or replace the seller's document of ``kind`` (a shop photo is always added).
+
+    Raises :class:`Refused` (nothing stored, nothing changed) for a file the portal does not
+    accept, and :class:`TooManyPhotos` when all shop-photo slots are taken. Replacing an
+    identity or bank document puts it back in the review queue.
+    """
+    if not uploads:
+        raise Refused(content.nothing_chosen_message())
+    if len(uploads) > MAX_FILES[identity_type if kind == DocumentKind.IDENTITY else None]:
+        raise Refused(content.too_many_files_message(identity_type))
+    with tempfile.TemporaryDirectory(prefix="portal-upload-") as work:
+        prepared = _prepare(kind, uploads, Path(work))
+        if kind == DocumentKind.SHOP_PHOTO:
+            document = _new_shop_photo(user)
+        else:
+            document = _existing(user.id, kind) or Document(user_id=user.id, kind=kind)
+            if document.id is None:
+                db.session.add(document)
+            else:
+                _replace_files(document)
+        if kind.is_evidence:
+            _back_to_review(document, identity_type)
+        for item in prepared:
+            document.files.append(_store(item))
+        db.session.flush()
+    return document
+
+
+def delete(user_id: int, document_id: int) -> None:
+    """Remove one of the seller's documents, and its files once the removal commits."""
+    document = db.session.get(Document, document_id)
+    if document is None or document.user_id != user_id:
+        raise NotFound()
+    _replace_files(document)
+    db.session.delete(document)
+    db.session.flush()
+
+
+def _existing(user_id: int, kind: DocumentKind) -> Document | None:
+    return db.session.scalar(
+        select(Document).where(Document.user_id == user_id, Document.kind == kind)
+    )
+
+
+def _new_shop_photo(user: User) -> Document:
+    taken = set(
+        db.session.scalars(
+            select(Document.slot).where(
+                Document.user_id == user.id, Document.kind == DocumentKind.SHOP_PHOTO
+            )
+        )
+    )
+    free = [slot for slot in range(1, MAX_SHOP_PHOTOS + 1) if slot not in taken]
+    if not free:
+        raise TooManyPhotos()
+    document = Document(user_id=user.id, kind=DocumentKind.SHOP_PHOTO, slot=free[0])
+    try:
+        with db.session.begin_nested():  # two uploads at once: the slot's constraint decides
+            db.session.add(document)
+    except IntegrityError:
+        raise TooManyPhotos() from None
+    return document
+
+
+def _replace_files(document: Document) -> None:
+    for old in list(document.files):
+        delete_after_commit(old.storage_key)
+        document.files.remove(old)
+    document.revision += 1
+    document.uploaded_at = utcnow()
+
+
+def _back_to_review(document: Document, identity_type: IdentityType | None) -> None:
+    document.identity_type = identity_type
+    document.status = ReviewStatus.PENDING
+    document.reviewed_at = None
+    document.reviewer_id = None
+    document.rejection_reasons = None
+    document.rejection_note = None
+
+
+def _prepare(kind: DocumentKind, uploads: list[Upload], work: Path) -> list[Prepared]:
+    """Every file to store for ``uploads``, made in ``work``; :class:`Refused` on the first
+    problem, before anything is stored."""
+    rules, max_bytes = limits(), current_app.config["UPLOAD_MAX_BYTES"]
+    prepared, pictures = [], []
+    for number, item in enumerate(uploads, start=1):
+        received = work / f"upload-{number}"
+        content.receive(item.stream, received, max_bytes)
+        file_type = content.identify(received, item.filename, ALLOWED_TYPES[kind])
+        if kind.is_evidence:
+            prepared.append(Prepared(received, FilePurpose.ORIGINAL, number, file_type))
+        if file_type.is_image:
+            picture = content.open_picture(received, rules)
+            pictures.append((content.clean_picture(picture, rules.max_side), file_type))
+        else:
+            content.check_pdf(received)
+            pictures.extend((page, FileType.JPEG) for page in content.render_pdf(received, rules))
+    for page, (picture, file_type) in enumerate(pictures, start=1):
+        prepared.append(
+            _save(picture, file_type, work / f"display-{page}", FilePurpose.DISPLAY, page)
+        )
+    first = content.thumbnail(pictures[0][0], rules.thumbnail_side)
+    prepared.append(_save(first, FileType.JPEG, work / "thumbnail", FilePurpose.THUMBNAIL, 1))
+    return prepared
+
+
+def _save(picture, file_type: FileType, path: Path, purpose: FilePurpose, page: int) -> Prepared:
+    file_type = content.save_picture(picture, path, file_type)
+    return Prepared(path, purpose, page, file_type, *picture.size)
+
+
+def _store(item: Prepared) -> DocumentFile:
+    key = new_key()
+    with open(item.path, "rb") as source:
+        storage().save(key, filecrypto.seal(source, sealing_context(key)))
+    saved_in_transaction(key)
+    return DocumentFile(
+        purpose=item.purpose,
+        page=item.page,
+        storage_key=key,
+        key_id=keyring().current,
+        content_type=item.content_type,
+        size_bytes=os.path.getsize(item.path),
+        width=item.width,
+        height=item.height,
+    )
+
+
+def sealing_context(storage_key: str) -> str:
+    return f"document_files:{storage_key}"
+
+
+# --- showing ----------------------------------------------------------------------------------
+
+
+def file_for(viewer: User, file_id: int) -> DocumentFile:
+    """A file ``viewer`` may see: their own, or any seller's for reviewing staff, whose look
+    is recorded in the access log. Originals are never shown. :class:`NotFound` otherwise."""
+    item = db.session.get(DocumentFile, file_id)
+    if item is None or item.purpose == FilePurpose.ORIGINAL:
+        raise NotFound()
+    owner_id = item.document.user_id
+    if viewer.is_seller and owner_id == viewer.id:
+        return item
+    if viewer.role in REVIEW_ROLES:
+        accesslog.record(viewer, owner_id, "document", object_id=item.document_id)
+        return item
+    raise NotFound()
+
+
+def read(item: DocumentFile) -> Iterator[bytes]:
+    """The file's content, decrypted chunk by chunk."""
+    with storage().open(item.storage_key) as sealed:
+        yield from filecrypto.unseal(sealed, sealing_context(item.storage_key))
+
+
+def photographs_given(user_id: int) -> bool:
+    return _existing(user_id, DocumentKind.PROFILE_PHOTO) is not None

@@ -1,0 +1,198 @@
+"""Where uploaded files live: a small interface, and a local folder that implements it.
+
+The rest of the portal only calls ``save``, ``open``, ``delete`` and ``listing`` with keys it
+made with :func:`new_key`, so an object store can replace the folder without touching the
+features. Files never live under ``static/``: the folder is in the instance path by default
+(``DOCUMENT_STORAGE_PATH``), readable only by the portal's user, and nothing serves it.
+
+Every file stored is sealed by :mod:`portal.filecrypto` before it gets here; this module only
+moves bytes.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import secrets
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import BinaryIO, Protocol
+
+from flask import Flask, current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from portal.extensions import db
+
+log = logging.getLogger(__name__)
+
+_KEY = re.compile(r"^[0-9a-f]{32}$")
+_EXTENSION = "portal.storage"
+
+
+class StorageError(Exception):
+    """A key that is malformed or names nothing stored."""
+
+
+def new_key() -> str:
+    """A random name for a new object: 128 bits, nothing about the seller or the file."""
+    return secrets.token_hex(16)
+
+
+@dataclass(frozen=True)
+class StoredObject:
+    key: str
+    size: int
+    modified_at: datetime
+
+
+class Storage(Protocol):
+    def save(self, key: str, chunks: Iterable[bytes]) -> int:
+        """Store ``chunks`` under ``key``, whole or not at all; returns the bytes written.
+        An existing object under ``key`` is replaced in one step."""
+
+    def open(self, key: str) -> BinaryIO:
+        """Read the object; raises :class:`StorageError` if there is none."""
+
+    def delete(self, key: str) -> None:
+        """Remove the object; nothing happens if it is already gone."""
+
+    def exists(self, key: str) -> bool: ...
+
+    def listing(self) -> Iterator[StoredObject]:
+        """Every stored object, for the consistency check."""
+
+
+class LocalStorage:
+    """Objects as files in ``root``, spread over 256 sub-folders by the key's first two
+    characters. A save writes a temporary file in ``root/.partial`` and renames it into
+    place, so a crash halfway leaves no object, only a partial file the check removes."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.partial = root / ".partial"
+
+    def _path(self, key: str) -> Path:
+        if not _KEY.match(key):
+            raise StorageError("malformed storage key")
+        return self.root / key[:2] / key
+
+    def save(self, key: str, chunks: Iterable[bytes]) -> int:
+        target = self._path(key)
+        self.partial.mkdir(mode=0o700, parents=True, exist_ok=True)
+        temporary = self.partial / f"{key}.{secrets.token_hex(4)}"
+        written = 0
+        try:
+            with open(temporary, "xb") as out:
+                os.chmod(temporary, 0o600)
+                for chunk in chunks:
+                    out.write(chunk)
+                    written += len(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+            target.parent.mkdir(mode=0o700, exist_ok=True)
+            os.replace(temporary, target)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
+        return written
+
+    def open(self, key: str) -> BinaryIO:
+        try:
+            return open(self._path(key), "rb")
+        except FileNotFoundError:
+            raise StorageError("no such object") from None
+
+    def delete(self, key: str) -> None:
+        self._path(key).unlink(missing_ok=True)
+
+    def exists(self, key: str) -> bool:
+        return self._path(key).is_file()
+
+    def listing(self) -> Iterator[StoredObject]:
+        if not self.root.is_dir():
+            return
+        for folder in sorted(self.root.iterdir()):
+            if not folder.is_dir() or folder == self.partial:
+                continue
+            for path in sorted(folder.iterdir()):
+                yield StoredObject(path.name, *_size_and_time(path))
+
+    def sweep_partial(self, older_than: datetime) -> int:
+        """Remove temporary files that a crash during a save left behind."""
+        if not self.partial.is_dir():
+            return 0
+        removed = 0
+        for path in self.partial.iterdir():
+            if _size_and_time(path)[1] < older_than:
+                path.unlink(missing_ok=True)
+                removed += 1
+        return removed
+
+
+def _size_and_time(path: Path) -> tuple[int, datetime]:
+    stat = path.stat()
+    return stat.st_size, datetime.fromtimestamp(stat.st_mtime, UTC)
+
+
+# --- keeping files and rows together -------------------------------------------------------
+#
+# A file is saved before the row that names it is flushed, and deleted only after the
+# transaction that removed its row has committed. So a row never names a missing file; a
+# crash between the two steps can only leave a file without a row, which the consistency
+# check finds. Within a request, a transaction that does not commit takes its new files
+# with it.
+
+_NEW = "storage_new"  # keys saved in the open transaction
+_DISCARD = "storage_discard"  # keys to delete once the open transaction commits
+
+
+def saved_in_transaction(key: str) -> None:
+    """Delete the object under ``key`` unless the current transaction commits."""
+    db.session.info.setdefault(_NEW, []).append((storage(), key))
+
+
+def delete_after_commit(key: str) -> None:
+    """Delete the object under ``key`` once the current transaction has committed."""
+    db.session.info.setdefault(_DISCARD, []).append((storage(), key))
+
+
+def _delete_all(entries) -> None:
+    for store, key in entries or ():
+        try:
+            store.delete(key)
+        except OSError:
+            log.exception("could not delete a stored object; the consistency check will")
+
+
+@event.listens_for(Session, "after_commit")
+def _committed(session: Session) -> None:
+    session.info.pop(_NEW, None)
+    _delete_all(session.info.pop(_DISCARD, None))
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _rolled_back(session: Session, previous_transaction) -> None:
+    if previous_transaction.parent is None:  # the whole transaction, not a savepoint
+        _delete_all(session.info.pop(_NEW, None))
+        session.info.pop(_DISCARD, None)
+
+
+def init_app(app: Flask) -> None:
+    configured = app.config.get("DOCUMENT_STORAGE_PATH")
+    root = Path(configured) if configured else Path(app.instance_path) / "documents"
+    app.extensions[_EXTENSION] = LocalStorage(root.resolve())
+
+    @app.teardown_appcontext
+    def _never_committed(exc):
+        # Registered after Flask-SQLAlchemy, so this runs before its session is removed:
+        # files saved by a transaction that neither committed nor rolled back go too.
+        _delete_all(db.session.info.pop(_NEW, None))
+        db.session.info.pop(_DISCARD, None)
+
+
+def storage() -> Storage:
+    return current_app.extensions[_EXTENSION]
