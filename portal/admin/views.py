@@ -6,6 +6,8 @@ from sqlalchemy import func, select
 
 from portal.admin import bp
 from portal.auth.models import Role, User
+from portal.documents import review
+from portal.documents.services import REVIEW_ROLES
 from portal.extensions import db
 from portal.outbox.models import MessageStatus, OutboxMessage
 
@@ -20,6 +22,11 @@ def index():
         .select_from(OutboxMessage)
         .where(OutboxMessage.status == MessageStatus.PENDING)
     )
+    documents = review.queue_summary() if current_user.role in REVIEW_ROLES else None
     return render_template(
-        "admin/index.html", role=current_user.role, sellers=sellers, pending_mail=pending_mail
+        "admin/index.html",
+        role=current_user.role,
+        sellers=sellers,
+        pending_mail=pending_mail,
+        documents=documents,
     )

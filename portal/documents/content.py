@@ -152,20 +152,24 @@ class Limits:
     pdf_pages: int
 
 
+# Pillow warns about a picture over MAX_IMAGE_PIXELS and refuses one over twice that; here
+# the warning is an error too. Set once for the process: changing warning filters per call
+# (catch_warnings) is not safe with threads.
+warnings.filterwarnings("error", category=Image.DecompressionBombWarning)
+
+
 def open_picture(path: Path, limits: Limits) -> Image.Image:
     """Decode a picture within the pixel limit; :class:`Refused` for a decompression bomb or
     a file that does not decode."""
     Image.MAX_IMAGE_PIXELS = limits.max_pixels
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(path)
-            width, height = image.size
-            if width * height > limits.max_pixels:
-                raise Image.DecompressionBombError("over the pixel limit")
-            if image.format == "JPEG":
-                image.draft("RGB", (limits.max_side, limits.max_side))  # decode at reduced scale
-            image.load()
+        image = Image.open(path)
+        width, height = image.size
+        if width * height > limits.max_pixels:  # whatever the warning filters say
+            raise Image.DecompressionBombError("over the pixel limit")
+        if image.format == "JPEG":
+            image.draft("RGB", (limits.max_side, limits.max_side))  # decode at reduced scale
+        image.load()
     except (Image.DecompressionBombWarning, Image.DecompressionBombError):
         raise Refused(
             _l(

@@ -8,7 +8,7 @@ a seller replacing the file mid-review all end with one decision and one email.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
@@ -51,6 +51,31 @@ def queue(page: int = 1, per_page: int = 50) -> tuple[list[QueueItem], int]:
     now = utcnow()
     items = [QueueItem(document, seller, now - document.uploaded_at) for document, seller in rows]
     return items, total
+
+
+@dataclass(frozen=True)
+class QueueSummary:
+    count: int
+    oldest: datetime | None
+
+
+def queue_summary() -> QueueSummary:
+    """How many documents wait for review, and since when the longest-waiting one."""
+    count, oldest = db.session.execute(
+        select(func.count(), func.min(Document.uploaded_at)).where(
+            Document.status == ReviewStatus.PENDING
+        )
+    ).one()
+    return QueueSummary(count, _aware(oldest))
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    # An aggregate comes back without the column's type: SQLite gives a naive UTC value.
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    if moment is not None and moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment
 
 
 def evidence_document(document_id: int) -> Document | None:

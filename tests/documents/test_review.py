@@ -150,10 +150,18 @@ def test_the_dashboard_counts_photographs_and_an_approved_identity(app, client, 
     Uploader(client)("profile_photo", (samples.jpeg(), "me.jpg"))
     auth.logout()
     auth.login("reviewer@example.com", PASSWORD)
-    client.post(f"/admin/documents/{pending}/decision", data={"revision": "1", "decision": "approve"})
+    client.post(
+        f"/admin/documents/{pending}/decision", data={"revision": "1", "decision": "approve"}
+    )
     auth.logout()
     auth.login()
     after = client.get("/dashboard").get_data(as_text=True)
     assert '<a href="/documents/">Photographs</a>' not in after
     assert '<a href="/documents/">Identification</a>' not in after
     assert "checklist__item--done" in after
+
+
+def test_the_back_office_home_shows_the_queue_to_reviewers(app, client, pending):
+    page = client.get("/admin/").get_data(as_text=True)
+    assert "Documents to review" in page and "Oldest waiting since" in page
+    assert 'href="/admin/documents"' in page
