@@ -1,7 +1,11 @@
-"""``flask demo load``: one seller and one admin to try the portal with (development only)."""
+"""``flask demo load``: one seller and one admin to try the portal with (development only).
+
+The seller comes with a full profile, photos and an identity document waiting for review.
+"""
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 import click
@@ -74,3 +78,45 @@ def _fill_demo_profile(user: User) -> None:
         profile.update_financial(
             user, profile.Financial("maybank", None, user.full_name, "514012345678"), actor=user
         )
+        _demo_documents(user)
+
+
+def _demo_documents(user: User) -> None:
+    """A profile photo, two shop photos and a specimen MyKad waiting for review, drawn here."""
+    from PIL import Image, ImageDraw
+
+    from portal.documents import services as documents
+    from portal.documents.models import DocumentKind, IdentityType
+
+    def drawn(size, background, shapes, name, label=None) -> documents.Upload:
+        image = Image.new("RGB", size, background)
+        draw = ImageDraw.Draw(image)
+        for box, colour in shapes:
+            draw.rounded_rectangle(box, radius=24, fill=colour)
+        if label:
+            draw.text((40, size[1] - 60), label, fill="#1f2933", font_size=36)
+        buffer = io.BytesIO()
+        image.save(buffer, "PNG")
+        buffer.seek(0)
+        return documents.Upload(name, buffer)
+
+    teal, batik, sand = "#0f766e", "#b45309", "#fde68a"
+    uploads = [
+        (
+            DocumentKind.PROFILE_PHOTO,
+            drawn((600, 600), sand, [((150, 120, 450, 420), teal)], "me.png"),
+        ),
+        (
+            DocumentKind.SHOP_PHOTO,
+            drawn((800, 600), "#ecfdf5", [((60, 60, 740, 540), batik)], "a.png"),
+        ),
+        (DocumentKind.SHOP_PHOTO, drawn((800, 600), sand, [((120, 80, 680, 520), teal)], "b.png")),
+    ]
+    for kind, upload in uploads:
+        documents.upload(user, kind, [upload])
+    card = [((40, 40, 220, 260), "#cbd5e1"), ((260, 60, 820, 110), "#e2e8f0")]
+    front = drawn((860, 540), "#dbeafe", card, "front.png", "SPECIMEN - MyKad front")
+    back = drawn(
+        (860, 540), "#e0e7ff", [((60, 380, 800, 460), "#cbd5e1")], "back.png", "SPECIMEN - back"
+    )
+    documents.upload(user, DocumentKind.IDENTITY, [front, back], IdentityType.MYKAD)

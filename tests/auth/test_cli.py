@@ -75,3 +75,16 @@ def test_demo_load_creates_a_seller_and_an_admin_and_can_run_again(app, runner):
         "/auth/login", data={"email": "seller@example.com", "password": "koopseri-demo-seller"}
     )
     assert response.headers["Location"] == "/dashboard"
+
+
+def test_the_demo_seller_has_photos_and_an_identity_document_to_review(app, runner):
+    from portal.documents.models import Document
+
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    with app.app_context():
+        kinds = sorted(db.session.scalars(select(Document.kind)))
+        status = db.session.scalar(select(Document.status).where(Document.kind == "identity"))
+    assert kinds == ["identity", "profile_photo", "shop_photo", "shop_photo"]
+    assert status == "pending"
+    check = runner.invoke(args=["documents", "check"])
+    assert check.exit_code == 0, check.output
