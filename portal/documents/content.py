@@ -5,14 +5,17 @@ the browser's claim; the name's extension must then agree with it. Pictures are 
 drawn again with Pillow, so what comes out carries pixels only: orientation applied, every
 kind of metadata (EXIF with GPS and camera serials, XMP, ICC, comments) left behind, the
 longest side capped. PDFs must parse, and may hold no JavaScript, no embedded files and no
-actions that launch anything; their pages are drawn as pictures for people to look at.
+actions that launch anything (:mod:`portal.documents.pdf`); their pages are drawn as
+pictures for people to look at.
 
-Everything here works on files on disk, so no upload is ever held whole in memory.
+Everything here works on files on disk, so no upload is ever held whole in memory. PDFs
+are looked at in :mod:`portal.documents.pdf`.
 """
 
 from __future__ import annotations
 
 import io
+import logging
 import warnings
 from dataclasses import dataclass
 from enum import StrEnum
@@ -21,6 +24,8 @@ from typing import BinaryIO
 
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+
+log = logging.getLogger(__name__)
 
 _COPY_CHUNK = 64 * 1024
 
@@ -177,9 +182,25 @@ def open_picture(path: Path, limits: Limits) -> Image.Image:
                 megapixels=limits.max_pixels // 1_000_000,
             )
         ) from None
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError):
-        raise Refused(_l("This picture is damaged or incomplete. Please send it again.")) from None
+    except Exception as exc:  # a decoder fed hostile bytes may fail in any way
+        if not isinstance(exc, UnidentifiedImageError | OSError | ValueError | EOFError):
+            log.warning("picture refused: %s", type(exc).__name__)
+        raise Refused(_damaged()) from None
     return image
+
+
+def _damaged():
+    return _l("This picture is damaged or incomplete. Please send it again.")
+
+
+def cleaned_picture(path: Path, limits: Limits) -> Image.Image:
+    """:func:`open_picture` then :func:`clean_picture`, refusing whatever fails on the way."""
+    picture = open_picture(path, limits)
+    try:
+        return clean_picture(picture, limits.max_side)
+    except Exception as exc:  # broken orientation tags or colour profiles, say
+        log.warning("picture refused while cleaning: %s", type(exc).__name__)
+        raise Refused(_damaged()) from None
 
 
 _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
@@ -222,89 +243,3 @@ def thumbnail(image: Image.Image, side: int) -> Image.Image:
     small = image.copy()
     small.thumbnail((side, side), Image.Resampling.LANCZOS)
     return small
-
-
-# --- PDFs --------------------------------------------------------------------------------------
-
-# Names that only appear where a PDF runs code, opens other files or carries files inside.
-_FORBIDDEN_KEYS = {"/JS", "/JavaScript", "/EmbeddedFile", "/EmbeddedFiles", "/RichMedia", "/XFA"}
-_FORBIDDEN_ACTIONS = {
-    "/JavaScript",
-    "/Launch",
-    "/GoToE",
-    "/ImportData",
-    "/SubmitForm",
-    "/Rendition",
-}
-_FORBIDDEN_TYPES = {"/EmbeddedFile", "/FileAttachment", "/RichMedia", "/Sound", "/Movie", "/Screen"}
-
-
-def check_pdf(path: Path) -> int:
-    """Parse the PDF and look at every object in it; returns the page count.
-
-    Objects are read lazily by qpdf, so a large scan is inspected without loading its
-    images. :class:`Refused` if it does not parse, is encrypted, or holds active content.
-    """
-    import pikepdf
-
-    try:
-        with pikepdf.open(path) as pdf:
-            if pdf.is_encrypted:
-                raise Refused(
-                    _l("This PDF is password-protected. Please send it without a password.")
-                )
-            for obj in pdf.objects:
-                if isinstance(obj, pikepdf.Stream):
-                    obj = obj.stream_dict
-                if isinstance(obj, pikepdf.Dictionary) and _is_active(obj):
-                    raise Refused(
-                        _l(
-                            "This PDF contains scripts or attached files, which we do not accept. Please print it to a new PDF, or send a photo of the document."
-                        )
-                    )
-            pages = len(pdf.pages)
-    except pikepdf.PasswordError:
-        raise Refused(
-            _l("This PDF is password-protected. Please send it without a password.")
-        ) from None
-    except pikepdf.PdfError:
-        raise Refused(_l("This PDF is damaged and cannot be read. Please send it again.")) from None
-    if pages == 0:
-        raise Refused(_l("This PDF has no pages."))
-    return pages
-
-
-def _is_active(obj) -> bool:
-    keys = set(obj.keys())
-    if keys & _FORBIDDEN_KEYS:
-        return True
-    for key, forbidden in (
-        ("/S", _FORBIDDEN_ACTIONS),
-        ("/Type", _FORBIDDEN_TYPES),
-        ("/Subtype", _FORBIDDEN_TYPES),
-    ):
-        if key in keys and str(obj.get(key)) in forbidden:
-            return True
-    return "/EF" in keys  # a file specification with the file inside it
-
-
-def render_pdf(path: Path, limits: Limits) -> list[Image.Image]:
-    """The first pages drawn as pictures, longest side at most ``limits.max_side`` pixels."""
-    import pypdfium2
-
-    pictures = []
-    document = pypdfium2.PdfDocument(str(path))
-    try:
-        for index in range(min(len(document), limits.pdf_pages)):
-            page = document[index]
-            width, height = page.get_size()
-            scale = min(150 / 72, limits.max_side / max(width, height, 1))
-            bitmap = page.render(scale=scale)
-            pictures.append(bitmap.to_pil().convert("RGB"))
-            bitmap.close()
-            page.close()
-    except pypdfium2.PdfiumError:
-        raise Refused(_l("This PDF is damaged and cannot be read. Please send it again.")) from None
-    finally:
-        document.close()
-    return pictures

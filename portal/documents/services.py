@@ -25,7 +25,7 @@ from portal import filecrypto
 from portal.accesslog import services as accesslog
 from portal.auth.models import Role, User
 from portal.crypto import keyring
-from portal.documents import content
+from portal.documents import content, pdf
 from portal.documents.content import DOCUMENT_TYPES, PHOTO_TYPES, FileType, Limits, Refused
 from portal.documents.models import (
     MAX_SHOP_PHOTOS,
@@ -224,11 +224,10 @@ def _prepare(kind: DocumentKind, uploads: list[Upload], work: Path) -> list[Prep
         if kind.is_evidence:
             prepared.append(Prepared(received, FilePurpose.ORIGINAL, number, file_type))
         if file_type.is_image:
-            picture = content.open_picture(received, rules)
-            pictures.append((content.clean_picture(picture, rules.max_side), file_type))
+            pictures.append((content.cleaned_picture(received, rules), file_type))
         else:
-            content.check_pdf(received)
-            pictures.extend((page, FileType.JPEG) for page in content.render_pdf(received, rules))
+            pdf.check_pdf(received)
+            pictures.extend((page, FileType.JPEG) for page in pdf.render_pdf(received, rules))
     for page, (picture, file_type) in enumerate(pictures, start=1):
         prepared.append(
             _save(picture, file_type, work / f"display-{page}", FilePurpose.DISPLAY, page)
