@@ -38,6 +38,9 @@ def _run(app: Flask, base_url: str, tasks: list) -> None:
                 log.exception("deferred task %s failed", task.__name__)
 
 
+_ENVIRON_KEY = "portal.deferred"
+
+
 def init_app(app: Flask) -> None:
     @app.after_request
     def _schedule(response):
@@ -45,5 +48,51 @@ def init_app(app: Flask) -> None:
         if tasks:
             real_app = current_app._get_current_object()
             base_url = request.host_url
-            response.call_on_close(lambda: _run(real_app, base_url, tasks))
+            request.environ.setdefault(_ENVIRON_KEY, []).append(
+                lambda: _run(real_app, base_url, tasks)
+            )
         return response
+
+    app.wsgi_app = _AfterBody(app.wsgi_app)
+
+
+class _AfterBody:
+    """WSGI middleware: run a request's deferred work once its body has been sent.
+
+    Not only on ``close()``: Werkzeug's development server skips ``close()`` when the
+    browser resets the connection after reading a redirect (which Chromium does), and the
+    work would be lost. So the work runs when the server has taken the body's last chunk,
+    or at ``close()`` if the body was never read to its end; whichever comes first, once.
+    """
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        body = self.wsgi_app(environ, start_response)
+        callbacks = environ.pop(_ENVIRON_KEY, None)
+        return _ThenRun(body, callbacks) if callbacks else body
+
+
+class _ThenRun:
+    def __init__(self, body, callbacks: list[Callable]):
+        self.body, self.callbacks = body, callbacks
+
+    def __iter__(self):
+        try:
+            yield from self.body
+        finally:
+            self._run()
+
+    def close(self) -> None:
+        try:
+            close = getattr(self.body, "close", None)
+            if close is not None:
+                close()
+        finally:
+            self._run()
+
+    def _run(self) -> None:
+        callbacks, self.callbacks = self.callbacks, []
+        for callback in callbacks:
+            callback()

@@ -180,3 +180,28 @@ def test_logs_carry_no_personal_data(client, app, caplog):
     assert caplog.records, "expected the outbox to log its work"
     for personal in ("aisyah", "Nur Aisyah", "+60123456789", "wrong-password-x", PASSWORD):
         assert personal not in logged
+
+
+def test_deferred_work_runs_once_even_if_the_server_never_closes_the_body(app):
+    """Werkzeug's development server skips close() when the browser resets the connection;
+    the work must still run, when the body's last chunk has been taken, and only once."""
+    from portal.deferred import after_response
+
+    ran = []
+
+    @app.get("/test-deferred")
+    def deferred_view():
+        after_response(ran.append, "done")
+        return "answer"
+
+    client = app.test_client()
+    response = client.get("/test-deferred", buffered=False)
+    assert ran == []
+    assert b"".join(response.response) == b"answer"
+    assert ran == ["done"]
+    response.close()
+    assert ran == ["done"]
+
+    unread = client.get("/test-deferred", buffered=False)
+    unread.close()  # a body never read still runs its work at close
+    assert ran == ["done", "done"]
