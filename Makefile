@@ -38,6 +38,7 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/login_timing.py
 	$(BIN)/python bench/key_rotation.py
+	$(BIN)/python bench/upload_memory.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

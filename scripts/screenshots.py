@@ -3,8 +3,9 @@
     .venv/bin/python scripts/screenshots.py
 
 Starts the portal on a loopback port in a throwaway instance folder, loads the demo data
-(``flask demo load``), and writes PNGs at 1280px width (and the registration form at 390px)
-into ``docs/screenshots/``. Nothing is downloaded: Playwright drives /usr/bin/chromium.
+(``flask demo load``: the seller comes with photos and a specimen MyKad waiting for review),
+and writes PNGs at 1280px width (and the registration form at 390px) into
+``docs/screenshots/``. Nothing is downloaded: Playwright drives /usr/bin/chromium.
 """
 
 from __future__ import annotations
@@ -66,6 +67,15 @@ def logged_in_page(
     return page
 
 
+def review_url(page: Page, base: str) -> str:
+    """The review page of the first document in the queue (the demo seller's MyKad)."""
+    page.goto(f"{base}/admin/documents")
+    link = page.get_by_role("link", name="Review")
+    if link.count() == 0:
+        raise SystemExit("no document waiting for review: did `flask demo load` change?")
+    return f"{base}{link.first.get_attribute('href')}"
+
+
 def take_all(base: str) -> None:
     OUTPUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
@@ -91,12 +101,17 @@ def take_all(base: str) -> None:
             shoot(seller, f"{base}/profile/financial", "profile-financial.png")
             shoot(seller, f"{base}/account", "account.png")
             shoot(seller, f"{base}/account/two-factor", "account-two-factor.png")
+            shoot(seller, f"{base}/documents/", "documents.png")
+            for picture in ("Your profile photo", "Your identity document"):
+                if seller.get_by_role("img", name=picture).count() != 1:
+                    raise SystemExit(f"no “{picture}” on the documents page: did demo load change?")
 
             mobile_seller = logged_in_page(browser, base, *demo_account(Role.SELLER), MOBILE)
             shoot(mobile_seller, f"{base}/profile", "profile-mobile.png")
 
             admin = logged_in_page(browser, base, *demo_account(Role.ADMIN))
             shoot(admin, f"{base}/admin/", "admin.png")
+            shoot(admin, review_url(admin, base), "admin-document-review.png")
         finally:
             browser.close()
 

@@ -38,12 +38,15 @@ _EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
 
 
 def _page(status: int = 200, **bound_forms):
+    overview = services.overview(current_user.id)
     context = {name: form_class() for name, form_class in _FORMS.values()}
+    if overview.identity is not None:  # offer the type the seller sent last time
+        context["identity_form"] = forms.IdentityForm(identity_type=overview.identity.identity_type)
     context.update(bound_forms)
     return (
         render_template(
             "documents/index.html",
-            overview=services.overview(current_user.id),
+            overview=overview,
             delete_form=forms.DeleteForm(),
             choices=choices,
             accept={"photo": forms.PHOTO_ACCEPT, "document": forms.DOCUMENT_ACCEPT},

@@ -4,6 +4,7 @@ a refused file leaves nothing behind, neither a row nor a stored file."""
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -171,3 +172,18 @@ def test_large_photos_are_scaled_down(app, make_app, client, upload):
     upload("profile_photo", (samples.jpeg(size=(1600, 900)), "big.jpg"))
     display = files_of(app, "profile_photo", "display")[0]
     assert max(display.width, display.height) == 500
+
+
+def test_the_page_offers_the_identity_type_sent_last_time(client, upload):
+    page = client.get("/documents/").get_data(as_text=True)
+    assert _checked(page) == "mykad"
+    upload("identity", (samples.jpeg(), "passport.jpg"), identity_type="passport")
+    page = client.get("/documents/").get_data(as_text=True)
+    assert _checked(page) == "passport"
+
+
+def _checked(page: str) -> str:
+    (value,) = re.findall(
+        r'<input checked id="identity-identity_type-\d"[^>]* value="(\w+)">', page
+    )
+    return value
