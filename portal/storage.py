@@ -190,8 +190,9 @@ def init_app(app: Flask) -> None:
     def _never_committed(exc):
         # Registered after Flask-SQLAlchemy, so this runs before its session is removed:
         # files saved by a transaction that neither committed nor rolled back go too.
-        _delete_all(db.session.info.pop(_NEW, None))
-        db.session.info.pop(_DISCARD, None)
+        if db.session.registry.has():  # no session was opened: nothing was saved
+            _delete_all(db.session.info.pop(_NEW, None))
+            db.session.info.pop(_DISCARD, None)
 
 
 def storage() -> Storage:
