@@ -86,6 +86,9 @@ PERSONAL: dict[str, Personal] = {
     "documents.rejection_note": Personal(
         Category.IDENTIFICATION, "tell the seller what to fix in a document"
     ),
+    "contact_attempts.note": Personal(
+        Category.INTERACTION, "what staff learnt when reaching the seller another way"
+    ),
     "staff_access_log.reason": Personal(
         Category.INTERACTION, "show the seller why staff looked at their data"
     ),
@@ -147,5 +150,10 @@ NOT_PERSONAL: frozenset[str] = frozenset(
         "staff_access_log.id", "staff_access_log.seller_id", "staff_access_log.staff_id",
         "staff_access_log.staff_role", "staff_access_log.subject", "staff_access_log.object_id",
         "staff_access_log.accessed_at",
+        "outbox_messages.next_attempt_at", "outbox_messages.claim_token",
+        "outbox_messages.claimed_until", "outbox_messages.read_at",
+        "users.email_failures", "users.unreachable_since",
+        "contact_attempts.id", "contact_attempts.user_id", "contact_attempts.staff_id",
+        "contact_attempts.channel", "contact_attempts.outcome", "contact_attempts.attempted_at",
     }
 )  # fmt: skip

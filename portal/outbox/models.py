@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import db
@@ -19,9 +19,18 @@ class MessageStatus(StrEnum):
 
 
 class OutboxMessage(db.Model):
-    """One email. Pending until a transport accepts it; never deleted by a failed hand-over."""
+    """One email. Pending until a transport accepts it; never deleted by a failed hand-over.
+
+    A sender claims a row before sending it (``claim_token`` and ``claimed_until``), so two
+    senders never send the same row; a claim whose sender died runs out and the row is
+    claimable again. A temporary failure sets ``next_attempt_at``.
+    """
 
     __tablename__ = "outbox_messages"
+    __table_args__ = (
+        # The notification centre: one seller's messages, newest first.
+        Index("ix_outbox_messages_user_id_created_at", "user_id", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int | None] = mapped_column(
@@ -38,6 +47,42 @@ class OutboxMessage(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(String(255))
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claim_token: Mapped[str | None] = mapped_column(String(32), index=True)
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # seen in the portal
 
     def __repr__(self) -> str:
         return f"<OutboxMessage {self.id} {self.kind} {self.status}>"
+
+
+class ContactChannel(StrEnum):
+    PHONE = "phone"
+    SMS = "sms"
+    WHATSAPP = "whatsapp"
+    POST = "post"
+
+
+class ContactOutcome(StrEnum):
+    REACHED = "reached"
+    NO_ANSWER = "no_answer"
+    LEFT_MESSAGE = "left_message"
+    WRONG_NUMBER = "wrong_number"
+    OTHER = "other"
+
+
+class ContactAttempt(db.Model):
+    """Staff trying to reach a seller whom email cannot reach, by the details they gave."""
+
+    __tablename__ = "contact_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    channel: Mapped[str] = mapped_column(String(16))
+    outcome: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+    attempted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<ContactAttempt {self.id} user={self.user_id}>"

@@ -1,0 +1,47 @@
+"""What each kind of email is, for the places that show mail again after it was sent.
+
+Security notices (about the account's safety) and legal notices (about the seller's rights
+under the policy) are marked as such in the notification centre. Some emails carry a link
+that works once and proves its holder has the mailbox; those links are never shown in the
+portal, where anyone holding the session would see them.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Category(StrEnum):
+    SECURITY = "security"
+    LEGAL = "legal"
+    GENERAL = "general"
+
+
+SECURITY_KINDS = frozenset(
+    {
+        "bank_details_changed",
+        "email_change_requested",
+        "email_changed",
+        "login_locked",
+        "password_changed",
+        "recovery_codes_replaced",
+        "register_existing",
+        "reset_password",
+        "two_factor_disabled",
+        "two_factor_enabled",
+    }
+)
+
+# The policy, termination and disclosure issues add their notices here.
+LEGAL_KINDS = frozenset({"policy_changed", "account_terminated", "deletion_reminder"})
+
+# Emails whose link is a secret for the mailbox: verifying an address, resetting a password.
+SECRET_LINK_KINDS = frozenset({"verify_email", "reset_password", "email_change_confirm"})
+
+
+def category(kind: str) -> Category:
+    if kind in SECURITY_KINDS:
+        return Category.SECURITY
+    if kind in LEGAL_KINDS:
+        return Category.LEGAL
+    return Category.GENERAL
