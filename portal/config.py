@@ -88,6 +88,16 @@ class Defaults:
     MAIL_TIMEOUT = 10
     MAIL_DEFAULT_SENDER = "Koopseri Seller Portal <no-reply@koopseri.com>"
     MAIL_MESSAGE_ID_DOMAIN = "portal.koopseri.com"
+    # Mail is handed to the transport right after the commit that wrote it; the worker
+    # (`flask outbox work`) sends whatever that could not. False: the worker sends everything.
+    MAIL_HANDOVER_AFTER_COMMIT = True
+    OUTBOX_BATCH_SIZE = 100  # messages claimed, and sent over one connection, at a time
+    OUTBOX_POLL_INTERVAL = 5.0  # seconds the worker waits when nothing is due
+    OUTBOX_CLAIM_TIMEOUT = timedelta(minutes=5)  # a claim by a sender that died runs out
+    OUTBOX_MAX_ATTEMPTS = 8  # temporary failures before a message is marked failed
+    OUTBOX_RETRY_BASE = timedelta(minutes=1)  # doubled after each attempt, with jitter
+    OUTBOX_RETRY_MAX = timedelta(hours=6)
+    OUTBOX_UNREACHABLE_AFTER = 3  # undeliverable emails in a row before staff step in
 
     LANGUAGES = ("en", "ms")
     BABEL_DEFAULT_LOCALE = "en"

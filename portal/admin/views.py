@@ -9,7 +9,7 @@ from portal.auth.models import Role, User
 from portal.documents import review
 from portal.documents.services import REVIEW_ROLES
 from portal.extensions import db
-from portal.outbox.models import MessageStatus, OutboxMessage
+from portal.outbox import monitor, reachability
 
 
 @bp.get("/")
@@ -17,16 +17,13 @@ def index():
     sellers = db.session.scalar(
         select(func.count()).select_from(User).where(User.role == Role.SELLER)
     )
-    pending_mail = db.session.scalar(
-        select(func.count())
-        .select_from(OutboxMessage)
-        .where(OutboxMessage.status == MessageStatus.PENDING)
-    )
+    operator = current_user.role in (Role.ADMIN, Role.SUPPORT)
     documents = review.queue_summary() if current_user.role in REVIEW_ROLES else None
     return render_template(
         "admin/index.html",
         role=current_user.role,
         sellers=sellers,
-        pending_mail=pending_mail,
+        mail=monitor.counts() if operator else None,
+        unreachable=reachability.summary() if operator else None,
         documents=documents,
     )

@@ -8,7 +8,7 @@ a seller replacing the file mid-review all end with one decision and one email.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
@@ -18,7 +18,7 @@ from portal.documents.choices import KIND_LABELS, REJECTION_REASONS, reason_labe
 from portal.documents.models import Document, DocumentKind, ReviewStatus
 from portal.extensions import db
 from portal.outbox.services import queue_email
-from portal.sqltypes import utcnow
+from portal.sqltypes import as_utc, utcnow
 
 
 class AlreadyDecided(Exception):
@@ -66,16 +66,7 @@ def queue_summary() -> QueueSummary:
             Document.status == ReviewStatus.PENDING
         )
     ).one()
-    return QueueSummary(count, _aware(oldest))
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    # An aggregate comes back without the column's type: SQLite gives a naive UTC value.
-    if isinstance(moment, str):
-        moment = datetime.fromisoformat(moment)
-    if moment is not None and moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment
+    return QueueSummary(count, as_utc(oldest))
 
 
 def evidence_document(document_id: int) -> Document | None:

@@ -10,18 +10,15 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Iterable
 
 from flask import Flask, current_app, render_template
 from flask_babel import force_locale
-from sqlalchemy import event, select
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from portal.deferred import after_response
 from portal.extensions import db
-from portal.outbox.models import MessageStatus, OutboxMessage
-from portal.outbox.transports import transport_for
-from portal.sqltypes import utcnow
+from portal.outbox.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 
@@ -62,60 +59,13 @@ def queue_email(
     return message
 
 
-def deliver(ids: Iterable[int]) -> int:
-    """Hand the given pending messages to the configured transport; returns how many went.
+def deliver(ids: list[int]) -> int:
+    """Hand the given messages over now (:func:`portal.outbox.worker.deliver`)."""
+    # Imported here: the worker needs the User model, and the auth package imports this
+    # module while it loads.
+    from portal.outbox import worker
 
-    Each message's outcome is committed on its own, so one failure loses no other message.
-    """
-    ids = list(ids)
-    if not ids:
-        return 0
-    messages = db.session.scalars(
-        select(OutboxMessage)
-        .where(OutboxMessage.id.in_(ids), OutboxMessage.status == MessageStatus.PENDING)
-        .order_by(OutboxMessage.id)
-    ).all()
-    sent = 0
-    try:
-        with transport_for(current_app) as transport:
-            for message in messages:
-                sent += _deliver_one(transport, message)
-    except Exception as exc:  # connection failed: everything stays pending for the worker
-        db.session.rollback()
-        _record_failure([m.id for m in messages if m.status == MessageStatus.PENDING], exc)
-    return sent
-
-
-def _deliver_one(transport, message: OutboxMessage) -> int:
-    message.attempts += 1
-    try:
-        transport.send(message)
-    except Exception as exc:
-        message.last_error = _describe(exc)
-        db.session.commit()
-        log.warning("outbox hand-over failed message=%s error=%s", message.id, message.last_error)
-        return 0
-    message.status = MessageStatus.SENT
-    message.sent_at = utcnow()
-    message.last_error = None
-    db.session.commit()
-    log.info("outbox sent message=%s", message.id)
-    return 1
-
-
-def _record_failure(ids: list[int], exc: Exception) -> None:
-    error = _describe(exc)
-    for message in db.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids))):
-        message.attempts += 1
-        message.last_error = error
-    db.session.commit()
-    log.warning("outbox transport unavailable messages=%d error=%s", len(ids), error)
-
-
-def _describe(exc: Exception) -> str:
-    """The error's class and SMTP code: enough to diagnose, and never an address."""
-    code = getattr(exc, "smtp_code", None)
-    return f"{type(exc).__name__}{f' {code}' if code else ''}"[:255]
+    return worker.deliver(ids)
 
 
 def take_committed() -> list[int]:
@@ -133,7 +83,7 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def _schedule_handover(response):
         ids = take_committed()
-        if ids:
+        if ids and app.config["MAIL_HANDOVER_AFTER_COMMIT"]:
             # A crash there is logged and leaves the rows pending; the response is unharmed.
             after_response(deliver, ids)
         return response
@@ -142,7 +92,7 @@ def init_app(app: Flask) -> None:
     def _handover_outside_requests(exc):
         # Registered after Flask-SQLAlchemy, so this runs before its session is removed.
         ids = take_committed()
-        if ids and exc is None:
+        if ids and exc is None and app.config["MAIL_HANDOVER_AFTER_COMMIT"]:
             deliver(ids)
 
 

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from portal.auth import services as auth
 from portal.auth.models import User
 from portal.extensions import db
+from portal.outbox import reachability
 from portal.outbox.services import queue_email
 from portal.profile.services import record_change
 from portal.security import TokenInvalid, fingerprint, make_token, read_token
@@ -94,6 +95,7 @@ def confirm_email_change(token: str) -> User:
     record_change(user, user, "email", old_email, new_email)
     user.email = new_email
     user.email_verified_at = utcnow()  # the link reached the new address
+    reachability.new_address(user)
     db.session.flush()
     queue_email(
         to=old_email,

@@ -129,3 +129,18 @@ def test_a_forged_link_does_nothing(app, client, seller, auth):
     page = client.post("/profile/email/confirm/not-a-real-token")
     assert page.status_code == 400
     assert _email_of(app, seller["id"]) == seller["email"]
+
+
+def test_a_new_address_clears_the_unreachable_flag(app, client, seller, auth, mailbox):
+    from portal.sqltypes import utcnow
+
+    with app.app_context():
+        user = db.session.get(User, seller["id"])
+        user.email_failures, user.unreachable_since = 4, utcnow()
+        db.session.commit()
+    auth.login()
+    _ask(client)
+    client.post(link_in(mailbox.last(NEW), "/profile/email/confirm/"))
+    with app.app_context():
+        user = db.session.get(User, seller["id"])
+        assert (user.email_failures, user.unreachable_since) == (0, None)

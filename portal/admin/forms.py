@@ -1,0 +1,44 @@
+"""Back-office forms."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import RadioField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional
+
+from portal.outbox.models import ContactChannel, ContactOutcome
+
+
+class EmptyForm(FlaskForm):
+    """Only the CSRF token: for buttons whose target is in the URL."""
+
+
+CHANNELS = {
+    ContactChannel.PHONE: _l("Phone call"),
+    ContactChannel.SMS: _l("SMS"),
+    ContactChannel.WHATSAPP: _l("WhatsApp"),
+    ContactChannel.POST: _l("Letter by post"),
+}
+OUTCOMES = {
+    ContactOutcome.REACHED: _l("Reached the seller"),
+    ContactOutcome.NO_ANSWER: _l("No answer"),
+    ContactOutcome.LEFT_MESSAGE: _l("Left a message"),
+    ContactOutcome.WRONG_NUMBER: _l("Wrong number or address"),
+    ContactOutcome.OTHER: _l("Other"),
+}
+
+
+class ContactAttemptForm(FlaskForm):
+    channel = RadioField(
+        _l("How"),
+        choices=[SelectChoice(value, label) for value, label in CHANNELS.items()],
+        validators=[InputRequired(message=_l("Choose how you tried to reach the seller."))],
+    )
+    outcome = RadioField(
+        _l("Outcome"),
+        choices=[SelectChoice(value, label) for value, label in OUTCOMES.items()],
+        validators=[InputRequired(message=_l("Choose what happened."))],
+    )
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])

@@ -1,0 +1,48 @@
+"""/admin/outbox: the mail queue by state, the failed messages, and a retry button."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from portal.admin import bp
+from portal.admin.forms import EmptyForm
+from portal.auth.models import Role
+from portal.extensions import db
+from portal.outbox import monitor
+from portal.outbox.kinds import category
+from portal.profile.email_change import mask_email
+from portal.security import roles_required
+
+PER_PAGE = 50
+operators = roles_required(Role.ADMIN, Role.SUPPORT)
+
+
+@bp.get("/outbox")
+@operators
+def outbox():
+    page = max(request.args.get("page", 1, type=int), 1)
+    rows = monitor.failed(page=page, per_page=PER_PAGE)
+    return render_template(
+        "admin/outbox.html",
+        counts=monitor.counts(),
+        failed=rows[:PER_PAGE],
+        more=len(rows) > PER_PAGE,
+        page=page,
+        form=EmptyForm(),
+        mask_email=mask_email,
+        category=category,
+    )
+
+
+@bp.post("/outbox/<int:message_id>/retry")
+@operators
+def outbox_retry(message_id: int):
+    if not EmptyForm().validate_on_submit():
+        return redirect(url_for("admin.outbox"))
+    if monitor.retry(message_id):
+        db.session.commit()
+        flash(_("The message is back in the queue; the worker sends it next."), "success")
+    else:
+        flash(_("That message is no longer failed. Nothing was changed."), "warning")
+    return redirect(url_for("admin.outbox"))
