@@ -109,9 +109,31 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from portal import account, admin, auth, documents, main, policy, profile, reports, sharing
+    from portal import (
+        account,
+        admin,
+        auth,
+        documents,
+        main,
+        notifications,
+        policy,
+        profile,
+        reports,
+        sharing,
+    )
 
-    for module in (main, auth, profile, documents, policy, account, reports, sharing, admin):
+    for module in (
+        main,
+        auth,
+        profile,
+        documents,
+        notifications,
+        policy,
+        account,
+        reports,
+        sharing,
+        admin,
+    ):
         app.register_blueprint(module.bp)
 
 
@@ -150,7 +172,8 @@ def register_commands(app: Flask) -> None:
     from portal.demo import demo
     from portal.documents.cli import documents
     from portal.keys import keys
+    from portal.outbox.cli import outbox
     from portal.profile.cli import reminders
 
-    for group in (staff, keys, reminders, documents, demo):
+    for group in (staff, keys, reminders, documents, outbox, demo):
         app.cli.add_command(group)

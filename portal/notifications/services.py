@@ -1,0 +1,144 @@
+"""Reading the outbox back as the seller's notices: pages, unread counts, safe bodies.
+
+The outbox keeps every email written for a seller (``user_id``); these functions show a
+seller only their own rows. Bodies are shown from the plain-text part, never the HTML, and
+a link that proves access to the mailbox (``SECRET_LINK_KINDS``) is never shown at all.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import defer
+
+from portal.extensions import db
+from portal.outbox import kinds
+from portal.outbox.models import OutboxMessage
+from portal.sqltypes import utcnow
+
+PAGE_SIZE = 20
+LINK_PLACEHOLDER = _l("(link sent by email only)")
+
+_URL = re.compile(r"https?://\S+", re.IGNORECASE)
+
+
+class NotFound(Exception):
+    """No such message for this seller: it does not exist or belongs to someone else."""
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One message as the centre shows it."""
+
+    message: OutboxMessage
+    body: str  # plain text, secret links replaced
+    links_hidden: bool
+
+    @property
+    def category(self) -> kinds.Category:
+        return kinds.category(self.message.kind)
+
+    @property
+    def unread(self) -> bool:
+        return self.message.read_at is None
+
+
+@dataclass(frozen=True)
+class Page:
+    notices: list[Notice]
+    page: int
+    pages: int
+    total: int
+
+    @property
+    def has_newer(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_older(self) -> bool:
+        return self.page < self.pages
+
+
+def shown_body(message: OutboxMessage) -> tuple[str, bool]:
+    """The plain-text body to show, and whether links were taken out of it.
+
+    A verification, reset or email-change link proves that its holder reads the mailbox;
+    shown here, it would let anyone holding the session prove it without the mailbox.
+    """
+    if message.kind not in kinds.SECRET_LINK_KINDS:
+        return message.body_text, False
+    return _URL.sub(str(LINK_PLACEHOLDER), message.body_text), True
+
+
+def _notice(message: OutboxMessage) -> Notice:
+    body, hidden = shown_body(message)
+    return Notice(message=message, body=body, links_hidden=hidden)
+
+
+def _own(user_id: int):
+    # The HTML part is never shown, so never loaded; touching it by mistake raises.
+    return (
+        select(OutboxMessage)
+        .where(OutboxMessage.user_id == user_id)
+        .options(defer(OutboxMessage.body_html, raiseload=True))
+    )
+
+
+def page_of(user_id: int, *, page: int = 1, per_page: int = PAGE_SIZE) -> Page:
+    """One page of the seller's messages, newest first; a page past the end shows the last.
+
+    Two queries whatever the number of messages: the count, then the page.
+    """
+    total = db.session.scalar(
+        select(func.count()).select_from(OutboxMessage).where(OutboxMessage.user_id == user_id)
+    )
+    if not total:
+        return Page(notices=[], page=1, pages=1, total=0)
+    pages = math.ceil(total / per_page)
+    page = min(max(page, 1), pages)
+    messages = db.session.scalars(
+        _own(user_id)
+        .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    )
+    return Page(notices=[_notice(m) for m in messages], page=page, pages=pages, total=total)
+
+
+def open_message(user_id: int, message_id: int, *, now: datetime | None = None) -> Notice:
+    """The seller's message ``message_id``, marked read if it was not. Flushes.
+
+    Raises :class:`NotFound` for a message that is not this seller's, exactly as for one
+    that does not exist, so an id reveals nothing.
+    """
+    message = db.session.scalar(_own(user_id).where(OutboxMessage.id == message_id))
+    if message is None:
+        raise NotFound()
+    if message.read_at is None:
+        message.read_at = now or utcnow()
+        db.session.flush()
+    return _notice(message)
+
+
+def mark_all_read(user_id: int, *, now: datetime | None = None) -> int:
+    """Mark every unread message of the seller read, in one statement; returns how many."""
+    result = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.user_id == user_id, OutboxMessage.read_at.is_(None))
+        .values(read_at=now or utcnow())
+    )
+    return result.rowcount
+
+
+def unread_count(user_id: int) -> int:
+    """How many of the seller's messages are unread: one COUNT over the (user_id, …) index."""
+    return db.session.scalar(
+        select(func.count())
+        .select_from(OutboxMessage)
+        .where(OutboxMessage.user_id == user_id, OutboxMessage.read_at.is_(None))
+    )
