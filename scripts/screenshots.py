@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
 
-from portal.auth.models import Role  # noqa: E402
+from portal.auth.models import Role, User  # noqa: E402
 from portal.demo import DEMO_ACCOUNTS  # noqa: E402
 from tests.livesite import CHROMIUM, CHROMIUM_ARGS, serve  # noqa: E402
 from tests.livesite import build_app as build_site_app  # noqa: E402
@@ -42,7 +42,49 @@ def build_app(instance: Path):
     result = app.test_cli_runner().invoke(args=["demo", "load"])
     if result.exit_code != 0:
         raise SystemExit(f"flask demo load failed:\n{result.output}{result.exception or ''}")
+    with app.app_context():
+        add_unreachable_seller()
     return app
+
+
+def add_unreachable_seller() -> int:
+    """A second seller whose mailbox refuses our mail: flagged, with one contact attempt,
+    and their failed emails in the outbox (for the support pages)."""
+    import uuid
+    from datetime import timedelta
+
+    from portal.extensions import db
+    from portal.outbox.models import ContactAttempt, MessageStatus, OutboxMessage
+    from portal.sqltypes import utcnow
+    from tests.support import make_seller
+
+    seller = make_seller(
+        "lim.weijie@example.com", full_name="Lim Wei Jie", phone_e164="+60198765432"
+    )
+    now = utcnow()
+    for days, subject in (
+        (9, "Your document was approved"),
+        (5, "Is your information still correct?"),
+        (2, "Your password was changed"),
+    ):
+        db.session.add(
+            OutboxMessage(
+                user_id=seller.id, recipient=seller.email, kind="review_reminder", subject=subject,
+                body_text=subject, body_html=f"<p>{subject}</p>", message_id=f"<{uuid.uuid4().hex}@demo>",
+                status=MessageStatus.FAILED, attempts=1, last_error="SMTPDataError 550",
+                created_at=now - timedelta(days=days),
+            )
+        )  # fmt: skip
+    seller.email_failures, seller.unreachable_since = 3, now - timedelta(days=2)
+    admin = db.session.scalar(db.select(User).where(User.role == Role.ADMIN))
+    db.session.add(
+        ContactAttempt(
+            user_id=seller.id, staff_id=admin.id, channel="phone", outcome="no_answer",
+            note="Rang at 10:15, no answer; will try WhatsApp.", attempted_at=now - timedelta(hours=20),
+        )
+    )  # fmt: skip
+    db.session.commit()
+    return seller.id
 
 
 def shoot(page: Page, url: str, name: str) -> None:
@@ -105,6 +147,7 @@ def take_all(base: str) -> None:
             for picture in ("Your profile photo", "Your identity document"):
                 if seller.get_by_role("img", name=picture).count() != 1:
                     raise SystemExit(f"no “{picture}” on the documents page: did demo load change?")
+            shoot(seller, f"{base}/notifications/", "notifications.png")
 
             mobile_seller = logged_in_page(browser, base, *demo_account(Role.SELLER), MOBILE)
             shoot(mobile_seller, f"{base}/profile", "profile-mobile.png")
@@ -112,6 +155,10 @@ def take_all(base: str) -> None:
             admin = logged_in_page(browser, base, *demo_account(Role.ADMIN))
             shoot(admin, f"{base}/admin/", "admin.png")
             shoot(admin, review_url(admin, base), "admin-document-review.png")
+            shoot(admin, f"{base}/admin/outbox", "admin-outbox.png")
+            admin.goto(f"{base}/admin/unreachable")
+            link = admin.get_by_role("link", name="Contact details").first
+            shoot(admin, f"{base}{link.get_attribute('href')}", "admin-unreachable-seller.png")
         finally:
             browser.close()
 
