@@ -252,3 +252,32 @@ def test_outbox_work_once_from_the_command_line(worker_app, smtp_server):
     assert result.exit_code == 0, result.output
     assert "sent 3, to retry 0, failed 0" in result.output
     assert len(smtp_server.handler.received) == 3
+
+
+class _SessionCounter(SMTPRecorder):
+    """Counts SMTP connections (one EHLO each) besides recording messages."""
+
+    def __init__(self):
+        super().__init__()
+        self.connections = 0
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):  # noqa: N802
+        self.connections += 1
+        session.host_name = hostname
+        return responses
+
+
+def test_a_batch_goes_over_one_connection(make_app):
+    handler = _SessionCounter()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        app = make_app(
+            MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port, MAIL_HANDOVER_AFTER_COMMIT=False
+        )
+        add_messages(app, 30)
+        assert run(app, batch_size=10).sent == 30
+    finally:
+        controller.stop()
+    assert len(handler.received) == 30
+    assert handler.connections == 3  # one per batch of 10
