@@ -39,6 +39,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/login_timing.py
 	$(BIN)/python bench/key_rotation.py
 	$(BIN)/python bench/upload_memory.py
+	$(BIN)/python bench/outbox_worker.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import db
@@ -30,6 +30,13 @@ class OutboxMessage(db.Model):
     __table_args__ = (
         # The notification centre: one seller's messages, newest first.
         Index("ix_outbox_messages_user_id_created_at", "user_id", "created_at"),
+        # Claiming the oldest pending rows without walking past every sent one.
+        Index(
+            "ix_outbox_messages_pending_id",
+            "id",
+            postgresql_where=text("status = 'pending'"),
+            sqlite_where=text("status = 'pending'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, literal_column, or_, select, update
 
 from portal.extensions import db
 from portal.outbox import reachability
@@ -54,7 +54,9 @@ class Tally:
 
 def _claimable(now: datetime):
     return and_(
-        OutboxMessage.status == MessageStatus.PENDING,
+        # Written out, not bound: the planner matches it to the partial index of pending
+        # rows even in a prepared statement's generic plan.
+        OutboxMessage.status == literal_column("'pending'"),
         or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now),
         or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
     )
@@ -93,6 +95,9 @@ def claim(limit: int, *, ids: Iterable[int] | None = None, now: datetime | None 
     ).all()
     envelopes = [Envelope.of(row) for row in rows]
     db.session.expunge_all()  # outcomes are written by UPDATE; memory stays flat
+    # End the read's transaction: a worker must not sit "idle in transaction" while it
+    # connects to SMTP or waits for the next poll (it would hold up schema changes).
+    db.session.commit()
     return envelopes
 
 
