@@ -56,10 +56,6 @@ class Page:
     total: int
 
     @property
-    def has_newer(self) -> bool:
-        return self.page > 1
-
-    @property
     def has_older(self) -> bool:
         return self.page < self.pages
 
