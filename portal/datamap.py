@@ -153,6 +153,8 @@ NOT_PERSONAL: frozenset[str] = frozenset(
         "outbox_messages.next_attempt_at", "outbox_messages.claim_token",
         "outbox_messages.claimed_until", "outbox_messages.read_at",
         "users.email_failures", "users.unreachable_since",
+        "policy_drafts.id", "policy_drafts.body_markdown", "policy_drafts.summary",
+        "policy_drafts.effective_at", "policy_drafts.updated_at", "policy_drafts.updated_by",
         "contact_attempts.id", "contact_attempts.user_id", "contact_attempts.staff_id",
         "contact_attempts.channel", "contact_attempts.outcome", "contact_attempts.attempted_at",
     }

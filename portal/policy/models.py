@@ -12,7 +12,12 @@ from portal.sqltypes import UTCDateTime, utcnow
 
 
 class PolicyVersion(db.Model):
-    """One numbered version of the Seller Privacy Policy, in Markdown."""
+    """One numbered version of the Seller Privacy Policy, in Markdown.
+
+    Immutable once published: the database itself refuses an UPDATE or a DELETE of a row
+    (triggers made by migration 0007), so no code path, and no mistaken SQL, can change
+    the words a seller accepted.
+    """
 
     __tablename__ = "policy_versions"
 
@@ -44,3 +49,19 @@ class ConsentRecord(db.Model):
 
     def __repr__(self) -> str:
         return f"<ConsentRecord {self.id} user={self.user_id}>"
+
+
+class PolicyDraft(db.Model):
+    """The next version as an admin is writing it; there is at most one draft at a time."""
+
+    __tablename__ = "policy_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    body_markdown: Mapped[str] = mapped_column(Text, default="")
+    summary: Mapped[str] = mapped_column(String(500), default="")
+    effective_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    def __repr__(self) -> str:
+        return f"<PolicyDraft {self.id}>"

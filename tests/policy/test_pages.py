@@ -61,3 +61,24 @@ def test_raw_html_in_a_policy_is_shown_as_text(app, client):
     page = client.get("/privacy").get_data(as_text=True)
     assert "<script>alert" not in page and "<img src=x" not in page
     assert "&lt;script&gt;" in page
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE policy_versions SET body_markdown = 'We sell your data.' WHERE version = 1",
+        "UPDATE policy_versions SET summary = 'quietly edited'",
+        "DELETE FROM policy_versions WHERE version = 1",
+    ],
+)
+def test_the_database_refuses_to_change_a_published_version(app, statement):
+    from sqlalchemy import text
+    from sqlalchemy.exc import DatabaseError
+
+    with app.app_context():
+        with pytest.raises(DatabaseError, match="published policy versions cannot be changed"):
+            db.session.execute(text(statement))
+        db.session.rollback()
+        version = db.session.scalar(db.select(PolicyVersion).where(PolicyVersion.version == 1))
+        assert "children under the age of 18" in version.body_markdown
+        assert version.summary != "quietly edited"
