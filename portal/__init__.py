@@ -173,7 +173,8 @@ def register_commands(app: Flask) -> None:
     from portal.documents.cli import documents
     from portal.keys import keys
     from portal.outbox.cli import outbox
+    from portal.policy.cli import policy
     from portal.profile.cli import reminders
 
-    for group in (staff, keys, reminders, documents, outbox, demo):
+    for group in (staff, keys, reminders, documents, outbox, policy, demo):
         app.cli.add_command(group)

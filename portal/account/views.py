@@ -61,6 +61,21 @@ def index():
     )
 
 
+@bp.get("/account/consent")
+def consent():
+    """The version accepted, when and from where, its exact text, and every acceptance."""
+    user = _me()
+    latest = policy.latest_consent(user.id)
+    current = policy.current_version()
+    return render_template(
+        "account/consent.html",
+        consent=latest,
+        body=policy.render(latest.policy_version) if latest else None,
+        history=policy.consent_history(user.id),
+        current=current,
+    )
+
+
 @bp.route("/account/two-factor", methods=["GET", "POST"])
 @reauth_required
 def two_factor():

@@ -1,15 +1,46 @@
-"""Public policy pages: the version in effect, any version, and the history."""
+"""Public policy pages (the version in effect, any version, the changes between two), the
+acceptance page, and the gate that sends a seller there until they accept.
+"""
 
-from flask import abort, render_template
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
 
+from portal.extensions import db
 from portal.policy import bp, services
+from portal.policy.diff import word_diff
+from portal.policy.forms import AcceptForm
+from portal.security import client_user_agent, is_safe_redirect
+
+# What a seller may still do while a new version waits for their acceptance: read the
+# policies (this blueprint), log out, and, once those pages exist, download their data
+# and terminate their account. Everything else is sent to the acceptance page.
+GATE_EXEMPT = frozenset(
+    {"static", "auth.logout", "main.healthz", "main.index", "account.export", "account.terminate"}
+)
+
+
+@bp.before_app_request
+def _acceptance_gate():
+    if request.blueprint == "policy" or request.endpoint in GATE_EXEMPT:
+        return None
+    if not current_user.is_authenticated or not current_user.is_seller:
+        return None
+    if services.acceptance_due(current_user.id):
+        target = request.full_path.rstrip("?") if request.method == "GET" else None
+        return redirect(url_for("policy.accept", next=target))
+    return None
 
 
 @bp.get("/privacy")
 def current():
     version = services.current_version()
     return render_template(
-        "policy/version.html", version=version, body=services.render(version), is_current=True
+        "policy/version.html",
+        version=version,
+        body=services.render(version),
+        is_current=True,
+        upcoming=services.upcoming_version(),
     )
 
 
@@ -24,9 +55,62 @@ def version(number: int):
         version=found,
         body=services.render(found),
         is_current=found.id == current.id,
+        upcoming=None,
     )
 
 
 @bp.get("/privacy/changes")
 def changes():
-    return render_template("policy/changes.html", versions=services.all_versions())
+    versions = services.all_versions()
+    numbers = [v.version for v in versions]
+    newest = numbers[0]
+    to = request.args.get("to", newest, type=int)
+    since = request.args.get("from", max(to - 1, 1), type=int)
+    older, newer = services.get_version(since), services.get_version(to)
+    diff = word_diff(older.body_markdown, newer.body_markdown) if older and newer else None
+    return render_template(
+        "policy/changes.html", versions=versions, since=since, to=to, diff=diff, numbers=numbers
+    )
+
+
+@bp.route("/privacy/accept", methods=["GET", "POST"])
+def accept():
+    if not current_user.is_authenticated or not current_user.is_seller:
+        return redirect(url_for("policy.current"))
+    target = request.args.get("next")
+    if not is_safe_redirect(target):
+        target = url_for("main.dashboard")
+    if not services.acceptance_due(current_user.id):
+        return redirect(target)
+    version = services.current_version()
+    form = AcceptForm(version=version.version)
+    if form.validate_on_submit():
+        if form.version.data != str(version.version):  # a newer one came into effect meanwhile
+            flash(
+                _("The policy changed again while you were reading. Please read this version."),
+                "warning",
+            )
+            return redirect(url_for("policy.accept", next=target))
+        services.record_consent(
+            user_id=current_user.id,
+            version=version,
+            ip_address=request.remote_addr or "",
+            user_agent=client_user_agent(),
+            context="update",
+        )
+        db.session.commit()
+        flash(_("Thank you. You accepted version %(n)s.", n=version.version), "success")
+        return redirect(target)
+    accepted = services.accepted_version(current_user.id)
+    diff = word_diff(accepted.body_markdown, version.body_markdown) if accepted else None
+    return (
+        render_template(
+            "policy/accept.html",
+            version=version,
+            accepted=accepted,
+            diff=diff,
+            body=services.render(version),
+            form=form,
+        ),
+        400 if form.errors else 200,
+    )

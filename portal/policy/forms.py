@@ -1,0 +1,15 @@
+"""The acceptance form and the version picker of the changes page."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField
+from wtforms.validators import DataRequired
+
+
+class AcceptForm(FlaskForm):
+    version = HiddenField()
+    accept = BooleanField(
+        validators=[DataRequired(message=_l("Tick the box to accept the new version."))]
+    )
