@@ -118,7 +118,28 @@ def review_url(page: Page, base: str) -> str:
     return f"{base}{link.first.get_attribute('href')}"
 
 
-def take_all(base: str) -> None:
+V2_CHANGE = (
+    "\n\n## How we tell you about changes\n\nWhen we change this policy we email you a summary "
+    "and a link to exactly what changed, and ask you to accept the new version the next time "
+    "you use the portal.\n"
+)
+
+
+def publish_version_2(app) -> None:
+    """Version 2: version 1 with a section added, in effect now (for the policy pages)."""
+    from portal.extensions import db
+    from portal.policy import publishing, services
+
+    with app.test_request_context(base_url="http://127.0.0.1:5000"):
+        current = services.current_version()
+        publishing.publish(
+            current.body_markdown.replace("Privay", "Privacy").rstrip() + V2_CHANGE,
+            summary="We fixed a typo and now say how we tell you about changes.",
+        )
+        db.session.commit()
+
+
+def take_all(base: str, app) -> None:
     OUTPUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -152,6 +173,14 @@ def take_all(base: str) -> None:
             mobile_seller = logged_in_page(browser, base, *demo_account(Role.SELLER), MOBILE)
             shoot(mobile_seller, f"{base}/profile", "profile-mobile.png")
 
+            publish_version_2(app)
+            shoot(anonymous, f"{base}/privacy/changes?from=1&to=2#compare", "privacy-changes.png")
+            shoot(seller, f"{base}/dashboard", "policy-accept.png")  # the gate sends it on
+            seller.get_by_label("I accept version 2").check()
+            seller.get_by_role("button", name="Accept and continue").click()
+            seller.wait_for_load_state("networkidle")
+            shoot(seller, f"{base}/account/consent", "account-consent.png")
+
             admin = logged_in_page(browser, base, *demo_account(Role.ADMIN))
             shoot(admin, f"{base}/admin/", "admin.png")
             shoot(admin, review_url(admin, base), "admin-document-review.png")
@@ -169,7 +198,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="portal-screenshots-") as tmp:
         app = build_app(Path(tmp) / "instance")
         with serve(app) as base:
-            take_all(base)
+            take_all(base, app)
 
 
 if __name__ == "__main__":
