@@ -1,0 +1,200 @@
+"""/admin/policy: the next privacy policy version, drafted, previewed and published by an admin.
+
+The draft (one at most) is kept in ``policy_drafts`` until it is published. Publishing goes
+through the same operation as ``flask policy publish``, and the emails to sellers through
+the outbox, in batches committed as they go.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+from sqlalchemy import delete, select
+
+from portal.admin import bp
+from portal.admin.forms import PolicyDraftForm, PolicyPublishForm
+from portal.auth.models import Role
+from portal.extensions import db
+from portal.policy import publishing, services
+from portal.policy.diff import word_diff
+from portal.policy.models import PolicyDraft, PolicyVersion
+from portal.security import roles_required
+from portal.sqltypes import utcnow
+
+log = logging.getLogger(__name__)
+
+admins_only = roles_required(Role.ADMIN)
+
+
+@bp.get("/policy")
+@admins_only
+def policy():
+    draft = _draft()
+    newest = _newest()
+    if draft is not None:
+        form = PolicyDraftForm(
+            body=draft.body_markdown,
+            summary=draft.summary,
+            effective=_local_date(draft.effective_at),
+            number=publishing.next_number(),
+        )
+    else:  # start from the words in force, so the admin edits rather than retypes
+        form = PolicyDraftForm(body=newest.body_markdown, number=publishing.next_number())
+    preview = None
+    if draft is not None and request.args.get("preview"):
+        preview = {
+            # A transient version, never added to the session: rendered exactly as sellers
+            # will see it once published.
+            "body": services.render(PolicyVersion(body_markdown=draft.body_markdown)),
+            "diff": word_diff(newest.body_markdown, draft.body_markdown),
+            "since": newest.version,
+        }
+    return _page(form, draft=draft, preview=preview)
+
+
+@bp.post("/policy/draft")
+@admins_only
+def policy_save():
+    form = PolicyDraftForm()
+    if not form.validate_on_submit():
+        return _page(form, status=400)
+    _save_draft(form)
+    db.session.commit()
+    flash(_("Draft saved. It is not published yet."), "success")
+    return redirect(url_for("admin.policy"))
+
+
+@bp.post("/policy/preview")
+@admins_only
+def policy_preview():
+    form = PolicyDraftForm()
+    if not form.validate_on_submit():
+        return _page(form, status=400)
+    _save_draft(form)
+    db.session.commit()
+    flash(_("Draft saved. Check the preview below before you publish."), "success")
+    return redirect(url_for("admin.policy", preview=1, _anchor="preview"))
+
+
+@bp.post("/policy/publish")
+@admins_only
+def policy_publish():
+    form = PolicyPublishForm(latest_text=_newest().body_markdown, today=_today())
+    if not form.validate_on_submit():
+        return _page(form, status=400)
+    number = int(form.number.data) if (form.number.data or "").isdigit() else None
+    try:
+        version = publishing.publish(
+            form.body.data,
+            number=number,
+            effective_at=_takes_effect(form.effective.data),
+            summary=form.summary.data,
+        )
+    except publishing.PublishError as exc:
+        db.session.rollback()
+        log.warning("policy publish refused: %s", exc)
+        # Keep what the admin wrote: nothing typed is lost to a refused publish.
+        _save_draft(form)
+        db.session.commit()
+        if number is not None and number != publishing.next_number():
+            flash(
+                _(
+                    "Version %(n)s was published by someone else meanwhile, so nothing was "
+                    "published. Your text is kept as a draft: preview it against the new "
+                    "version, then publish it.",
+                    n=number,
+                ),
+                "warning",
+            )
+        else:
+            flash(
+                _("Nothing was published. Your text is kept as a draft; please try again."),
+                "warning",
+            )
+        return redirect(url_for("admin.policy"))
+    db.session.execute(delete(PolicyDraft))
+    db.session.commit()
+    queued = publishing.notify_sellers(version, current_app.config["POLICY_NOTIFY_BATCH_SIZE"])
+    flash(
+        ngettext(
+            "Version %(n)s published; %(num)d seller will be emailed.",
+            "Version %(n)s published; %(num)d sellers will be emailed.",
+            queued,
+            n=version.version,
+        ),
+        "success",
+    )
+    return redirect(url_for("admin.policy"))
+
+
+def _page(form: PolicyDraftForm, *, draft=None, preview=None, status: int = 200):
+    return (
+        render_template(
+            "admin/policy.html",
+            form=form,
+            number=form.number.data or publishing.next_number(),
+            draft=draft if draft is not None else _draft(),
+            preview=preview,
+            versions=services.all_versions(),
+        ),
+        status,
+    )
+
+
+# --- the draft ------------------------------------------------------------------------------
+
+
+def _draft() -> PolicyDraft | None:
+    return db.session.scalar(select(PolicyDraft).order_by(PolicyDraft.id).limit(1))
+
+
+def _newest() -> PolicyVersion:
+    # Version 1 is seeded by the migrations, so there is always one.
+    return services.all_versions()[0]
+
+
+def _save_draft(form: PolicyDraftForm) -> PolicyDraft:
+    draft = _draft()
+    if draft is None:
+        draft = PolicyDraft()
+        db.session.add(draft)
+    draft.body_markdown = form.body.data or ""
+    draft.summary = form.summary.data or ""
+    draft.effective_at = _midnight(form.effective.data)
+    draft.updated_by = current_user.id
+    draft.updated_at = utcnow()
+    db.session.flush()
+    return draft
+
+
+# --- dates: a day means midnight in Malaysia, as for `flask policy publish --effective` ------
+
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+def _today() -> date:
+    return utcnow().astimezone(_zone()).date()
+
+
+def _midnight(day: date | None) -> datetime | None:
+    return datetime.combine(day, time(), _zone()).astimezone(UTC) if day else None
+
+
+def _local_date(moment: datetime | None) -> date | None:
+    return moment.astimezone(_zone()).date() if moment else None
+
+
+def _takes_effect(day: date | None) -> datetime | None:
+    """When a version chosen to take effect on ``day`` does: today (or no day) means at once,
+    since today's midnight has passed; a later day, at its midnight."""
+    if day is None or day <= _today():
+        return None
+    return _midnight(day)
