@@ -40,6 +40,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/key_rotation.py
 	$(BIN)/python bench/upload_memory.py
 	$(BIN)/python bench/outbox_worker.py
+	$(BIN)/python bench/policy_publish.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -97,8 +97,8 @@ class Defaults:
     OUTBOX_MAX_ATTEMPTS = 8  # temporary failures before a message is marked failed
     OUTBOX_RETRY_BASE = timedelta(minutes=1)  # doubled after each attempt, with jitter
     OUTBOX_RETRY_MAX = timedelta(hours=6)
-    OUTBOX_UNREACHABLE_AFTER = 3
-    POLICY_NOTIFY_BATCH_SIZE = 1000  # sellers per INSERT … SELECT when a new policy is published  # undeliverable emails in a row before staff step in
+    OUTBOX_UNREACHABLE_AFTER = 3  # undeliverable emails in a row before staff step in
+    POLICY_NOTIFY_BATCH_SIZE = 1000  # sellers per INSERT … SELECT when a new policy is published
 
     LANGUAGES = ("en", "ms")
     BABEL_DEFAULT_LOCALE = "en"

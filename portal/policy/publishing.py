@@ -72,14 +72,11 @@ def publish(
     return version
 
 
-def message_id(version: int, user_id: int) -> str:
-    return f"<policy-{version}-{user_id}@{current_app.config['MAIL_MESSAGE_ID_DOMAIN']}>"
-
-
 def notify_sellers(version: PolicyVersion, batch_size: int = 1000) -> int:
     """Queue the "our policy changed" email for every active seller who has not had it;
     commits after each batch. Returns how many were queued."""
     rendered = {locale: _render(version, locale) for locale in current_app.config["LANGUAGES"]}
+    number = version.version  # read once: each batch's commit expires the object
     default = current_app.config["BABEL_DEFAULT_LOCALE"]
     domain = current_app.config["MAIL_MESSAGE_ID_DOMAIN"]
     queued = 0
@@ -89,7 +86,7 @@ def notify_sellers(version: PolicyVersion, batch_size: int = 1000) -> int:
             if locale == default:
                 speaks = speaks | User.locale.is_(None) | User.locale.not_in(list(rendered))
             identity = (
-                literal(f"<policy-{version.version}-")
+                literal(f"<policy-{number}-")
                 + cast(User.id, String)
                 + literal(f"@{domain}>")
             )
@@ -126,7 +123,7 @@ def notify_sellers(version: PolicyVersion, batch_size: int = 1000) -> int:
             )
             queued += result.rowcount
         db.session.commit()
-    log.info("policy version %s: %d emails queued", version.version, queued)
+    log.info("policy version %s: %d emails queued", number, queued)
     return queued
 
 
