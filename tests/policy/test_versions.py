@@ -218,3 +218,27 @@ def test_the_consent_page_keeps_the_accepted_text_after_newer_versions(app, clie
     assert page.count("Version 2") >= 1 and page.count("Version 1") >= 1  # the history
     with app.app_context():
         assert db.session.get(User, gated["id"]) is not None
+
+
+def test_the_gate_covers_every_seller_page(app, client, gated):
+    from tests.support import routes_under
+
+    pages = [
+        url
+        for prefix in ("/dashboard", "/profile", "/documents", "/notifications", "/account")
+        for method, url in routes_under(app, prefix)
+        if method == "GET" and "/1" not in url and "confirm" not in url
+    ]
+    assert len(pages) > 10
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response.headers["Location"].startswith("/privacy/accept"), url
+
+
+def test_the_consent_page_shows_the_accepted_text_while_a_newer_version_waits(app, client, gated):
+    client.post("/privacy/accept", data={"version": "2", "accept": "y"})
+    _publish(app, body="Version three words.", effective_at=utcnow() + timedelta(days=30))
+    page = client.get("/account/consent").get_data(as_text=True)
+    assert "We never sell it." in page  # version 2, as accepted
+    assert "Version three words." not in page
