@@ -86,9 +86,7 @@ def notify_sellers(version: PolicyVersion, batch_size: int = 1000) -> int:
             if locale == default:
                 speaks = speaks | User.locale.is_(None) | User.locale.not_in(list(rendered))
             identity = (
-                literal(f"<policy-{number}-")
-                + cast(User.id, String)
-                + literal(f"@{domain}>")
+                literal(f"<policy-{number}-") + cast(User.id, String) + literal(f"@{domain}>")
             )
             already = select(OutboxMessage.id).where(OutboxMessage.message_id == identity)
             chosen = select(
