@@ -38,18 +38,19 @@ import argparse
 import gc
 import json
 import os
-import platform
 import subprocess
 import sys
 import tempfile
 import time
 import tracemalloc
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.procstat import machine_line, reset_peak, status_kib  # noqa: E402
 
 MIB = 1024 * 1024
 BATCH = 100  # OUTBOX_BATCH_SIZE: messages claimed, and sent over one connection, at a time
@@ -174,18 +175,11 @@ def fill(first: int, count: int) -> None:
 # --- one measured run, in a fresh process -------------------------------------------------------
 
 
-def status_kib(field: str) -> int:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(f"{field}:"):
-            return int(line.split()[1])
-    raise LookupError(field)
-
-
 def measured(function, count: int, trace: bool) -> dict:
     """Run ``function(count)`` once, from a reset peak resident set; its figures."""
     gc.collect()
     before = status_kib("VmRSS")
-    Path("/proc/self/clear_refs").write_text("5")
+    reset_peak()
     if trace:
         tracemalloc.start()
     started = time.perf_counter()
@@ -402,11 +396,7 @@ def main() -> int:
     for problem in problems:
         print("PROBLEM:", problem)
     print()
-    print(
-        f"machine: Python {platform.python_version()}, os.cpu_count() = {os.cpu_count()}, "
-        f"{platform.system()} {platform.machine()}, load average {load:.2f} at the start; "
-        f"run on {date.today().isoformat()}"
-    )
+    print(machine_line(load))
     command = ".venv/bin/python bench/outbox_worker.py"
     if (small, large) != (1_000, 10_000):
         command += f" --sizes {small} {large}"

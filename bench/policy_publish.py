@@ -39,17 +39,18 @@ import ctypes
 import gc
 import json
 import os
-import platform
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.procstat import machine_line, reset_peak, status_kib  # noqa: E402
 
 BATCH = 1_000  # POLICY_NOTIFY_BATCH_SIZE: sellers per INSERT … SELECT
 CHUNK = 5_000  # sellers per bulk INSERT while filling
@@ -153,13 +154,6 @@ def prepare(sellers: int, instance: Path, database_url: str | None) -> dict:
 # --- one measured run, in a fresh process -------------------------------------------------------
 
 
-def status_kib(field: str) -> int:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(f"{field}:"):
-            return int(line.split()[1])
-    raise LookupError(field)
-
-
 def measured(function) -> dict:
     """Run ``function()`` once, from a reset peak resident set; its figures."""
     gc.collect()
@@ -167,7 +161,7 @@ def measured(function) -> dict:
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     before = status_kib("VmRSS")
-    Path("/proc/self/clear_refs").write_text("5")
+    reset_peak()
     started = time.perf_counter()
     done = function()
     seconds = time.perf_counter() - started
@@ -414,11 +408,7 @@ def main() -> int:
     for problem in problems:
         print("PROBLEM:", problem)
     print()
-    print(
-        f"machine: Python {platform.python_version()}, os.cpu_count() = {os.cpu_count()}, "
-        f"{platform.system()} {platform.machine()}, load average {load:.2f} at the start; "
-        f"run on {date.today().isoformat()}, {elapsed:.0f} s in all"
-    )
+    print(machine_line(load, f", {elapsed:.0f} s in all"))
     command = ".venv/bin/python bench/policy_publish.py"
     if (small, large) != (10_000, 100_000):
         command += f" --sizes {small} {large}"
