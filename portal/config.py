@@ -76,6 +76,8 @@ class Defaults:
     RATELIMIT_LOGIN_FAILED_PER_ACCOUNT = "5 per 5 minutes"
     RATELIMIT_SIGNUP_PER_IP = "20 per minute"
     RATELIMIT_RESET_PER_EMAIL = "5 per minute"
+    RATELIMIT_MINOR_REPORT_PER_IP = "5 per hour"
+    MINOR_REPORT_MIN_SECONDS = 3  # a report sent sooner after the form was shown is a robot's
     LOCKOUT_THRESHOLD = 5  # failures in the window above that lock and alert the owner
     LOCKOUT_WINDOW = timedelta(minutes=5)
 

@@ -27,6 +27,7 @@ class Category(StrEnum):
 
 class Retention(StrEnum):
     ACCOUNT = "while the account is active, then 3 months after termination"
+    REPORT = "until 6 months after the report is closed"
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,18 @@ PERSONAL: dict[str, Personal] = {
     ),
     "contact_attempts.note": Personal(
         Category.INTERACTION, "what staff learnt when reaching the seller another way"
+    ),
+    "minor_reports.reporter_name": Personal(
+        Category.NAME, "follow up a report", Retention.REPORT, exported=False
+    ),
+    "minor_reports.reporter_email": Personal(
+        Category.EMAIL, "follow up a report", Retention.REPORT, exported=False
+    ),
+    "minor_reports.seller_hint": Personal(
+        Category.NAME, "find the account reported", Retention.REPORT, exported=False
+    ),
+    "minor_reports.description": Personal(
+        Category.INTERACTION, "judge the report", Retention.REPORT, exported=False
     ),
     "staff_access_log.reason": Personal(
         Category.INTERACTION, "show the seller why staff looked at their data"
@@ -155,6 +168,9 @@ NOT_PERSONAL: frozenset[str] = frozenset(
         "users.email_failures", "users.unreachable_since",
         "policy_drafts.id", "policy_drafts.body_markdown", "policy_drafts.summary",
         "policy_drafts.effective_at", "policy_drafts.updated_at", "policy_drafts.updated_by",
+        "minor_reports.id", "minor_reports.reference", "minor_reports.relationship",
+        "minor_reports.status", "minor_reports.created_at", "minor_reports.closed_at",
+        "minor_reports.matched_user_id",
         "contact_attempts.id", "contact_attempts.user_id", "contact_attempts.staff_id",
         "contact_attempts.channel", "contact_attempts.outcome", "contact_attempts.attempted_at",
     }

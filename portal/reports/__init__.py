@@ -1,10 +1,7 @@
-"""Reports that a minor's personal data was shared (the public form comes with its issue)."""
+"""Reports that a minor's personal data was shared: the public form, and later staff review."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint
 
 bp = Blueprint("reports", __name__)
 
-
-@bp.get("/report-minor")
-def report_minor():
-    return render_template("reports/report_minor.html")
+from portal.reports import views  # noqa: E402,F401  (routes attach themselves to bp)
