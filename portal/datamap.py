@@ -99,6 +99,9 @@ PERSONAL: dict[str, Personal] = {
     "minor_reports.seller_hint": Personal(
         Category.NAME, "find the account reported", Retention.REPORT, exported=False
     ),
+    "minor_reports.closing_reason": Personal(
+        Category.INTERACTION, "why staff closed a report", Retention.REPORT, exported=False
+    ),
     "minor_reports.description": Personal(
         Category.INTERACTION, "judge the report", Retention.REPORT, exported=False
     ),
@@ -170,7 +173,7 @@ NOT_PERSONAL: frozenset[str] = frozenset(
         "policy_drafts.effective_at", "policy_drafts.updated_at", "policy_drafts.updated_by",
         "minor_reports.id", "minor_reports.reference", "minor_reports.relationship",
         "minor_reports.status", "minor_reports.created_at", "minor_reports.closed_at",
-        "minor_reports.matched_user_id",
+        "minor_reports.matched_user_id", "minor_reports.closed_by",
         "contact_attempts.id", "contact_attempts.user_id", "contact_attempts.staff_id",
         "contact_attempts.channel", "contact_attempts.outcome", "contact_attempts.attempted_at",
     }

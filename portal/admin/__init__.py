@@ -15,4 +15,4 @@ def _staff_only():
         abort(404)
 
 
-from portal.admin import documents, outbox, policy, unreachable, views  # noqa: E402,F401  (routes attach themselves to bp)
+from portal.admin import documents, minor_reports, outbox, policy, unreachable, views  # noqa: E402,F401  (routes attach themselves to bp)

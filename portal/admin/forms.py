@@ -8,9 +8,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from portal.auth.forms import strip
+from portal.auth.forms import ValidationError, strip
 from portal.outbox.models import ContactChannel, ContactOutcome
 
 
@@ -97,3 +97,22 @@ class PolicyPublishForm(PolicyDraftForm):
     def validate_effective(self, field) -> None:
         if field.data is not None and field.data < self.today:
             raise ValidationError(_l("Choose today or a later date."))
+
+
+class QuestionForm(FlaskForm):
+    question = TextAreaField(
+        _l("Question for the reporter"),
+        filters=[strip],
+        validators=[DataRequired(message=_l("Write the question to send.")), Length(max=2000)],
+    )
+
+
+class DismissForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Why this report is dismissed"),
+        filters=[strip],
+        validators=[
+            DataRequired(message=_l("Give the reason: it is kept with the report.")),
+            Length(max=2000),
+        ],
+    )

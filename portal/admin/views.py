@@ -10,6 +10,7 @@ from portal.documents import review
 from portal.documents.services import REVIEW_ROLES
 from portal.extensions import db
 from portal.outbox import monitor, reachability
+from portal.reports import review as reports
 
 
 @bp.get("/")
@@ -18,7 +19,9 @@ def index():
         select(func.count()).select_from(User).where(User.role == Role.SELLER)
     )
     operator = current_user.role in (Role.ADMIN, Role.SUPPORT)
-    documents = review.queue_summary() if current_user.role in REVIEW_ROLES else None
+    reviewer = current_user.role in REVIEW_ROLES
+    documents = review.queue_summary() if reviewer else None
+    minor_reports = reports.open_reports(per_page=1)[1] if reviewer else None
     return render_template(
         "admin/index.html",
         role=current_user.role,
@@ -26,4 +29,5 @@ def index():
         mail=monitor.counts() if operator else None,
         unreachable=reachability.summary() if operator else None,
         documents=documents,
+        minor_reports=minor_reports,
     )

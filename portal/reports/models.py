@@ -44,6 +44,9 @@ class MinorReport(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     matched_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Why staff closed it, for the record; the reporter is told the outcome, not this.
+    closing_reason: Mapped[str | None] = mapped_column(Text)
+    closed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     def __repr__(self) -> str:
         return f"<MinorReport {self.id} {self.status}>"

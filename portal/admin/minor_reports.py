@@ -1,0 +1,86 @@
+"""/admin/minor-reports: open reports about minors, for reviewers and admins."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal.admin import bp
+from portal.admin.forms import DismissForm, QuestionForm
+from portal.auth.models import Role
+from portal.extensions import db
+from portal.reports import review
+from portal.reports.forms import RELATIONSHIPS
+from portal.reports.models import MinorReport
+from portal.security import roles_required
+
+reviewers = roles_required(Role.REVIEWER, Role.ADMIN)
+
+
+@bp.get("/minor-reports")
+@reviewers
+def minor_reports():
+    page = max(request.args.get("page", 1, type=int), 1)
+    items, total = review.open_reports(page=page)
+    return render_template("admin/minor_reports.html", items=items, total=total, page=page)
+
+
+@bp.get("/minor-reports/<int:report_id>")
+@reviewers
+def minor_report(report_id: int):
+    return _report_page(report_id, QuestionForm(), DismissForm())
+
+
+def _report_page(report_id, question_form, dismiss_form, status=200):
+    report = db.session.get(MinorReport, report_id)
+    if report is None:
+        abort(404)
+    return (
+        render_template(
+            "admin/minor_report.html",
+            report=report,
+            matches=review.matches(report),
+            relationships=RELATIONSHIPS,
+            question_form=question_form,
+            dismiss_form=dismiss_form,
+        ),
+        status,
+    )
+
+
+@bp.post("/minor-reports/<int:report_id>/question")
+@reviewers
+def minor_report_question(report_id: int):
+    form = QuestionForm()
+    report = db.session.get(MinorReport, report_id)
+    if report is None:
+        abort(404)
+    if not form.validate_on_submit():
+        return _report_page(report_id, form, DismissForm(), 400)
+    review.ask_reporter(report, form.question.data)
+    db.session.commit()
+    flash(_("Your question was emailed to the reporter."), "success")
+    return redirect(url_for("admin.minor_report", report_id=report_id))
+
+
+@bp.post("/minor-reports/<int:report_id>/dismiss")
+@reviewers
+def minor_report_dismiss(report_id: int):
+    form = DismissForm()
+    if db.session.get(MinorReport, report_id) is None:
+        abort(404)
+    if not form.validate_on_submit():
+        return _report_page(report_id, QuestionForm(), form, 400)
+    try:
+        review.dismiss(report_id, current_user, form.reason.data)
+    except review.ReasonRequired:
+        dismiss_form = DismissForm()
+        dismiss_form.reason.errors = [_("Give the reason: it is kept with the report.")]
+        return _report_page(report_id, QuestionForm(), dismiss_form, 400)
+    except review.AlreadyClosed:
+        flash(_("This report was already closed. Nothing was changed."), "warning")
+        return redirect(url_for("admin.minor_reports"))
+    db.session.commit()
+    flash(_("Report dismissed; the reporter has been told."), "success")
+    return redirect(url_for("admin.minor_reports"))

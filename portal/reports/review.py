@@ -1,0 +1,105 @@
+"""Staff review of minor reports: the open queue, matching to accounts, asking the reporter,
+and dismissing. Confirming (with immediate erasure) comes with the erasure routine."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, or_, select
+
+from portal.auth.models import Role, User
+from portal.extensions import db
+from portal.outbox.services import queue_email
+from portal.profile.models import SellerProfile
+from portal.reports.models import MinorReport, ReportStatus
+from portal.sqltypes import utcnow
+
+
+class ReasonRequired(Exception):
+    """Closing a report needs a reason, for the record."""
+
+
+class AlreadyClosed(Exception):
+    """The report was closed meanwhile."""
+
+
+@dataclass(frozen=True)
+class Waiting:
+    report: MinorReport
+    age: timedelta
+
+
+def open_reports(page: int = 1, per_page: int = 50) -> tuple[list[Waiting], int]:
+    """Open reports, oldest first, with how long each has waited."""
+    is_open = MinorReport.status == ReportStatus.OPEN
+    total = db.session.scalar(select(func.count()).select_from(MinorReport).where(is_open))
+    rows = db.session.scalars(
+        select(MinorReport)
+        .where(is_open)
+        .order_by(MinorReport.created_at, MinorReport.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    now = utcnow()
+    return [Waiting(report, now - report.created_at) for report in rows], total
+
+
+def matches(report: MinorReport, limit: int = 20) -> list[tuple[User, SellerProfile | None]]:
+    """Seller accounts the report may mean: the email given, or a shop name containing
+    the words given (case ignored)."""
+    hint = report.seller_hint.strip().lower()
+    if not hint:
+        return []
+    escaped = hint.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    rows = db.session.execute(
+        select(User, SellerProfile)
+        .outerjoin(SellerProfile, SellerProfile.user_id == User.id)
+        .where(
+            User.role == Role.SELLER,
+            or_(
+                func.lower(User.email) == hint,
+                func.lower(SellerProfile.display_name).like(f"%{escaped}%", escape="\\"),
+            ),
+        )
+        .order_by(User.id)
+        .limit(limit)
+    ).all()
+    return [(user, profile) for user, profile in rows]
+
+
+def ask_reporter(report: MinorReport, question: str) -> None:
+    """Email the reporter a question from staff, through the outbox. Flushes only."""
+    if not report.reporter_email:
+        return
+    queue_email(
+        to=report.reporter_email,
+        kind="minor_report_question",
+        subject=_l("About your report %(reference)s: a question", reference=report.reference),
+        report=report,
+        question=question.strip(),
+    )
+
+
+def dismiss(report_id: int, staff: User, reason: str) -> MinorReport:
+    """Close the report without action: the account stays as it is. The reporter is told
+    the outcome, never the reason (it may name other people). Flushes only."""
+    if not reason.strip():
+        raise ReasonRequired()
+    report = db.session.get(MinorReport, report_id)
+    if report is None or report.status != ReportStatus.OPEN:
+        raise AlreadyClosed()
+    report.status = ReportStatus.DISMISSED
+    report.closing_reason = reason.strip()
+    report.closed_by = staff.id
+    report.closed_at = utcnow()
+    db.session.flush()
+    if report.reporter_email:
+        queue_email(
+            to=report.reporter_email,
+            kind="minor_report_closed",
+            subject=_l("Your report %(reference)s is closed", reference=report.reference),
+            report=report,
+        )
+    return report
