@@ -174,6 +174,8 @@ NOT_PERSONAL: frozenset[str] = frozenset(
         "minor_reports.id", "minor_reports.reference", "minor_reports.relationship",
         "minor_reports.status", "minor_reports.created_at", "minor_reports.closed_at",
         "minor_reports.matched_user_id", "minor_reports.closed_by",
+        "erasures.id", "erasures.account_id", "erasures.erased_at", "erasures.reason",
+        "erasures.reference",
         "contact_attempts.id", "contact_attempts.user_id", "contact_attempts.staff_id",
         "contact_attempts.channel", "contact_attempts.outcome", "contact_attempts.attempted_at",
     }

@@ -6,7 +6,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, RadioField, TextAreaField
+from wtforms import BooleanField, DateField, HiddenField, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
@@ -115,4 +115,11 @@ class DismissForm(FlaskForm):
             DataRequired(message=_l("Give the reason: it is kept with the report.")),
             Length(max=2000),
         ],
+    )
+
+
+class ConfirmErasureForm(FlaskForm):
+    checked = BooleanField(
+        _l("I have checked that this account belongs to someone under 18"),
+        validators=[DataRequired()],
     )

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.admin import bp
-from portal.admin.forms import DismissForm, QuestionForm
+from portal.admin.forms import ConfirmErasureForm, DismissForm, EmptyForm, QuestionForm
 from portal.auth.models import Role
 from portal.extensions import db
 from portal.reports import review
@@ -44,6 +44,7 @@ def _report_page(report_id, question_form, dismiss_form, status=200):
             relationships=RELATIONSHIPS,
             question_form=question_form,
             dismiss_form=dismiss_form,
+            action_form=ConfirmErasureForm(),
         ),
         status,
     )
@@ -83,4 +84,38 @@ def minor_report_dismiss(report_id: int):
         return redirect(url_for("admin.minor_reports"))
     db.session.commit()
     flash(_("Report dismissed; the reporter has been told."), "success")
+    return redirect(url_for("admin.minor_reports"))
+
+
+@bp.post("/minor-reports/<int:report_id>/freeze/<int:user_id>")
+@reviewers
+def minor_report_freeze(report_id: int, user_id: int):
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        review.freeze(report_id, user_id)
+    except (review.AlreadyClosed, LookupError):
+        abort(404)
+    db.session.commit()
+    flash(_("The account is frozen and the seller asked for proof of age."), "success")
+    return redirect(url_for("admin.minor_report", report_id=report_id))
+
+
+@bp.post("/minor-reports/<int:report_id>/confirm/<int:user_id>")
+@reviewers
+def minor_report_confirm(report_id: int, user_id: int):
+    form = ConfirmErasureForm()
+    if not form.validate_on_submit():
+        flash(_("Tick the box to confirm that this account belongs to a minor."), "error")
+        return redirect(url_for("admin.minor_report", report_id=report_id))
+    staff = current_user._get_current_object()
+    try:
+        review.confirm(report_id, user_id, staff)
+    except (review.AlreadyClosed, LookupError):
+        abort(404)
+    db.session.commit()
+    flash(
+        _("Confirmed. The account and its files were erased; the reporter has been told."),
+        "success",
+    )
     return redirect(url_for("admin.minor_reports"))

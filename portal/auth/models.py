@@ -27,6 +27,7 @@ STAFF_ROLES = (Role.ADMIN, Role.REVIEWER, Role.SUPPORT)
 
 class AccountStatus(StrEnum):
     ACTIVE = "active"
+    FROZEN = "frozen"  # under review after a report that the seller is a minor
 
 
 class User(UserMixin, db.Model):

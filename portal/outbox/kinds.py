@@ -33,7 +33,9 @@ SECURITY_KINDS = frozenset(
 )
 
 # The policy, termination and disclosure issues add their notices here.
-LEGAL_KINDS = frozenset({"policy_changed", "account_terminated", "deletion_reminder"})
+LEGAL_KINDS = frozenset(
+    {"policy_changed", "account_terminated", "deletion_reminder", "account_frozen_age"}
+)
 
 # Emails whose link is a secret for the mailbox: verifying an address, resetting a password.
 SECRET_LINK_KINDS = frozenset({"verify_email", "reset_password", "email_change_confirm"})

@@ -1,5 +1,6 @@
 """Staff review of minor reports: the open queue, matching to accounts, asking the reporter,
-and dismissing. Confirming (with immediate erasure) comes with the erasure routine."""
+freezing the account while it is checked, dismissing, and confirming, which erases the
+account at once through the one erasure routine (:mod:`portal.erasure`)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from datetime import timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
-from portal.auth.models import Role, User
+from portal.auth.models import AccountStatus, Role, User
+from portal.erasure import erase_account
 from portal.extensions import db
 from portal.outbox.services import queue_email
 from portal.profile.models import SellerProfile
@@ -100,6 +102,63 @@ def dismiss(report_id: int, staff: User, reason: str) -> MinorReport:
             to=report.reporter_email,
             kind="minor_report_closed",
             subject=_l("Your report %(reference)s is closed", reference=report.reference),
+            report=report,
+        )
+    return report
+
+
+def _open_report(report_id: int) -> MinorReport:
+    report = db.session.get(MinorReport, report_id)
+    if report is None or report.status != ReportStatus.OPEN:
+        raise AlreadyClosed()
+    return report
+
+
+def _reported_seller(user_id: int) -> User:
+    seller = db.session.get(User, user_id)
+    if seller is None or not seller.is_seller:
+        raise LookupError(user_id)
+    return seller
+
+
+def freeze(report_id: int, user_id: int) -> User:
+    """Freeze the matched seller while the report is checked (hidden from buyers, nothing
+    shared with third parties) and ask them for proof of age. Flushes only."""
+    report = _open_report(report_id)
+    seller = _reported_seller(user_id)
+    report.matched_user_id = seller.id
+    if seller.status != AccountStatus.FROZEN:
+        seller.status = AccountStatus.FROZEN
+        queue_email(
+            to=seller.email,
+            kind="account_frozen_age",
+            subject=_l("Please confirm your age: your shop is paused"),
+            user=seller,
+        )
+    db.session.flush()
+    return seller
+
+
+def confirm(report_id: int, user_id: int, staff: User) -> MinorReport:
+    """The seller is a minor: erase their account now, not after the retention period,
+    close the report, and tell the reporter. Flushes only; the files go after the commit."""
+    report = _open_report(report_id)
+    _reported_seller(user_id)
+    erase_account(user_id, reason="minor_report", reference=report.reference)
+    report = db.session.get(MinorReport, report_id)  # the erasure cleared the session
+    report.status = ReportStatus.CONFIRMED
+    report.matched_user_id = None  # the account is gone; the erasure record keeps its id
+    report.closed_by = staff.id
+    report.closed_at = utcnow()
+    report.closing_reason = "confirmed: the account was erased"
+    db.session.flush()
+    if report.reporter_email:
+        queue_email(
+            to=report.reporter_email,
+            kind="minor_report_confirmed",
+            subject=_l(
+                "Your report %(reference)s: the data was deleted", reference=report.reference
+            ),
             report=report,
         )
     return report

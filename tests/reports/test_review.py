@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from portal.auth.models import User
 from portal.extensions import db
@@ -94,3 +95,90 @@ def test_matching_finds_the_shop_name_in_any_case_and_the_email(app, report, sel
         "100%_": [],  # wildcards are taken literally
         "Nobody": [],
     }
+
+
+# --- freezing and confirming -------------------------------------------------------------------
+
+
+def _full_seller(app, client, seller):
+    """The seller with a profile, documents, a login session and mail, as a real one has."""
+    from tests.documents.conftest import Uploader
+    from tests.documents.samples import jpeg
+
+    client.post("/auth/login", data={"email": seller["email"], "password": PASSWORD})
+    uploader = Uploader(client)
+    uploader("profile_photo", (jpeg(), "me.jpg"))
+    uploader("identity", (jpeg(), "passport.jpg"))
+    client.post(
+        "/profile/address",
+        data={
+            "address-address_line1": "1 Jalan Besar", "address-city": "Kuantan",
+            "address-postcode": "25000", "address-state": "MY-06", "address-country": "MY",
+        },
+    )  # fmt: skip
+    client.post("/auth/logout")
+
+
+def _rows_about(app, user_id) -> dict[str, int]:
+    """How many rows of each table still point at the account (walked from the schema)."""
+    from sqlalchemy import func
+
+    counts = {}
+    with app.app_context():
+        for table in db.metadata.sorted_tables:
+            for fk in table.foreign_keys:
+                if fk.column.table.name == "users":
+                    query = select(func.count()).select_from(table).where(fk.parent == user_id)
+                    counts[f"{table.name}.{fk.parent.name}"] = db.session.scalar(query)
+        counts["users"] = db.session.scalar(
+            select(func.count()).select_from(User).where(User.id == user_id)
+        )
+    return counts
+
+
+def test_freezing_pauses_the_account_and_asks_for_proof_of_age(
+    app, client, auth, report, seller, mailbox
+):
+    _login(app, auth, "reviewer")
+    client.post(f"/admin/minor-reports/{report}/freeze/{seller['id']}")
+    with app.app_context():
+        assert db.session.get(User, seller["id"]).status == "frozen"
+        assert db.session.get(MinorReport, report).matched_user_id == seller["id"]
+    assert "confirm your age" in mailbox.last(seller["email"])["Subject"]
+
+
+def test_confirming_erases_the_account_its_rows_and_files_and_tells_the_reporter(
+    app, client, auth, report, seller, mailbox, stored
+):
+    from portal.erasure import Erasure
+
+    _full_seller(app, client, seller)
+    assert len(stored()) > 0
+    assert _rows_about(app, seller["id"])["documents.user_id"] == 2
+    _login(app, auth, "reviewer")
+
+    unticked = client.post(f"/admin/minor-reports/{report}/confirm/{seller['id']}")
+    assert unticked.status_code == 302 and _rows_about(app, seller["id"])["users"] == 1
+
+    client.post(f"/admin/minor-reports/{report}/confirm/{seller['id']}", data={"checked": "y"})
+    left = {name: count for name, count in _rows_about(app, seller["id"]).items() if count}
+    assert left == {}, left
+    assert stored() == []  # every file left storage
+    with app.app_context():
+        record = db.session.scalar(select(Erasure))
+        assert (record.account_id, record.reason) == (seller["id"], "minor_report")
+        closed = db.session.get(MinorReport, report)
+        assert closed.status == "confirmed" and record.reference == closed.reference
+        from portal.outbox.models import OutboxMessage
+
+        leftovers = db.session.scalars(
+            select(OutboxMessage.id).where(OutboxMessage.recipient == seller["email"])
+        ).all()
+        assert leftovers == []  # no copy of any mail to the seller either
+    told = mailbox.last("siti@example.com")
+    assert "the data was deleted" in told["Subject"]
+    assert seller["email"] not in body_text(told)
+
+    auth.logout()
+    refused = auth.login(seller["email"], PASSWORD)
+    assert "/dashboard" not in refused.headers.get("Location", "")
