@@ -130,6 +130,13 @@ STORED_FILES: dict[str, Personal] = {
     "bank_proof/thumbnail": Personal(Category.FINANCIAL, "check the bank account is the seller's"),
 }
 
+# Files that are not a seller's document: a minor report's supporting file (a clean copy).
+OTHER_FILES: dict[str, Personal] = {
+    "minor_report/attachment": Personal(
+        Category.INTERACTION, "judge a report about a minor", Retention.REPORT, exported=False
+    ),
+}
+
 # Keys, timestamps, counters and settings: about an account, but not personal data in
 # themselves; they go with the row they belong to.
 NOT_PERSONAL: frozenset[str] = frozenset(
@@ -174,6 +181,7 @@ NOT_PERSONAL: frozenset[str] = frozenset(
         "minor_reports.id", "minor_reports.reference", "minor_reports.relationship",
         "minor_reports.status", "minor_reports.created_at", "minor_reports.closed_at",
         "minor_reports.matched_user_id", "minor_reports.closed_by",
+        "minor_reports.file_key", "minor_reports.file_content_type", "minor_reports.file_size",
         "erasures.id", "erasures.account_id", "erasures.erased_at", "erasures.reason",
         "erasures.reference",
         "contact_attempts.id", "contact_attempts.user_id", "contact_attempts.staff_id",

@@ -37,6 +37,15 @@ class StorageError(Exception):
     """A key that is malformed or names nothing stored."""
 
 
+# Every column that holds storage keys, so the consistency check knows which stored objects
+# are someone's: models register theirs with :func:`holds_storage_keys`.
+KEY_COLUMNS: list = []
+
+
+def holds_storage_keys(column) -> None:
+    KEY_COLUMNS.append(column)
+
+
 def new_key() -> str:
     """A random name for a new object: 128 bits, nothing about the seller or the file."""
     return secrets.token_hex(16)

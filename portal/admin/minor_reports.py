@@ -9,6 +9,8 @@ from flask_login import current_user
 from portal.admin import bp
 from portal.admin.forms import ConfirmErasureForm, DismissForm, EmptyForm, QuestionForm
 from portal.auth.models import Role
+from portal.documents import services as documents
+from portal.documents.serving import file_response
 from portal.extensions import db
 from portal.reports import review
 from portal.reports.forms import RELATIONSHIPS
@@ -119,3 +121,17 @@ def minor_report_confirm(report_id: int, user_id: int):
         "success",
     )
     return redirect(url_for("admin.minor_reports"))
+
+
+@bp.get("/minor-reports/<int:report_id>/file")
+@reviewers
+def minor_report_file(report_id: int):
+    report = db.session.get(MinorReport, report_id)
+    if report is None or report.file_key is None:
+        abort(404)
+    return file_response(
+        documents.read_key(report.file_key),
+        report.file_content_type,
+        report.file_size,
+        f"report-{report.reference}",
+    )

@@ -17,7 +17,7 @@ from portal.crypto import keyring
 from portal.documents.models import Document, DocumentFile, FilePurpose
 from portal.documents.services import sealing_context
 from portal.extensions import db
-from portal.storage import storage
+from portal.storage import KEY_COLUMNS, storage
 
 BATCH = 1000
 
@@ -40,7 +40,8 @@ def _batches(items: Iterable, size: int) -> Iterator[list]:
 
 
 def check(*, fix: bool, older_than: datetime) -> CheckReport:
-    """Files without a row and rows without a file; with ``fix``, remove both.
+    """Files no row names (in any column registered with ``storage.holds_storage_keys``) and
+    document rows without a file; with ``fix``, remove both.
 
     Only files last written before ``older_than`` count as orphans, so an upload whose row
     is about to commit is left alone. A document left with nothing to show is removed too.
@@ -48,13 +49,12 @@ def check(*, fix: bool, older_than: datetime) -> CheckReport:
     report = CheckReport()
     store = storage()
     for batch in _batches((o for o in store.listing() if o.modified_at < older_than), BATCH):
-        known = set(
-            db.session.scalars(
-                select(DocumentFile.storage_key).where(
-                    DocumentFile.storage_key.in_([o.key for o in batch])
-                )
-            )
-        )
+        keys = [o.key for o in batch]
+        known = {
+            key
+            for column in KEY_COLUMNS
+            for key in db.session.scalars(select(column).where(column.in_(keys)))
+        }
         report.orphan_files.extend(o.key for o in batch if o.key not in known)
     last = 0
     while rows := db.session.execute(

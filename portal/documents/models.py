@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.sqltypes import UTCDateTime, utcnow
+from portal.storage import holds_storage_keys
 
 MAX_SHOP_PHOTOS = 8
 
@@ -123,3 +124,6 @@ class DocumentFile(db.Model):
 
     def __repr__(self) -> str:
         return f"<DocumentFile {self.id} document={self.document_id}>"
+
+
+holds_storage_keys(DocumentFile.storage_key)

@@ -259,6 +259,34 @@ def _store(item: Prepared) -> DocumentFile:
     )
 
 
+@dataclass(frozen=True)
+class StoredCopy:
+    storage_key: str
+    content_type: str
+    size_bytes: int
+
+
+def store_clean_copy(item: Upload) -> StoredCopy:
+    """A supporting file sent with a report: checked by the same rules as documents, and
+    kept only as a clean picture (its first page, for a PDF), sealed into storage. The
+    storage key is removed again unless the transaction commits. :class:`Refused` if the
+    file is not accepted."""
+    with tempfile.TemporaryDirectory(prefix="portal-upload-") as work:
+        display = next(
+            p
+            for p in _prepare(DocumentKind.BANK_PROOF, [item], Path(work))
+            if p.purpose == FilePurpose.DISPLAY
+        )
+        stored = _store(display)
+    return StoredCopy(stored.storage_key, stored.content_type, stored.size_bytes)
+
+
+def read_key(storage_key: str) -> Iterator[bytes]:
+    """A sealed file's content by its storage key, decrypted chunk by chunk."""
+    with storage().open(storage_key) as sealed:
+        yield from filecrypto.unseal(sealed, sealing_context(storage_key))
+
+
 def sealing_context(storage_key: str) -> str:
     return f"document_files:{storage_key}"
 
@@ -283,8 +311,7 @@ def file_for(viewer: User, file_id: int) -> DocumentFile:
 
 def read(item: DocumentFile) -> Iterator[bytes]:
     """The file's content, decrypted chunk by chunk."""
-    with storage().open(item.storage_key) as sealed:
-        yield from filecrypto.unseal(sealed, sealing_context(item.storage_key))
+    return read_key(item.storage_key)
 
 
 def photographs_given(user_id: int) -> bool:

@@ -7,14 +7,13 @@ allowed to review documents (their look is recorded). Everyone else gets 404.
 
 from __future__ import annotations
 
-from itertools import chain
-
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.documents import bp, choices, forms, services
 from portal.documents.models import DocumentKind, IdentityType
+from portal.documents.serving import file_response
 from portal.extensions import db
 from portal.security import sellers_only
 from portal.uploads import accepts_uploads
@@ -34,7 +33,6 @@ _ANCHORS = {
     DocumentKind.IDENTITY: "identity",
     DocumentKind.BANK_PROOF: "bank-proof",
 }
-_EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
 
 
 def _page(status: int = 200, **bound_forms):
@@ -131,16 +129,10 @@ def file(file_id: int):
     except services.NotFound:
         abort(404)
     db.session.commit()  # the access record, before anything is shown
-    chunks = services.read(item)
-    first = next(chunks)  # a file that cannot be read fails here, as an error page
     name = choices.KIND_FILENAMES[DocumentKind(item.document.kind)]
-    extension = _EXTENSIONS.get(item.content_type, "bin")
-    response = Response(chain([first], chunks), mimetype=item.content_type)
-    response.headers["Content-Length"] = str(item.size_bytes)
-    response.headers["Content-Disposition"] = (
-        f'inline; filename="{name}-{item.document_id}-{item.purpose}-{item.page}.{extension}"'
+    return file_response(
+        services.read(item),
+        item.content_type,
+        item.size_bytes,
+        f"{name}-{item.document_id}-{item.purpose}-{item.page}",
     )
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response

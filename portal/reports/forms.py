@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import EmailField, HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
@@ -41,6 +42,7 @@ class MinorReportForm(FlaskForm):
     description = TextAreaField(
         _l("What happened"), filters=[strip], validators=[required, Length(max=5000)]
     )
+    attachment = FileField(_l("Supporting file"))
     # Robots fill every field: a person never sees this one (hidden from view and from
     # screen readers), so anything in it means the form was not filled in by a person.
     website = StringField(_l("Leave this empty"), validators=[Optional()])

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import db
 from portal.sqltypes import UTCDateTime, utcnow
+from portal.storage import holds_storage_keys
 
 
 class Relationship(StrEnum):
@@ -44,9 +45,16 @@ class MinorReport(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     matched_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # An optional supporting file: a clean copy only, sealed in storage like documents.
+    file_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    file_content_type: Mapped[str | None] = mapped_column(String(32))
+    file_size: Mapped[int | None]
     # Why staff closed it, for the record; the reporter is told the outcome, not this.
     closing_reason: Mapped[str | None] = mapped_column(Text)
     closed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     def __repr__(self) -> str:
         return f"<MinorReport {self.id} {self.status}>"
+
+
+holds_storage_keys(MinorReport.file_key)

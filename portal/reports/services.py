@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
+from portal.documents import services as documents
 from portal.extensions import db
 from portal.outbox.services import queue_email
 from portal.reports.models import MinorReport
@@ -29,8 +30,11 @@ def new_reference() -> str:
     return "MR-" + "".join(secrets.choice(_ALPHABET) for _ in range(8))
 
 
-def file_report(data: Report, locale: str | None = None) -> MinorReport:
-    """Keep the report and acknowledge it to the reporter by email. Flushes only."""
+def file_report(data: Report, locale: str | None = None, attachment=None) -> MinorReport:
+    """Keep the report (and a clean copy of its supporting file, if any) and acknowledge
+    it to the reporter by email. Flushes only. Raises :class:`documents.Refused` for a
+    file the portal does not accept; then nothing is kept."""
+    copy = documents.store_clean_copy(attachment) if attachment is not None else None
     report = MinorReport(
         reference=new_reference(),
         reporter_name=data.reporter_name or None,
@@ -38,6 +42,9 @@ def file_report(data: Report, locale: str | None = None) -> MinorReport:
         relationship=data.relationship,
         seller_hint=data.seller_hint,
         description=data.description,
+        file_key=copy.storage_key if copy else None,
+        file_content_type=copy.content_type if copy else None,
+        file_size=copy.size_bytes if copy else None,
     )
     db.session.add(report)
     db.session.flush()

@@ -13,10 +13,12 @@ import time
 from flask import current_app, render_template
 from flask_babel import get_locale
 
+from portal.documents import services as documents
 from portal.extensions import db, limiter
 from portal.reports import bp, services
 from portal.reports.forms import RELATIONSHIPS, MinorReportForm
 from portal.security import TokenInvalid, make_token, read_token
+from portal.uploads import accepts_uploads
 
 _FORM_PURPOSE = "minor-report-form"
 _FORM_MAX_AGE = 24 * 3600
@@ -48,6 +50,7 @@ def report_minor():
 
 @bp.post("/report-minor")
 @limiter.limit(lambda: current_app.config["RATELIMIT_MINOR_REPORT_PER_IP"])
+@accepts_uploads(files=1)
 def report_minor_send():
     form = MinorReportForm()
     if not form.validate_on_submit():
@@ -55,16 +58,27 @@ def report_minor_send():
     if _looks_automated(form):
         current_app.logger.info("minor report refused as automated")
         return _thanks(services.new_reference())
-    report = services.file_report(
-        services.Report(
-            reporter_name=form.reporter_name.data or "",
-            reporter_email=form.reporter_email.data,
-            relationship=form.relationship.data,
-            seller_hint=form.seller_hint.data,
-            description=form.description.data,
-        ),
-        locale=str(get_locale()),
+    chosen = form.attachment.data
+    attachment = (
+        documents.Upload(chosen.filename, chosen.stream)
+        if chosen is not None and chosen.filename
+        else None
     )
+    try:
+        report = services.file_report(
+            services.Report(
+                reporter_name=form.reporter_name.data or "",
+                reporter_email=form.reporter_email.data,
+                relationship=form.relationship.data,
+                seller_hint=form.seller_hint.data,
+                description=form.description.data,
+            ),
+            locale=str(get_locale()),
+            attachment=attachment,
+        )
+    except documents.Refused as refused:
+        form.attachment.errors = [refused.message]
+        return _form_page(form, 400)
     db.session.commit()
     return _thanks(report.reference)
 

@@ -131,3 +131,54 @@ def test_the_rate_limit_answers_429(make_app):
 def test_the_footer_links_the_form_on_every_page(client):
     for url in ("/", "/privacy", "/auth/login"):
         assert 'href="/report-minor"' in client.get(url).get_data(as_text=True)
+
+
+def _with_file(client, content: bytes, name: str) -> dict:
+    import io
+
+    form = _form(client)
+    form["attachment"] = (io.BytesIO(content), name)
+    return form
+
+
+def test_a_supporting_photo_is_kept_as_a_clean_copy_that_reviewers_see(
+    app, client, auth, patient, stored
+):
+    from PIL import Image
+
+    from tests.documents import samples
+    from tests.support import PASSWORD, make_staff
+
+    response = client.post(
+        "/report-minor", data=_with_file(client, samples.jpeg_with_gps(), "birth.jpg")
+    )
+    assert response.status_code == 200 and _reports(app) == 1
+    assert len(stored()) == 1
+    with app.app_context():
+        make_staff("reviewer@example.com", "reviewer")
+        report_id = db.session.scalar(select(MinorReport.id))
+    auth.login("reviewer@example.com", PASSWORD)
+    page = client.get(f"/admin/minor-reports/{report_id}").get_data(as_text=True)
+    assert f"/admin/minor-reports/{report_id}/file" in page
+    served = client.get(f"/admin/minor-reports/{report_id}/file")
+    assert served.status_code == 200 and served.headers["Cache-Control"] == "no-store"
+    import io
+
+    assert not Image.open(io.BytesIO(served.data)).getexif()
+    assert samples.CAMERA_SERIAL.encode() not in served.data
+    check = app.test_cli_runner().invoke(args=["documents", "check"])
+    assert check.exit_code == 0, check.output  # the report's file is not an orphan
+    auth.logout()
+    assert client.get(f"/admin/minor-reports/{report_id}/file").status_code == 404
+
+
+def test_a_refused_supporting_file_keeps_nothing_and_says_why(
+    app, client, patient, stored, mailbox
+):
+    from tests.documents import samples
+
+    response = client.post("/report-minor", data=_with_file(client, samples.HTML, "birth.jpg"))
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "not one we accept" in page and "My daughter is 15" in page
+    assert _reports(app) == 0 and stored() == [] and mailbox.messages() == []
