@@ -175,6 +175,7 @@ def register_commands(app: Flask) -> None:
     from portal.outbox.cli import outbox
     from portal.policy.cli import policy
     from portal.profile.cli import reminders
+    from portal.reports.cli import reports
 
-    for group in (staff, keys, reminders, documents, outbox, policy, demo):
+    for group in (staff, keys, reminders, documents, outbox, policy, reports, demo):
         app.cli.add_command(group)

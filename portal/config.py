@@ -78,6 +78,7 @@ class Defaults:
     RATELIMIT_RESET_PER_EMAIL = "5 per minute"
     RATELIMIT_MINOR_REPORT_PER_IP = "5 per hour"
     MINOR_REPORT_MIN_SECONDS = 3  # a report sent sooner after the form was shown is a robot's
+    MINOR_REPORT_KEEP_REPORTER = timedelta(days=183)  # after closing (`flask reports purge`)
     LOCKOUT_THRESHOLD = 5  # failures in the window above that lock and alert the owner
     LOCKOUT_WINDOW = timedelta(minutes=5)
 

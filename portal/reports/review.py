@@ -5,7 +5,7 @@ account at once through the one erasure routine (:mod:`portal.erasure`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
@@ -17,6 +17,7 @@ from portal.outbox.services import queue_email
 from portal.profile.models import SellerProfile
 from portal.reports.models import MinorReport, ReportStatus
 from portal.sqltypes import utcnow
+from portal.storage import delete_after_commit
 
 
 class ReasonRequired(Exception):
@@ -162,3 +163,26 @@ def confirm(report_id: int, user_id: int, staff: User) -> MinorReport:
             report=report,
         )
     return report
+
+
+def purge_reporter_data(older_than: datetime, *, dry_run: bool = False) -> int:
+    """Closed reports lose the reporter's name, email, account of what happened and file
+    once closed before ``older_than`` (six months ago); the rest stays as the record.
+    Returns how many reports were cleared. Flushes only; files go after the commit."""
+    closed = select(MinorReport).where(
+        MinorReport.status != ReportStatus.OPEN,
+        MinorReport.closed_at < older_than,
+        (MinorReport.reporter_email.is_not(None)) | (MinorReport.file_key.is_not(None)),
+    )
+    reports = db.session.scalars(closed).all()
+    if dry_run:
+        return len(reports)
+    for report in reports:
+        if report.file_key:
+            delete_after_commit(report.file_key)
+        report.reporter_name = report.reporter_email = None
+        report.file_key = report.file_content_type = report.file_size = None
+        report.description = ""
+        report.seller_hint = ""
+    db.session.flush()
+    return len(reports)

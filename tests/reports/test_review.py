@@ -182,3 +182,34 @@ def test_confirming_erases_the_account_its_rows_and_files_and_tells_the_reporter
     auth.logout()
     refused = auth.login(seller["email"], PASSWORD)
     assert "/dashboard" not in refused.headers.get("Location", "")
+
+
+def test_reporters_data_goes_six_months_after_closing(app, client, auth, report, runner):
+    from datetime import timedelta
+
+    from portal.sqltypes import utcnow
+
+    _login(app, auth, "reviewer")
+    client.post(f"/admin/minor-reports/{report}/dismiss", data={"reason": "Adult."})
+    assert "0 closed reports were cleared" in runner.invoke(args=["reports", "purge"]).output
+    with app.app_context():
+        closed = db.session.get(MinorReport, report)
+        closed.closed_at = utcnow() - timedelta(days=200)
+        db.session.commit()
+    assert (
+        "1 closed reports would be cleared"
+        in runner.invoke(args=["reports", "purge", "--dry-run"]).output
+    )
+    assert "1 closed reports were cleared" in runner.invoke(args=["reports", "purge"]).output
+    with app.app_context():
+        cleared = db.session.get(MinorReport, report)
+        assert (cleared.reporter_name, cleared.reporter_email, cleared.description) == (
+            None,
+            None,
+            "",
+        )
+        assert (cleared.status, cleared.reference) == (
+            "dismissed",
+            cleared.reference,
+        )  # the record stays
+    assert "0 closed reports were cleared" in runner.invoke(args=["reports", "purge"]).output

@@ -1,0 +1,32 @@
+"""``flask reports purge [--dry-run]``: reporters' data goes six months after a report closes.
+
+Until the retention job (which will run the same rule) exists, run this daily from cron.
+"""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from portal.extensions import db
+from portal.reports import review
+from portal.sqltypes import utcnow
+
+
+@click.group(help="Reports about minors.")
+def reports():
+    pass
+
+
+@reports.command("purge")
+@click.option("--dry-run", is_flag=True, help="Only count what would be cleared.")
+@with_appcontext
+def purge(dry_run: bool) -> None:
+    """Clear the reporter's name, email, text and file from reports closed over six months ago."""
+    older_than = utcnow() - current_app.config["MINOR_REPORT_KEEP_REPORTER"]
+    count = review.purge_reporter_data(older_than, dry_run=dry_run)
+    db.session.commit()
+    click.echo(
+        f"{count} closed reports {'would be' if dry_run else 'were'} cleared of the reporter's data."
+    )
