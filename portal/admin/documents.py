@@ -7,10 +7,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.admin import bp
+from portal.admin.forms import ConfirmErasureForm
 from portal.auth.models import Role
 from portal.documents import choices, review
 from portal.documents.forms import DecisionForm
-from portal.documents.models import FilePurpose
+from portal.documents.models import DocumentKind, FilePurpose
+from portal.erasure import erase_account
 from portal.extensions import db
 from portal.profile import services as profile
 from portal.security import roles_required
@@ -48,6 +50,7 @@ def _review_page(document_id: int, form: DecisionForm, status: int = 200):
             pages=document.files_for(FilePurpose.DISPLAY),
             form=form,
             choices=choices,
+            erase_form=ConfirmErasureForm(),
         ),
         status,
     )
@@ -83,4 +86,23 @@ def document_decision(document_id: int):
         else _("Rejected. The seller has been told what to fix."),
         "success",
     )
+    return redirect(url_for("admin.documents_queue"))
+
+
+@bp.post("/documents/<int:document_id>/under-age")
+@reviewers_only
+def document_under_age(document_id: int):
+    """The identity document shows the seller is under 18: the account is erased at once,
+    through the same routine as a confirmed report about a minor."""
+    document = review.evidence_document(document_id)
+    if document is None or document.kind != DocumentKind.IDENTITY:
+        abort(404)
+    if not ConfirmErasureForm().validate_on_submit():
+        flash(_("Tick the box to confirm that the document shows someone under 18."), "error")
+        return redirect(url_for("admin.document_review", document_id=document_id))
+    erase_account(
+        document.user_id, reason="under_age_document", reference=f"document-{document_id}"
+    )
+    db.session.commit()
+    flash(_("The account and its files were erased: the seller is under 18."), "success")
     return redirect(url_for("admin.documents_queue"))

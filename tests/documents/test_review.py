@@ -165,3 +165,23 @@ def test_the_back_office_home_shows_the_queue_to_reviewers(app, client, pending)
     page = client.get("/admin/").get_data(as_text=True)
     assert "Documents to review" in page and "Oldest waiting since" in page
     assert 'href="/admin/documents"' in page
+
+
+def test_an_identity_document_showing_under_18_erases_the_account(
+    app, client, pending, seller, stored
+):
+    from sqlalchemy import select as sql_select
+
+    from portal.erasure import Erasure
+
+    assert len(stored()) > 0
+    unticked = client.post(f"/admin/documents/{pending}/under-age")
+    assert unticked.status_code == 302
+    with app.app_context():
+        assert db.session.get(User, seller["id"]) is not None
+    client.post(f"/admin/documents/{pending}/under-age", data={"checked": "y"})
+    with app.app_context():
+        assert db.session.get(User, seller["id"]) is None
+        record = db.session.scalar(sql_select(Erasure))
+        assert (record.account_id, record.reason) == (seller["id"], "under_age_document")
+    assert stored() == []
