@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from portal.admin import bp
 from portal.admin.forms import ConfirmErasureForm
+from portal.audit.services import record as audit
 from portal.auth.models import Role
 from portal.documents import choices, review
 from portal.documents.forms import DecisionForm
@@ -100,6 +101,7 @@ def document_under_age(document_id: int):
     if not ConfirmErasureForm().validate_on_submit():
         flash(_("Tick the box to confirm that the document shows someone under 18."), "error")
         return redirect(url_for("admin.document_review", document_id=document_id))
+    audit(current_user, "document.under_age_erase", "account", document.user_id)
     erase_account(
         document.user_id, reason="under_age_document", reference=f"document-{document_id}"
     )

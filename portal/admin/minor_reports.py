@@ -61,7 +61,7 @@ def minor_report_question(report_id: int):
         abort(404)
     if not form.validate_on_submit():
         return _report_page(report_id, form, DismissForm(), 400)
-    review.ask_reporter(report, form.question.data)
+    review.ask_reporter(report, form.question.data, current_user._get_current_object())
     db.session.commit()
     flash(_("Your question was emailed to the reporter."), "success")
     return redirect(url_for("admin.minor_report", report_id=report_id))
@@ -95,7 +95,7 @@ def minor_report_freeze(report_id: int, user_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
-        review.freeze(report_id, user_id)
+        review.freeze(report_id, user_id, current_user._get_current_object())
     except (review.AlreadyClosed, LookupError):
         abort(404)
     db.session.commit()

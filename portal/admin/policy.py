@@ -19,6 +19,7 @@ from sqlalchemy import delete, select
 
 from portal.admin import bp
 from portal.admin.forms import PolicyDraftForm, PolicyPublishForm
+from portal.audit.services import record as audit
 from portal.auth.models import Role
 from portal.extensions import db
 from portal.policy import publishing, services
@@ -119,6 +120,7 @@ def policy_publish():
             )
         return redirect(url_for("admin.policy"))
     db.session.execute(delete(PolicyDraft))
+    audit(current_user, "policy.publish", "policy_version", version.version)
     db.session.commit()
     queued = publishing.notify_sellers(version, current_app.config["POLICY_NOTIFY_BATCH_SIZE"])
     flash(

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
+from portal.audit.services import record as audit
 from portal.auth.models import User
 from portal.documents.choices import KIND_LABELS, REJECTION_REASONS, reason_labels
 from portal.documents.models import Document, DocumentKind, ReviewStatus
@@ -115,6 +116,7 @@ def decide(
     )
     if decided.rowcount != 1:
         raise AlreadyDecided()
+    audit(reviewer, "document.approve" if approve else "document.reject", "document", document_id)
     document = db.session.get(Document, document_id)
     db.session.refresh(document)
     seller = db.session.get(User, document.user_id)

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
+from portal.audit.services import record as audit
 from portal.auth.models import AccountStatus, Role, User
 from portal.erasure import erase_account
 from portal.extensions import db
@@ -72,10 +73,11 @@ def matches(report: MinorReport, limit: int = 20) -> list[tuple[User, SellerProf
     return [(user, profile) for user, profile in rows]
 
 
-def ask_reporter(report: MinorReport, question: str) -> None:
+def ask_reporter(report: MinorReport, question: str, staff: User) -> None:
     """Email the reporter a question from staff, through the outbox. Flushes only."""
     if not report.reporter_email:
         return
+    audit(staff, "minor_report.question", "minor_report", report.id)
     queue_email(
         to=report.reporter_email,
         kind="minor_report_question",
@@ -93,6 +95,7 @@ def dismiss(report_id: int, staff: User, reason: str) -> MinorReport:
     report = db.session.get(MinorReport, report_id)
     if report is None or report.status != ReportStatus.OPEN:
         raise AlreadyClosed()
+    audit(staff, "minor_report.dismiss", "minor_report", report.id)
     report.status = ReportStatus.DISMISSED
     report.closing_reason = reason.strip()
     report.closed_by = staff.id
@@ -122,12 +125,13 @@ def _reported_seller(user_id: int) -> User:
     return seller
 
 
-def freeze(report_id: int, user_id: int) -> User:
+def freeze(report_id: int, user_id: int, staff: User) -> User:
     """Freeze the matched seller while the report is checked (hidden from buyers, nothing
     shared with third parties) and ask them for proof of age. Flushes only."""
     report = _open_report(report_id)
     seller = _reported_seller(user_id)
     report.matched_user_id = seller.id
+    audit(staff, "minor_report.freeze", "account", seller.id, f"report {report.reference}")
     if seller.status != AccountStatus.FROZEN:
         seller.status = AccountStatus.FROZEN
         queue_email(
@@ -145,6 +149,7 @@ def confirm(report_id: int, user_id: int, staff: User) -> MinorReport:
     close the report, and tell the reporter. Flushes only; the files go after the commit."""
     report = _open_report(report_id)
     _reported_seller(user_id)
+    audit(staff, "minor_report.confirm", "account", user_id, f"report {report.reference}")
     erase_account(user_id, reason="minor_report", reference=report.reference)
     report = db.session.get(MinorReport, report_id)  # the erasure cleared the session
     report.status = ReportStatus.CONFIRMED

@@ -213,3 +213,24 @@ def test_reporters_data_goes_six_months_after_closing(app, client, auth, report,
             cleared.reference,
         )  # the record stays
     assert "0 closed reports were cleared" in runner.invoke(args=["reports", "purge"]).output
+
+
+def test_every_staff_step_on_a_report_is_in_the_audit_trail(app, client, auth, report, seller):
+    from portal.audit.models import AuditEvent
+
+    _login(app, auth, "reviewer")
+    client.post(f"/admin/minor-reports/{report}/question", data={"question": "Age?"})
+    client.post(f"/admin/minor-reports/{report}/freeze/{seller['id']}")
+    client.post(f"/admin/minor-reports/{report}/confirm/{seller['id']}", data={"checked": "y"})
+    with app.app_context():
+        events = db.session.execute(
+            select(AuditEvent.action, AuditEvent.actor_role, AuditEvent.subject_id).order_by(
+                AuditEvent.id
+            )
+        ).all()
+    assert [(e.action, e.actor_role) for e in events] == [
+        ("minor_report.question", "reviewer"),
+        ("minor_report.freeze", "reviewer"),
+        ("minor_report.confirm", "reviewer"),
+    ]
+    assert events[-1].subject_id == seller["id"]  # the account id, kept after the erasure

@@ -1,0 +1,24 @@
+"""Recording staff actions in the audit trail."""
+
+from __future__ import annotations
+
+from portal.audit.models import AuditEvent
+from portal.extensions import db
+
+
+def record(
+    actor, action: str, subject_type: str, subject_id: int | None, detail: str | None = None
+):
+    """Add one event in the caller's transaction (flushes only), so an action that rolls
+    back leaves no event, and one that commits always has its event."""
+    event = AuditEvent(
+        actor_id=actor.id,
+        actor_role=actor.role,
+        action=action,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        detail=(detail or None) and detail[:255],
+    )
+    db.session.add(event)
+    db.session.flush()
+    return event
