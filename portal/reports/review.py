@@ -88,14 +88,18 @@ def ask_reporter(report: MinorReport, question: str, staff: User) -> None:
 
 
 def dismiss(report_id: int, staff: User, reason: str) -> MinorReport:
-    """Close the report without action: the account stays as it is. The reporter is told
-    the outcome, never the reason (it may name other people). Flushes only."""
+    """Close the report without action: the account stays (and a freeze for this report
+    ends). The reporter is told the outcome, never the reason (it may name other people).
+    Flushes only."""
     if not reason.strip():
         raise ReasonRequired()
     report = db.session.get(MinorReport, report_id)
     if report is None or report.status != ReportStatus.OPEN:
         raise AlreadyClosed()
     audit(staff, "minor_report.dismiss", "minor_report", report.id)
+    frozen = db.session.get(User, report.matched_user_id) if report.matched_user_id else None
+    if frozen is not None and frozen.status == AccountStatus.FROZEN:
+        frozen.status = AccountStatus.ACTIVE  # the check cleared them: the pause ends
     report.status = ReportStatus.DISMISSED
     report.closing_reason = reason.strip()
     report.closed_by = staff.id

@@ -145,6 +145,11 @@ def test_freezing_pauses_the_account_and_asks_for_proof_of_age(
         assert db.session.get(User, seller["id"]).status == "frozen"
         assert db.session.get(MinorReport, report).matched_user_id == seller["id"]
     assert "confirm your age" in mailbox.last(seller["email"])["Subject"]
+    auth.logout()
+    auth.login()
+    assert "Your shop is paused while we check your age." in client.get("/dashboard").get_data(
+        as_text=True
+    )
 
 
 def test_confirming_erases_the_account_its_rows_and_files_and_tells_the_reporter(
@@ -234,3 +239,11 @@ def test_every_staff_step_on_a_report_is_in_the_audit_trail(app, client, auth, r
         ("minor_report.confirm", "reviewer"),
     ]
     assert events[-1].subject_id == seller["id"]  # the account id, kept after the erasure
+
+
+def test_dismissing_a_report_lifts_the_freeze_it_caused(app, client, auth, report, seller):
+    _login(app, auth, "reviewer")
+    client.post(f"/admin/minor-reports/{report}/freeze/{seller['id']}")
+    client.post(f"/admin/minor-reports/{report}/dismiss", data={"reason": "Passport shows 30."})
+    with app.app_context():
+        assert db.session.get(User, seller["id"]).status == "active"
