@@ -8,7 +8,7 @@ the outbox, in batches committed as they go.
 from __future__ import annotations
 
 import logging
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app, flash, redirect, render_template, request, url_for
@@ -21,6 +21,7 @@ from portal.admin import bp
 from portal.admin.forms import PolicyDraftForm, PolicyPublishForm
 from portal.audit.services import record as audit
 from portal.auth.models import Role
+from portal.auth.services import local_today
 from portal.extensions import db
 from portal.policy import publishing, services
 from portal.policy.diff import word_diff
@@ -86,7 +87,7 @@ def policy_preview():
 @bp.post("/policy/publish")
 @admins_only
 def policy_publish():
-    form = PolicyPublishForm(latest_text=_newest().body_markdown, today=_today())
+    form = PolicyPublishForm(latest_text=_newest().body_markdown, today=local_today())
     if not form.validate_on_submit():
         return _page(form, status=400)
     number = int(form.number.data) if (form.number.data or "").isdigit() else None
@@ -168,7 +169,9 @@ def _save_draft(form: PolicyDraftForm) -> PolicyDraft:
         db.session.add(draft)
     draft.body_markdown = form.body.data or ""
     draft.summary = form.summary.data or ""
-    draft.effective_at = _midnight(form.effective.data)
+    draft.effective_at = (
+        publishing.local_midnight(form.effective.data) if form.effective.data else None
+    )
     draft.updated_by = current_user.id
     draft.updated_at = utcnow()
     db.session.flush()
@@ -178,25 +181,14 @@ def _save_draft(form: PolicyDraftForm) -> PolicyDraft:
 # --- dates: a day means midnight in Malaysia, as for `flask policy publish --effective` ------
 
 
-def _zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-
-
-def _today() -> date:
-    return utcnow().astimezone(_zone()).date()
-
-
-def _midnight(day: date | None) -> datetime | None:
-    return datetime.combine(day, time(), _zone()).astimezone(UTC) if day else None
-
-
 def _local_date(moment: datetime | None) -> date | None:
-    return moment.astimezone(_zone()).date() if moment else None
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return moment.astimezone(zone).date() if moment else None
 
 
 def _takes_effect(day: date | None) -> datetime | None:
     """When a version chosen to take effect on ``day`` does: today (or no day) means at once,
     since today's midnight has passed; a later day, at its midnight."""
-    if day is None or day <= _today():
+    if day is None or day <= local_today():
         return None
-    return _midnight(day)
+    return publishing.local_midnight(day)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -29,8 +29,8 @@ def _moment(value: str | None) -> datetime | None:
     except ValueError:
         raise click.BadParameter("use YYYY-MM-DD or YYYY-MM-DDTHH:MM") from None
     if len(value) == 10:
-        parsed = datetime.combine(parsed.date(), time(), zone)
-    elif parsed.tzinfo is None:
+        return publishing.local_midnight(parsed.date())
+    if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=zone)
     return parsed
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
 
 from flask import current_app, render_template, url_for
 from flask_babel import force_locale
@@ -32,6 +33,13 @@ KIND = "policy_changed"
 
 class PublishError(ValueError):
     """A version that cannot be published as asked; the message says why."""
+
+
+def local_midnight(day: date) -> datetime:
+    """The start of ``day`` in the portal's time zone (Malaysia), as UTC: what "takes effect
+    on DAY" means, from the command line and from the admin page alike."""
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return datetime.combine(day, time(), zone).astimezone(UTC)
 
 
 def next_number() -> int:
