@@ -215,19 +215,12 @@ def _back_to_review(document: Document, identity_type: IdentityType | None) -> N
 def _prepare(kind: DocumentKind, uploads: list[Upload], work: Path) -> list[Prepared]:
     """Every file to store for ``uploads``, made in ``work``; :class:`Refused` on the first
     problem, before anything is stored."""
-    rules, max_bytes = limits(), current_app.config["UPLOAD_MAX_BYTES"]
-    prepared, pictures = [], []
+    rules, prepared, pictures = limits(), [], []
     for number, item in enumerate(uploads, start=1):
-        received = work / f"upload-{number}"
-        content.receive(item.stream, received, max_bytes)
-        file_type = content.identify(received, item.filename, ALLOWED_TYPES[kind])
+        received, file_type, drawn = _receive(item, ALLOWED_TYPES[kind], work / f"upload-{number}")
         if kind.is_evidence:
             prepared.append(Prepared(received, FilePurpose.ORIGINAL, number, file_type))
-        if file_type.is_image:
-            pictures.append((content.cleaned_picture(received, rules), file_type))
-        else:
-            pdf.check_pdf(received)
-            pictures.extend((page, FileType.JPEG) for page in pdf.render_pdf(received, rules))
+        pictures.extend(drawn)
     for page, (picture, file_type) in enumerate(pictures, start=1):
         prepared.append(
             _save(picture, file_type, work / f"display-{page}", FilePurpose.DISPLAY, page)
@@ -235,6 +228,18 @@ def _prepare(kind: DocumentKind, uploads: list[Upload], work: Path) -> list[Prep
     first = content.thumbnail(pictures[0][0], rules.thumbnail_side)
     prepared.append(_save(first, FileType.JPEG, work / "thumbnail", FilePurpose.THUMBNAIL, 1))
     return prepared
+
+
+def _receive(item: Upload, allowed, target: Path) -> tuple[Path, FileType, list]:
+    """One upload received into ``target``, its type, and its clean pictures with the type
+    each is to be saved as (a PDF's first pages, as JPEG). :class:`Refused` if not accepted."""
+    rules = limits()
+    content.receive(item.stream, target, current_app.config["UPLOAD_MAX_BYTES"])
+    file_type = content.identify(target, item.filename, allowed)
+    if file_type.is_image:
+        return target, file_type, [(content.cleaned_picture(target, rules), file_type)]
+    pdf.check_pdf(target)
+    return target, file_type, [(page, FileType.JPEG) for page in pdf.render_pdf(target, rules)]
 
 
 def _save(picture, file_type: FileType, path: Path, purpose: FilePurpose, page: int) -> Prepared:
@@ -272,12 +277,9 @@ def store_clean_copy(item: Upload) -> StoredCopy:
     storage key is removed again unless the transaction commits. :class:`Refused` if the
     file is not accepted."""
     with tempfile.TemporaryDirectory(prefix="portal-upload-") as work:
-        display = next(
-            p
-            for p in _prepare(DocumentKind.BANK_PROOF, [item], Path(work))
-            if p.purpose == FilePurpose.DISPLAY
-        )
-        stored = _store(display)
+        _, _, drawn = _receive(item, DOCUMENT_TYPES, Path(work) / "upload")
+        picture, file_type = drawn[0]
+        stored = _store(_save(picture, file_type, Path(work) / "copy", FilePurpose.DISPLAY, 1))
     return StoredCopy(stored.storage_key, stored.content_type, stored.size_bytes)
 
 
