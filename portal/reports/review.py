@@ -93,9 +93,7 @@ def dismiss(report_id: int, staff: User, reason: str) -> MinorReport:
     Flushes only."""
     if not reason.strip():
         raise ReasonRequired()
-    report = db.session.get(MinorReport, report_id)
-    if report is None or report.status != ReportStatus.OPEN:
-        raise AlreadyClosed()
+    report = _open_report(report_id)
     audit(staff, "minor_report.dismiss", "minor_report", report.id)
     frozen = db.session.get(User, report.matched_user_id) if report.matched_user_id else None
     if frozen is not None and frozen.status == AccountStatus.FROZEN:
