@@ -125,6 +125,18 @@ class Defaults:
     PDF_PREVIEW_PAGES = 2  # pages of a PDF drawn for reviewers (MyKad front and back)
     ORPHAN_GRACE = timedelta(hours=1)  # `documents check` leaves younger files alone
 
+    # Third parties. Endpoints and tokens per party slug, from configuration only, e.g.
+    # PORTAL_SHARING_ENDPOINTS='{"dhl": "https://api.example/pickups"}'. Without an endpoint,
+    # development writes each payload to SHARING_FOLDER (instance/shared); production refuses.
+    SHARING_ENDPOINTS: dict = {}
+    SHARING_TOKENS: dict = {}
+    SHARING_TIMEOUT = 10.0  # seconds per attempt
+    SHARING_ATTEMPTS = 3  # tries per transfer; only failures that may pass are retried
+    SHARING_RETRY_DELAY = 0.5  # seconds before the second try, doubled before each next
+    SHARING_CA_FILE: str | None = None  # a private CA bundle for the endpoints, if any
+    SHARING_FOLDER: str | None = None
+    PICKUP_MAX_DAYS_AHEAD = 14
+
     WTF_CSRF_TIME_LIMIT = None  # a token lives as long as the session that holds it
     MAX_CONTENT_LENGTH = 1 * 1024 * 1024  # forms only; uploads get their own limit
 

@@ -108,6 +108,17 @@ PERSONAL: dict[str, Personal] = {
     "staff_access_log.reason": Personal(
         Category.INTERACTION, "show the seller why staff looked at their data"
     ),
+    "disclosures.legal_basis": Personal(
+        Category.INTERACTION, "record why the law required a disclosure"
+    ),
+    "disclosures.documents_released": Personal(
+        Category.INTERACTION, "record what was released to an authority"
+    ),
+    # Shown to admins only: the seller must not learn of a withheld disclosure until released.
+    "disclosures.withheld_reason": Personal(
+        Category.INTERACTION, "why a disclosure is withheld from the seller", exported=False
+    ),
+    "store_connections.store_url": Personal(Category.INTERACTION, "link the seller's online store"),
 }
 
 # Stored files, by document kind and purpose ("<kind>/<purpose>"). Originals are evidence:
@@ -189,5 +200,18 @@ NOT_PERSONAL: frozenset[str] = frozenset(
         "erasures.reference",
         "contact_attempts.id", "contact_attempts.user_id", "contact_attempts.staff_id",
         "contact_attempts.channel", "contact_attempts.outcome", "contact_attempts.attempted_at",
+        "third_parties.id", "third_parties.slug", "third_parties.name", "third_parties.service",
+        "third_parties.purpose", "third_parties.categories", "third_parties.country",
+        "third_parties.privacy_url", "third_parties.created_at", "third_parties.updated_at",
+        "third_parties.retired_at",
+        "disclosures.id", "disclosures.user_id", "disclosures.kind", "disclosures.third_party_id",
+        "disclosures.recipient", "disclosures.categories", "disclosures.purpose",
+        "disclosures.reference", "disclosures.partner_reference", "disclosures.outcome",
+        "disclosures.disclosed_at", "disclosures.created_at", "disclosures.withheld",
+        "disclosures.review_on", "disclosures.recorded_by",
+        "pickups.id", "pickups.user_id", "pickups.third_party_id", "pickups.pickup_date",
+        "pickups.parcel_size", "pickups.disclosure_id", "pickups.created_at",
+        "store_connections.user_id", "store_connections.third_party_id",
+        "store_connections.disclosure_id", "store_connections.connected_at",
     }
 )  # fmt: skip

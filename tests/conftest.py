@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import MetaData, Table, create_engine, text
 from sqlalchemy.engine import make_url
 
 from portal import create_app
@@ -92,14 +92,33 @@ def postgres_url(tmp_path_factory) -> str:
     url = admin_url.set(database=name).render_as_string(hide_password=False)
     instance = tmp_path_factory.mktemp("postgres-instance")
     _migrate(create_app({**base_config(instance), "SQLALCHEMY_DATABASE_URI": url}))
+    _snapshot_seeded_rows(url)
     yield url
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
 
 
+# Tables whose migrations seed rows (the registry of third parties): emptied like the others,
+# then given their seeded rows back, so every test starts from what `db upgrade` made.
+SEEDED_TABLES = ("third_parties",)
+_seeded: dict[str, tuple[Table, list[dict]]] = {}
+
+
+def _snapshot_seeded_rows(url: str) -> None:
+    engine = create_engine(url)
+    metadata = MetaData()
+    metadata.reflect(engine, only=SEEDED_TABLES)
+    with engine.connect() as conn:
+        for name in SEEDED_TABLES:
+            table = metadata.tables[name]
+            _seeded[name] = (table, [dict(row._mapping) for row in conn.execute(table.select())])
+    engine.dispose()
+
+
 def _empty_postgres(url: str) -> None:
-    """Back to the freshly migrated state: no rows but the seeded policy version 1."""
+    """Back to the freshly migrated state: no rows but the seeded policy version 1 and the
+    seeded third parties."""
     engine = create_engine(url)
     with engine.begin() as conn:
         tables = [
@@ -116,6 +135,14 @@ def _empty_postgres(url: str) -> None:
         conn.execute(text("SET session_replication_role = replica"))
         conn.execute(text("DELETE FROM policy_versions WHERE version > 1"))
         conn.execute(text("SET session_replication_role = DEFAULT"))
+        for name, (table, rows) in _seeded.items():
+            if rows:
+                conn.execute(table.insert(), rows)
+                # ``name`` comes from SEEDED_TABLES above, never from input.
+                reset = (
+                    f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), max(id)) FROM {name}"  # noqa: S608
+                )
+                conn.execute(text(reset))
     engine.dispose()
 
 

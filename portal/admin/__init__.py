@@ -15,4 +15,14 @@ def _staff_only():
         abort(404)
 
 
-from portal.admin import documents, minor_reports, outbox, policy, unreachable, views  # noqa: E402,F401  (routes attach themselves to bp)
+# The feature modules attach their routes to bp when imported.
+from portal.admin import (  # noqa: E402,F401
+    disclosures,
+    documents,
+    minor_reports,
+    outbox,
+    policy,
+    third_parties,
+    unreachable,
+    views,
+)

@@ -6,11 +6,13 @@ from sqlalchemy import func, select
 
 from portal.admin import bp
 from portal.auth.models import Role, User
+from portal.auth.services import local_today
 from portal.documents import review
 from portal.documents.services import REVIEW_ROLES
 from portal.extensions import db
 from portal.outbox import monitor, reachability
 from portal.reports import review as reports
+from portal.sharing import legal
 
 
 @bp.get("/")
@@ -30,4 +32,7 @@ def index():
         unreachable=reachability.summary() if operator else None,
         documents=documents,
         minor_reports=minor_reports,
+        disclosures_due=legal.review_summary(local_today())
+        if current_user.role == Role.ADMIN
+        else None,
     )

@@ -34,7 +34,13 @@ SECURITY_KINDS = frozenset(
 
 # The policy, termination and disclosure issues add their notices here.
 LEGAL_KINDS = frozenset(
-    {"policy_changed", "account_terminated", "deletion_reminder", "account_frozen_age"}
+    {
+        "policy_changed",
+        "account_terminated",
+        "deletion_reminder",
+        "account_frozen_age",
+        "legal_disclosure",
+    }
 )
 
 # Emails whose link is a secret for the mailbox: verifying an address, resetting a password.

@@ -1,0 +1,142 @@
+"""The registry of third parties, and the record of every disclosure made to them or by law."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, false
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+from portal.sqltypes import UTCDateTime, utcnow
+
+
+class ThirdParty(db.Model):
+    """A service provider that receives seller data, and the categories it may receive.
+
+    Parties are retired, never deleted: past disclosures keep pointing at them. ``slug`` names
+    the party in configuration (its endpoint and token) and in code (which feature uses it).
+    """
+
+    __tablename__ = "third_parties"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    service: Mapped[str] = mapped_column(Text)  # what they do for Koopseri
+    purpose: Mapped[str] = mapped_column(Text)  # why seller data is shared with them
+    categories: Mapped[list[str]] = mapped_column(JSON)  # values of datamap.Category
+    country: Mapped[str] = mapped_column(String(2))  # ISO 3166-1 alpha-2
+    privacy_url: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def __repr__(self) -> str:
+        return f"<ThirdParty {self.slug}>"
+
+    @property
+    def active(self) -> bool:
+        return self.retired_at is None
+
+
+class DisclosureKind(StrEnum):
+    TRANSFER = "transfer"  # sent to a registered third party through the sharing service
+    LEGAL = "legal"  # released to an authority because the law required it
+
+
+class Disclosure(db.Model):
+    """One time a seller's data left Koopseri: when, to whom, which categories, why, and the
+    outcome. A transfer is recorded only once the third party has accepted it.
+
+    A legal disclosure may be withheld from the seller (the law can forbid telling them) with
+    a reason and a date on which staff must review that decision.
+    """
+
+    __tablename__ = "disclosures"
+    __table_args__ = (
+        CheckConstraint("kind IN ('transfer', 'legal')", name="kind_known"),
+        CheckConstraint(
+            "NOT withheld OR (withheld_reason IS NOT NULL AND review_on IS NOT NULL)",
+            name="withheld_has_reason_and_review",
+        ),
+        Index("ix_disclosures_user_id_disclosed_at", "user_id", "disclosed_at"),
+        Index("ix_disclosures_withheld_review_on", "withheld", "review_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    third_party_id: Mapped[int | None] = mapped_column(ForeignKey("third_parties.id"))
+    # Copied at the time, so the record stays true when the registry changes.
+    recipient: Mapped[str] = mapped_column(String(200))
+    categories: Mapped[list[str]] = mapped_column(JSON)
+    purpose: Mapped[str] = mapped_column(Text)
+    reference: Mapped[str] = mapped_column(String(100))  # ours, or the authority's
+    partner_reference: Mapped[str | None] = mapped_column(String(64))  # the party's, if given
+    outcome: Mapped[str] = mapped_column(String(200))
+    disclosed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    # Legal disclosures only.
+    legal_basis: Mapped[str | None] = mapped_column(Text)
+    documents_released: Mapped[str | None] = mapped_column(Text)
+    withheld: Mapped[bool] = mapped_column(default=False, server_default=false())
+    withheld_reason: Mapped[str | None] = mapped_column(Text)
+    review_on: Mapped[date | None]
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    third_party: Mapped[ThirdParty | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Disclosure {self.id} {self.kind}>"
+
+
+class ParcelSize(StrEnum):
+    SMALL = "small"
+    MEDIUM = "medium"
+    LARGE = "large"
+
+
+class Pickup(db.Model):
+    """A parcel collection booked with a courier; its disclosure says what the courier got."""
+
+    __tablename__ = "pickups"
+    __table_args__ = (
+        CheckConstraint("parcel_size IN ('small', 'medium', 'large')", name="parcel_size_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    third_party_id: Mapped[int] = mapped_column(ForeignKey("third_parties.id"))
+    pickup_date: Mapped[date]
+    parcel_size: Mapped[str] = mapped_column(String(16))
+    disclosure_id: Mapped[int] = mapped_column(ForeignKey("disclosures.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    third_party: Mapped[ThirdParty] = relationship()
+    disclosure: Mapped[Disclosure] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Pickup {self.id}>"
+
+
+class StoreConnection(db.Model):
+    """A seller's online store linked to the portal (one per seller)."""
+
+    __tablename__ = "store_connections"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    third_party_id: Mapped[int] = mapped_column(ForeignKey("third_parties.id"))
+    store_url: Mapped[str] = mapped_column(String(300))
+    disclosure_id: Mapped[int] = mapped_column(ForeignKey("disclosures.id", ondelete="CASCADE"))
+    connected_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    third_party: Mapped[ThirdParty] = relationship()
+    disclosure: Mapped[Disclosure] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<StoreConnection {self.user_id}>"

@@ -1,0 +1,164 @@
+"""What a third party may receive: seller fields, each tied to one category of the policy.
+
+This module is the only place where the sharing service reads a seller's data. A field is
+read only when its category is registered for the party, so a field outside the party's
+categories is never even loaded, whatever the caller asked for.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+from portal.auth.models import User
+from portal.datamap import Category
+from portal.extensions import db
+from portal.profile.choices import bank_name, country_name, state_name
+from portal.profile.models import BankAccount, SellerProfile
+
+log = logging.getLogger(__name__)
+
+# The categories a third party can be registered for: the policy's own list.
+SHAREABLE: dict[Category, object] = {
+    Category.NAME: _l("Name"),
+    Category.PHOTOGRAPHS: _l("Photographs"),
+    Category.IDENTIFICATION: _l("Identification documents"),
+    Category.ADDRESS: _l("Address"),
+    Category.EMAIL: _l("Email"),
+    Category.PHONE: _l("Phone number"),
+    Category.FINANCIAL: _l("Financial details"),
+}
+
+
+def category_label(value: str):
+    try:
+        return SHAREABLE[Category(value)]
+    except ValueError:
+        return value
+
+
+@dataclass(frozen=True)
+class Field:
+    category: Category
+    label: object  # a lazy string
+    read: Callable[[User], object]  # the value to send, or None when the seller has none
+
+
+def _profile(user: User) -> SellerProfile | None:
+    return db.session.get(SellerProfile, user.id)
+
+
+def _address(user: User) -> dict | None:
+    profile = _profile(user)
+    if profile is None or not profile.has_address:
+        return None
+    return {
+        "line1": profile.address_line1,
+        "line2": profile.address_line2 or "",
+        "city": profile.city,
+        "postcode": profile.postcode or "",
+        "state": profile.state or "",
+        "country": profile.country,
+    }
+
+
+def _bank_account(user: User) -> dict | None:
+    bank = db.session.get(BankAccount, user.id)
+    if bank is None:
+        return None
+    return {
+        "bank": bank_name(bank.bank_code, bank.bank_other_name),
+        "holder_name": bank.holder_name,
+        "account_number": bank.account_number,
+    }
+
+
+FIELDS: dict[str, Field] = {
+    "name": Field(Category.NAME, _l("Full legal name"), lambda u: u.full_name),
+    "shop_name": Field(
+        Category.NAME, _l("Shop name"), lambda u: (p := _profile(u)) and p.display_name
+    ),
+    "email": Field(Category.EMAIL, _l("Email"), lambda u: u.email),
+    "phone": Field(Category.PHONE, _l("Phone number"), lambda u: u.phone_e164),
+    "address": Field(Category.ADDRESS, _l("Address"), _address),
+    "date_of_birth": Field(
+        Category.IDENTIFICATION,
+        _l("Date of birth"),
+        lambda u: u.date_of_birth and u.date_of_birth.isoformat(),
+    ),
+    "bank_account": Field(Category.FINANCIAL, _l("Bank account"), _bank_account),
+}
+
+
+class MissingDetails(Exception):
+    """The seller has not given a field the purpose needs."""
+
+    def __init__(self, fields: list[str]):
+        super().__init__(", ".join(fields))
+        self.fields = fields
+
+
+@dataclass(frozen=True)
+class Payload:
+    data: dict[str, object]  # field name -> value, only fields the party is registered for
+    categories: tuple[str, ...]  # the categories those fields belong to, sorted
+    refused: tuple[str, ...]  # fields asked for outside the party's categories
+
+    @property
+    def digest(self) -> str:
+        """A fingerprint of exactly what would be sent, to tie a confirmation to a preview."""
+        encoded = json.dumps(self.data, sort_keys=True, ensure_ascii=False).encode()
+        return hashlib.sha256(encoded).hexdigest()
+
+    def rows(self) -> list[tuple[object, object]]:
+        """(label, value) pairs for showing the seller, in the order the fields were asked."""
+        return [(FIELDS[name].label, display(name, value)) for name, value in self.data.items()]
+
+
+def build(user: User, categories: Iterable[str], wanted: Iterable[str]) -> Payload:
+    """The seller's data for ``wanted`` fields, limited to ``categories``.
+
+    A field outside the categories is left out and never read; an unknown field name is a
+    programming error. Raises :class:`MissingDetails` when an allowed field is empty.
+    """
+    allowed = set(categories)
+    data: dict[str, object] = {}
+    refused: list[str] = []
+    missing: list[str] = []
+    for name in dict.fromkeys(wanted):
+        field = FIELDS[name]
+        if field.category.value not in allowed:
+            refused.append(name)
+            continue
+        value = field.read(user)
+        if value in (None, ""):
+            missing.append(name)
+        data[name] = value
+    if refused:
+        log.warning("sharing refused fields outside the registered categories: %s", refused)
+    if missing:
+        raise MissingDetails(missing)
+    sent = sorted({FIELDS[name].category.value for name in data})
+    return Payload(data=data, categories=tuple(sent), refused=tuple(refused))
+
+
+def display(name: str, value: object) -> str:
+    """A field's value as the seller reads it on the confirmation page."""
+    if name == "address" and isinstance(value, dict):
+        region = state_name(value["state"]) if value["state"] else ""
+        parts = [
+            value["line1"],
+            value["line2"],
+            " ".join(p for p in (value["postcode"], value["city"]) if p),
+            region,
+            country_name(value["country"]),
+        ]
+        return ", ".join(p for p in parts if p)
+    if name == "bank_account" and isinstance(value, dict):
+        return f"{value['bank']}, {value['holder_name']}, {value['account_number']}"
+    return str(value)
