@@ -20,7 +20,7 @@ from portal.profile.choices import country_name
 from portal.sharing import bp, services
 from portal.sharing.forms import PARCEL_SIZES, PickupForm, StoreForm
 from portal.sharing.models import Pickup, StoreConnection
-from portal.sharing.payload import MissingDetails, category_label
+from portal.sharing.payload import MissingDetails, category_label, category_labels
 
 PICKUP_FIELDS = ("name", "address", "phone")
 STORE_FIELDS = ("shop_name", "email", "phone")
@@ -38,6 +38,11 @@ _FIELD_HOMES = {
 @bp.app_template_filter("category_label")
 def _category_label(value: str) -> str:
     return str(category_label(value))
+
+
+@bp.app_template_filter("category_labels")
+def _category_labels(values) -> str:
+    return category_labels(values)
 
 
 @bp.app_template_filter("country_name")
