@@ -1,6 +1,7 @@
 """``flask demo load``: one seller and one admin to try the portal with (development only).
 
-The seller comes with a full profile, photos and an identity document waiting for review.
+The seller comes with a full profile, photos and an identity document waiting for review,
+and a DHL pickup (sent through the sharing service, to the development folder).
 """
 
 from __future__ import annotations
@@ -79,6 +80,33 @@ def _fill_demo_profile(user: User) -> None:
             user, profile.Financial("maybank", None, user.full_name, "514012345678"), actor=user
         )
         _demo_documents(user)
+        _demo_pickup(user)
+
+
+def _demo_pickup(user: User) -> None:
+    """A DHL pickup booked for next week, through the one door like any other."""
+    from datetime import timedelta
+
+    from portal.sharing import services as sharing
+    from portal.sharing.models import ParcelSize, Pickup
+
+    party = sharing.party_by_slug("dhl")
+    day = auth.local_today() + timedelta(days=7)
+    disclosure = sharing.share(
+        user,
+        party,
+        ("name", "address", "phone"),
+        request={"type": "pickup", "pickup_date": day.isoformat(), "parcel_size": "medium"},
+    )
+    db.session.add(
+        Pickup(
+            user_id=user.id,
+            third_party_id=party.id,
+            pickup_date=day,
+            parcel_size=ParcelSize.MEDIUM,
+            disclosure_id=disclosure.id,
+        )
+    )
 
 
 def _demo_documents(user: User) -> None:

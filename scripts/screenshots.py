@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import sys
 import tempfile
+from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,6 +90,11 @@ def add_unreachable_seller() -> int:
 
 def shoot(page: Page, url: str, name: str) -> None:
     page.goto(url)
+    snap(page, name)
+
+
+def snap(page: Page, name: str) -> None:
+    """The page as it is now (after a goto, or after clicks)."""
     page.wait_for_load_state("networkidle")
     path = OUTPUT / name
     page.screenshot(path=str(path), full_page=True)
@@ -139,6 +145,44 @@ def publish_version_2(app) -> None:
         db.session.commit()
 
 
+def add_legal_disclosures(app) -> None:
+    """Two disclosures required by law about the demo seller: one shown, one withheld."""
+    from datetime import timedelta
+
+    from portal.auth import services as auth
+    from portal.extensions import db
+    from portal.sharing import legal
+
+    with app.test_request_context(base_url="http://127.0.0.1:5000"):
+        seller = auth.find_by_email(demo_account(Role.SELLER)[0])
+        admin = auth.find_by_email(demo_account(Role.ADMIN)[0])
+        today = auth.local_today()
+        common = {"seller": seller, "staff": admin, "documents_released": None}
+        legal.record(
+            **common,
+            authority="Lembaga Hasil Dalam Negeri (LHDN)",
+            legal_basis="Income Tax Act 1967, section 81: notice to furnish information",
+            reference="LHDN/KL/2026/0412",
+            disclosed_on=today - timedelta(days=3),
+            categories=["name", "address", "financial"],
+            withheld=False,
+            withheld_reason=None,
+            review_on=None,
+        )
+        legal.record(
+            **common,
+            authority="Polis Diraja Malaysia",
+            legal_basis="Criminal Procedure Code, section 51: order to produce documents",
+            reference="PDRM/IPD/2026/88",
+            disclosed_on=today - timedelta(days=1),
+            categories=["name", "phone"],
+            withheld=True,
+            withheld_reason="The investigating officer asked that the seller not be told yet.",
+            review_on=today + timedelta(days=30),
+        )
+        db.session.commit()
+
+
 def take_all(base: str, app) -> None:
     OUTPUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
@@ -151,6 +195,7 @@ def take_all(base: str, app) -> None:
             shoot(anonymous, f"{base}/auth/register", "register.png")
             shoot(anonymous, f"{base}/auth/login", "login.png")
             shoot(anonymous, f"{base}/privacy", "privacy.png")
+            shoot(anonymous, f"{base}/third-parties", "third-parties.png")
 
             mobile = browser.new_context(
                 viewport=MOBILE, device_scale_factor=1, is_mobile=True, has_touch=True
@@ -181,10 +226,25 @@ def take_all(base: str, app) -> None:
             seller.wait_for_load_state("networkidle")
             shoot(seller, f"{base}/account/consent", "account-consent.png")
 
+            seller.goto(f"{base}/shipping/pickup")
+            seller.get_by_label("Sendparcel").check()
+            seller.get_by_label("Pickup date").fill(
+                (date.today() + timedelta(days=2)).isoformat()
+            )
+            seller.get_by_label("Small").check()
+            seller.get_by_role("button", name="Check what will be shared").click()
+            snap(seller, "sharing-confirm.png")
+            seller.get_by_role("button", name="Confirm and share with Sendparcel").click()
+            snap(seller, "shipping-pickup.png")
+            add_legal_disclosures(app)
+            shoot(seller, f"{base}/account/disclosures", "disclosures.png")
+
             admin = logged_in_page(browser, base, *demo_account(Role.ADMIN))
             shoot(admin, f"{base}/admin/", "admin.png")
             shoot(admin, review_url(admin, base), "admin-document-review.png")
             shoot(admin, f"{base}/admin/outbox", "admin-outbox.png")
+            shoot(admin, f"{base}/admin/third-parties", "admin-third-parties.png")
+            shoot(admin, f"{base}/admin/disclosures", "admin-disclosures.png")
             admin.goto(f"{base}/admin/unreachable")
             link = admin.get_by_role("link", name="Contact details").first
             shoot(admin, f"{base}{link.get_attribute('href')}", "admin-unreachable-seller.png")
