@@ -242,21 +242,33 @@ class LegalDisclosureForm(FlaskForm):
         if field.data and field.data > local_today():
             raise ValidationError(_l("A disclosure cannot be dated in the future."))
 
-    def validate_withheld_reason(self, field):
-        if self.withheld.data and not field.data:
-            raise ValidationError(_l("Give the reason the seller may not be told."))
+    def validate(self, extra_validators=None) -> bool:
+        # Checked here, not per field: an empty field stops at Optional() before its own
+        # validate_<field> method runs, and these are needed only when withholding.
+        valid = super().validate(extra_validators)
+        if self.withheld.data:
+            if not self.withheld_reason.data:
+                self.withheld_reason.errors.append(
+                    _l("Give the reason the seller may not be told.")
+                )
+                valid = False
+            valid = check_review_date(self.review_on) and valid
+        return valid
 
-    def validate_review_on(self, field):
-        check_review_date(self.withheld.data, field)
 
-
-def check_review_date(needed: bool, field) -> None:
+def check_review_date(field) -> bool:
+    """A review date is required and after today; adds the error to ``field``."""
     from portal.auth.services import local_today
 
-    if needed and field.data is None:
-        raise ValidationError(_l("Choose the day this decision must be reviewed."))
-    if field.data is not None and field.data <= local_today():
-        raise ValidationError(_l("Choose a review day after today."))
+    if field.errors:
+        return False
+    if field.data is None:
+        field.errors.append(_l("Choose the day this decision must be reviewed."))
+        return False
+    if field.data <= local_today():
+        field.errors.append(_l("Choose a review day after today."))
+        return False
+    return True
 
 
 class KeepWithheldForm(FlaskForm):
@@ -265,5 +277,6 @@ class KeepWithheldForm(FlaskForm):
     )
     review_on = DateField(_l("Next review on"), validators=[Optional()])
 
-    def validate_review_on(self, field):
-        check_review_date(True, field)
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        return check_review_date(self.review_on) and valid

@@ -73,7 +73,7 @@ def third_party_edit(party_id: int):
         abort(404)
     form = ThirdPartyForm(obj=party, editing=True)
     if form.validate_on_submit():
-        changed = [name for name in _EDITABLE if _value(form, name) != getattr(party, name)]
+        changed = [name for name in _EDITABLE if _value(form, name) != _stored(party, name)]
         if changed:
             _fill(party, form)
             audit(current_user, "third_party.update", "third_party", party.id, ", ".join(changed))
@@ -122,6 +122,11 @@ def _party_for_button(party_id: int) -> ThirdParty:
 def _value(form: ThirdPartyForm, name: str):
     data = getattr(form, name).data
     return sorted(data) if name == "categories" else data
+
+
+def _stored(party: ThirdParty, name: str):
+    value = getattr(party, name)
+    return sorted(value) if name == "categories" else value
 
 
 def _fill(party: ThirdParty, form: ThirdPartyForm) -> None:

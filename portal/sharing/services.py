@@ -159,11 +159,9 @@ def disclosures_for(
 
 def parties_in_disclosures(user_id: int) -> list[ThirdParty]:
     """The third parties that appear in the seller's visible disclosures, for the filter."""
-    query = (
-        select(ThirdParty)
-        .join(Disclosure, Disclosure.third_party_id == ThirdParty.id)
-        .where(Disclosure.user_id == user_id, Disclosure.withheld.is_(False))
-        .distinct()
-        .order_by(ThirdParty.name)
+    # By id, not DISTINCT over the rows: PostgreSQL cannot compare JSON columns.
+    used = select(Disclosure.third_party_id).where(
+        Disclosure.user_id == user_id, Disclosure.withheld.is_(False)
     )
+    query = select(ThirdParty).where(ThirdParty.id.in_(used)).order_by(ThirdParty.name)
     return list(db.session.scalars(query))
