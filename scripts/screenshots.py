@@ -228,9 +228,7 @@ def take_all(base: str, app) -> None:
 
             seller.goto(f"{base}/shipping/pickup")
             seller.get_by_label("Sendparcel").check()
-            seller.get_by_label("Pickup date").fill(
-                (date.today() + timedelta(days=2)).isoformat()
-            )
+            seller.get_by_label("Pickup date").fill((date.today() + timedelta(days=2)).isoformat())
             seller.get_by_label("Small").check()
             seller.get_by_role("button", name="Check what will be shared").click()
             snap(seller, "sharing-confirm.png")
