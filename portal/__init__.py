@@ -176,6 +176,7 @@ def register_commands(app: Flask) -> None:
     from portal.policy.cli import policy
     from portal.profile.cli import reminders
     from portal.reports.cli import reports
+    from portal.retention.cli import retention
 
-    for group in (staff, keys, reminders, documents, outbox, policy, reports, demo):
+    for group in (staff, keys, reminders, documents, outbox, policy, reports, retention, demo):
         app.cli.add_command(group)

@@ -137,6 +137,14 @@ class Defaults:
     SHARING_FOLDER: str | None = None
     PICKUP_MAX_DAYS_AHEAD = 14
 
+    # The retention schedule (portal/retention/rules.py reads these; /retention shows them).
+    RETENTION_UNVERIFIED = timedelta(days=7)  # registrations whose email was never confirmed
+    RETENTION_MAIL_MONTHS = 24  # copies of emails sent to sellers
+    RETENTION_OTHER_MAIL_MONTHS = 6  # emails to people without an account
+    RETENTION_ACCESS_LOG_MONTHS = 24  # the record of staff looking at a seller's data
+    RETENTION_BATCH_SIZE = 500  # accounts erased per transaction by `flask retention run`
+    RATELIMIT_EXPORT = "3 per hour"  # "download my data", per account
+
     WTF_CSRF_TIME_LIMIT = None  # a token lives as long as the session that holds it
     MAX_CONTENT_LENGTH = 1 * 1024 * 1024  # forms only; uploads get their own limit
 

@@ -1,9 +1,12 @@
-"""The data map: every column the portal stores, classified.
+"""The data map: every column and stored file the portal keeps, classified.
 
-Each personal column names its category from the policy's list, why it is kept, and what
-happens to it on export and erasure. Every other column is declared not personal. A test
-fails when a model gains a column that is in neither table, so nothing personal slips in
-unclassified. The export (account issue) and erasure (retention issue) read this map.
+Each personal column names its category from the policy's list, why it is kept, its
+retention rule (a key of ``portal.retention.rules.RULES``), whether it goes into the
+seller's export, and what erasure does to it. Every other column is declared not personal.
+``SELLER_TABLES`` says how each table's rows belong to a seller; ``OTHER_TABLES`` says why a
+table belongs to no seller. The export, the erasure routine and the public retention
+schedule all read this module, and tests fail when a column or table is left out of it, so
+a column added next year cannot escape export or deletion.
 """
 
 from __future__ import annotations
@@ -26,8 +29,23 @@ class Category(StrEnum):
 
 
 class Retention(StrEnum):
-    ACCOUNT = "while the account is active, then 3 months after termination"
-    REPORT = "until 6 months after the report is closed"
+    """The rules of the retention schedule, by key (see ``portal.retention.rules``)."""
+
+    ACCOUNT = "account"  # while active, then 3 months after termination
+    UNVERIFIED = "unverified"  # registrations never confirmed: 7 days
+    TOKENS = "tokens"  # expired sessions, used recovery codes: at once
+    REPORT = "minor_report"  # reporters' data: 6 months after the report closes
+    MAIL = "mail"  # copies of emails to sellers: 24 months
+    OTHER_MAIL = "other_mail"  # emails to people without an account: 6 months
+    ACCESS_LOG = "access_log"  # staff looking at a seller's data: 2 years
+    RECORD = "record"  # not personal: kept
+
+
+class Erase(StrEnum):
+    """What erasing a seller does to a column."""
+
+    DELETE = "delete"  # the row goes with the seller
+    BLANK = "blank"  # the row stays (it is someone else's record); the value is emptied
 
 
 @dataclass(frozen=True)
@@ -36,7 +54,7 @@ class Personal:
     purpose: str
     retention: Retention = Retention.ACCOUNT
     exported: bool = True
-    erased: bool = True
+    erase: Erase = Erase.DELETE
 
 
 PERSONAL: dict[str, Personal] = {
@@ -69,17 +87,30 @@ PERSONAL: dict[str, Personal] = {
     ),
     "profile_changes.old_value": Personal(Category.INTERACTION, "history of the seller's data"),
     "profile_changes.new_value": Personal(Category.INTERACTION, "history of the seller's data"),
-    "login_sessions.ip_address": Personal(Category.INTERACTION, "list the seller's sessions"),
-    "login_sessions.user_agent": Personal(Category.INTERACTION, "list the seller's sessions"),
+    "login_sessions.ip_address": Personal(
+        Category.INTERACTION, "list the seller's sessions", Retention.TOKENS
+    ),
+    "login_sessions.user_agent": Personal(
+        Category.INTERACTION, "list the seller's sessions", Retention.TOKENS
+    ),
     "recovery_codes.code_hash": Personal(
-        Category.INTERACTION, "log in without the authenticator app", exported=False
+        Category.INTERACTION,
+        "log in without the authenticator app",
+        Retention.TOKENS,
+        exported=False,
     ),
     "consent_records.ip_address": Personal(Category.INTERACTION, "proof of consent"),
     "consent_records.user_agent": Personal(Category.INTERACTION, "proof of consent"),
-    "outbox_messages.recipient": Personal(Category.EMAIL, "deliver the notice"),
-    "outbox_messages.subject": Personal(Category.INTERACTION, "show the notice in the portal"),
-    "outbox_messages.body_text": Personal(Category.INTERACTION, "show the notice in the portal"),
-    "outbox_messages.body_html": Personal(Category.INTERACTION, "show the notice in the portal"),
+    "outbox_messages.recipient": Personal(Category.EMAIL, "deliver the notice", Retention.MAIL),
+    "outbox_messages.subject": Personal(
+        Category.INTERACTION, "show the notice in the portal", Retention.MAIL
+    ),
+    "outbox_messages.body_text": Personal(
+        Category.INTERACTION, "show the notice in the portal", Retention.MAIL
+    ),
+    "outbox_messages.body_html": Personal(
+        Category.INTERACTION, "show the notice in the portal", Retention.MAIL, exported=False
+    ),
     "documents.identity_type": Personal(Category.IDENTIFICATION, "know which sides to check"),
     "documents.rejection_reasons": Personal(
         Category.IDENTIFICATION, "tell the seller what to fix in a document"
@@ -91,22 +122,34 @@ PERSONAL: dict[str, Personal] = {
         Category.INTERACTION, "what staff learnt when reaching the seller another way"
     ),
     "minor_reports.reporter_name": Personal(
-        Category.NAME, "follow up a report", Retention.REPORT, exported=False
+        Category.NAME, "follow up a report", Retention.REPORT, exported=False, erase=Erase.BLANK
     ),
     "minor_reports.reporter_email": Personal(
-        Category.EMAIL, "follow up a report", Retention.REPORT, exported=False
+        Category.EMAIL, "follow up a report", Retention.REPORT, exported=False, erase=Erase.BLANK
     ),
     "minor_reports.seller_hint": Personal(
-        Category.NAME, "find the account reported", Retention.REPORT, exported=False
+        Category.NAME,
+        "find the account reported",
+        Retention.REPORT,
+        exported=False,
+        erase=Erase.BLANK,
     ),
     "minor_reports.closing_reason": Personal(
-        Category.INTERACTION, "why staff closed a report", Retention.REPORT, exported=False
+        Category.INTERACTION,
+        "why staff closed a report",
+        Retention.REPORT,
+        exported=False,
+        erase=Erase.BLANK,
     ),
     "minor_reports.description": Personal(
-        Category.INTERACTION, "judge the report", Retention.REPORT, exported=False
+        Category.INTERACTION,
+        "judge the report",
+        Retention.REPORT,
+        exported=False,
+        erase=Erase.BLANK,
     ),
     "staff_access_log.reason": Personal(
-        Category.INTERACTION, "show the seller why staff looked at their data"
+        Category.INTERACTION, "show the seller why staff looked at their data", Retention.ACCESS_LOG
     ),
     "disclosures.legal_basis": Personal(
         Category.INTERACTION, "record why the law required a disclosure"
@@ -144,7 +187,11 @@ STORED_FILES: dict[str, Personal] = {
 # Files that are not a seller's document: a minor report's supporting file (a clean copy).
 OTHER_FILES: dict[str, Personal] = {
     "minor_report/attachment": Personal(
-        Category.INTERACTION, "judge a report about a minor", Retention.REPORT, exported=False
+        Category.INTERACTION,
+        "judge a report about a minor",
+        Retention.REPORT,
+        exported=False,
+        erase=Erase.BLANK,
     ),
 }
 
@@ -200,6 +247,13 @@ NOT_PERSONAL: frozenset[str] = frozenset(
         "erasures.reference",
         "contact_attempts.id", "contact_attempts.user_id", "contact_attempts.staff_id",
         "contact_attempts.channel", "contact_attempts.outcome", "contact_attempts.attempted_at",
+        "users.terminated_at", "users.deletion_due_at", "users.deletion_reminded_at",
+        "pending_file_deletions.id", "pending_file_deletions.store",
+        "pending_file_deletions.key", "pending_file_deletions.queued_at",
+        "erasure_requests.id", "erasure_requests.erasure_id",
+        "erasure_requests.third_party_id", "erasure_requests.disclosure_refs",
+        "erasure_requests.status", "erasure_requests.attempts", "erasure_requests.created_at",
+        "erasure_requests.sent_at", "erasure_requests.outcome",
         "third_parties.id", "third_parties.slug", "third_parties.name", "third_parties.service",
         "third_parties.purpose", "third_parties.categories", "third_parties.country",
         "third_parties.privacy_url", "third_parties.created_at", "third_parties.updated_at",
@@ -215,3 +269,90 @@ NOT_PERSONAL: frozenset[str] = frozenset(
         "store_connections.disclosure_id", "store_connections.connected_at",
     }
 )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SellerTable:
+    """How a table's rows belong to a seller: ``owner`` holds the seller's id, directly or,
+    with ``via``, through a parent table (``via`` = (parent table, parent's owner column))."""
+
+    owner: str
+    via: tuple[str, str] | None = None
+    # Rows the seller must not receive in their export (a disclosure withheld by law).
+    export_filter: str | None = None
+
+
+# Every table whose rows are a seller's data. Erasure deletes these rows (children first);
+# the export reads them. The account row itself comes last.
+SELLER_TABLES: dict[str, SellerTable] = {
+    "seller_profiles": SellerTable("user_id"),
+    "bank_accounts": SellerTable("user_id"),
+    "profile_changes": SellerTable("user_id"),
+    "login_sessions": SellerTable("user_id"),
+    "recovery_codes": SellerTable("user_id"),
+    "consent_records": SellerTable("user_id"),
+    "outbox_messages": SellerTable("user_id"),
+    "documents": SellerTable("user_id"),
+    "document_files": SellerTable("document_id", via=("documents", "user_id")),
+    "staff_access_log": SellerTable("seller_id"),
+    "contact_attempts": SellerTable("user_id"),
+    "disclosures": SellerTable("user_id", export_filter="withheld"),
+    "pickups": SellerTable("user_id"),
+    "store_connections": SellerTable("user_id"),
+    "users": SellerTable("id"),
+}
+
+# Tables that belong to no seller, and why erasing one leaves them as they are.
+OTHER_TABLES: dict[str, str] = {
+    "policy_versions": "the published policies, the same for everyone",
+    "policy_drafts": "the next policy, written by staff",
+    "third_parties": "the registry of companies, not of people",
+    "audit_events": "staff actions, by ids and kinds only",
+    "erasures": "that an account was erased: id, time and reason only",
+    "erasure_requests": "requests sent to third parties: references only",
+    "pending_file_deletions": "storage keys of files already due for deletion",
+    "minor_reports": "the reporter's record; the seller's id is set to NULL when they go",
+}
+
+# Columns never put in an export, personal or not: secrets and internal plumbing.
+NEVER_EXPORTED: frozenset[str] = frozenset(
+    {
+        "users.password_hash", "users.totp_secret", "users.totp_last_step",
+        "login_sessions.token_hash", "recovery_codes.code_hash",
+        "bank_accounts.account_number_digest",
+        "outbox_messages.claim_token", "outbox_messages.claimed_until",
+        "outbox_messages.message_id", "outbox_messages.last_error",
+        "document_files.storage_key", "document_files.key_id",
+        "disclosures.withheld", "disclosures.withheld_reason", "disclosures.review_on",
+        "disclosures.recorded_by",
+    }
+)  # fmt: skip
+
+
+def exported_columns(table) -> list[str]:
+    """The columns of ``table`` (a SQLAlchemy Table) that go into the seller's export."""
+    names = []
+    for column in table.columns:
+        key = f"{table.name}.{column.name}"
+        personal = PERSONAL.get(key)
+        if key in NEVER_EXPORTED or (personal is not None and not personal.exported):
+            continue
+        names.append(column.name)
+    return names
+
+
+def unclassified(metadata) -> list[str]:
+    """Columns and tables of ``metadata`` that this map does not account for."""
+    problems = [
+        f"{table.name}.{column.name}"
+        for table in metadata.sorted_tables
+        for column in table.columns
+        if f"{table.name}.{column.name}" not in PERSONAL
+        and f"{table.name}.{column.name}" not in NOT_PERSONAL
+    ]
+    problems += [
+        table.name
+        for table in metadata.sorted_tables
+        if table.name not in SELLER_TABLES and table.name not in OTHER_TABLES
+    ]
+    return problems

@@ -28,6 +28,7 @@ STAFF_ROLES = (Role.ADMIN, Role.REVIEWER, Role.SUPPORT)
 class AccountStatus(StrEnum):
     ACTIVE = "active"
     FROZEN = "frozen"  # under review after a report that the seller is a minor
+    TERMINATED = "terminated"  # closed; erased at deletion_due_at unless reactivated
 
 
 class User(UserMixin, db.Model):
@@ -70,6 +71,12 @@ class User(UserMixin, db.Model):
     # delivered email or a new address clears both.
     email_failures: Mapped[int] = mapped_column(default=0, server_default="0")
     unreachable_since: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+
+    # Termination: when, and when the retention job erases the account (3 calendar months on,
+    # on the seller's own calendar); the reminder a week before is sent once.
+    terminated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deletion_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    deletion_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     # Failed-login bookkeeping, only to alert the owner; blocking is done by the rate limiter,
     # which treats known and unknown emails alike.

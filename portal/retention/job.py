@@ -1,0 +1,88 @@
+"""``flask retention run``: apply every rule of the schedule, safely interruptible.
+
+Accounts are erased a batch at a time, one transaction per batch: a run killed at any
+moment leaves each account either whole or gone, never half-erased, and the next run picks
+up where it stopped. Stored files are deleted after each commit; their keys are kept in
+``pending_file_deletions`` in the same transaction, so files a crash left behind go on the
+next run. Erasure requests to third parties are queued with the erasure and sent after it.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from portal import erasure
+from portal.auth.models import AccountStatus, User
+from portal.extensions import db
+from portal.retention.rules import RULES, Run
+from portal.sqltypes import utcnow
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Summary:
+    counts: dict[str, int] = field(default_factory=dict)
+    reminders: int = 0
+    files: int = 0
+    erasure_requests: int = 0
+
+
+def run(run: Run) -> Summary:
+    summary = Summary()
+    summary.reminders = send_reminders(run)
+    for rule in RULES:
+        summary.counts[rule.key.value] = rule.apply(run)
+    if not run.dry_run:
+        summary.files = erasure.delete_pending_files()
+        summary.erasure_requests = erasure.send_erasure_requests()
+    return summary
+
+
+def erase_in_batches(run: Run, ids_query, reason: str) -> int:
+    """Erase every account ``ids_query`` selects, ``run.batch_size`` per transaction."""
+    if run.dry_run:
+        return len(db.session.scalars(ids_query).all())
+    done = 0
+    while True:
+        batch = db.session.scalars(ids_query.order_by(User.id).limit(run.batch_size)).all()
+        if not batch:
+            return done
+        for user_id in batch:
+            erasure.erase_account(user_id, reason=reason)
+        db.session.commit()
+        done += len(batch)
+        log.info("retention: erased %d accounts (%s), %d so far", len(batch), reason, done)
+
+
+def send_reminders(run: Run) -> int:
+    """Email each terminated seller once, a week before their deletion date."""
+    from portal.account import termination
+
+    due = (
+        select(User)
+        .where(
+            User.status == AccountStatus.TERMINATED,
+            User.deletion_reminded_at.is_(None),
+            User.deletion_due_at <= run.now + termination.REMINDER_BEFORE,
+            User.deletion_due_at > run.now,
+        )
+        .order_by(User.id)
+        .limit(run.batch_size)
+    )
+    if run.dry_run:
+        return len(db.session.scalars(due).all())
+    sent = 0
+    while batch := db.session.scalars(due).all():
+        for user in batch:
+            termination.send_reminder(user)
+        db.session.commit()
+        sent += len(batch)
+    return sent
+
+
+def now_run(*, dry_run: bool = False, batch_size: int = 500) -> Run:
+    return Run(now=utcnow(), dry_run=dry_run, batch_size=batch_size)

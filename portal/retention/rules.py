@@ -1,0 +1,200 @@
+"""The retention schedule: one list of rules, run by ``flask retention run`` and printed on
+the public page /retention, so the two cannot disagree.
+
+Each rule names what it covers, how long it is kept, and the function that applies it. The
+data map (``portal.datamap``) points every personal column at one of these rules by key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, func, select
+
+from portal.accesslog.models import StaffAccess
+from portal.auth.models import AccountStatus, LoginSession, RecoveryCode, Role, User
+from portal.datamap import Retention
+from portal.extensions import db
+from portal.outbox.models import MessageStatus, OutboxMessage
+
+
+@dataclass
+class Run:
+    """One run of the job: the time it applies the rules at, and what it may do."""
+
+    now: datetime
+    dry_run: bool = False
+    batch_size: int = 500
+
+
+@dataclass(frozen=True)
+class Rule:
+    key: Retention
+    what: object  # lazy strings, for the public page
+    kept: object
+    apply: Callable[[Run], int]  # how many items it deleted (or would delete, in a dry run)
+
+
+def months_ago(now: datetime, months: int) -> datetime:
+    from portal.account.termination import add_months
+
+    return add_months(now, -months)
+
+
+# --- the rules' work --------------------------------------------------------------------
+
+
+def _erase_accounts(run: Run, query, reason: str) -> int:
+    """Erase the accounts ``query`` selects (ids), one batch per transaction."""
+    from portal.retention import job
+
+    return job.erase_in_batches(run, query, reason)
+
+
+def erase_terminated(run: Run) -> int:
+    due = select(User.id).where(
+        User.status == AccountStatus.TERMINATED, User.deletion_due_at <= run.now
+    )
+    return _erase_accounts(run, due, "retention")
+
+
+def erase_unverified(run: Run) -> int:
+    stale = select(User.id).where(
+        User.role == Role.SELLER,
+        User.email_verified_at.is_(None),
+        User.created_at < run.now - current_app.config["RETENTION_UNVERIFIED"],
+    )
+    return _erase_accounts(run, stale, "unverified")
+
+
+def _delete(run: Run, model, *conditions) -> int:
+    if run.dry_run:
+        return db.session.scalar(select(func.count()).select_from(model).where(*conditions))
+    count = db.session.execute(delete(model).where(*conditions)).rowcount
+    db.session.commit()
+    return count
+
+
+def delete_spent_tokens(run: Run) -> int:
+    sessions = _delete(run, LoginSession, LoginSession.expires_at <= run.now)
+    codes = _delete(run, RecoveryCode, RecoveryCode.used_at.is_not(None))
+    return sessions + codes
+
+
+def clear_reporters(run: Run) -> int:
+    from portal.reports import review
+
+    older_than = run.now - current_app.config["MINOR_REPORT_KEEP_REPORTER"]
+    count = review.purge_reporter_data(older_than, dry_run=run.dry_run)
+    if not run.dry_run:
+        db.session.commit()
+    return count
+
+
+_FINISHED = (MessageStatus.SENT, MessageStatus.FAILED)
+
+
+def delete_old_mail(run: Run) -> int:
+    cutoff = months_ago(run.now, current_app.config["RETENTION_MAIL_MONTHS"])
+    return _delete(
+        run,
+        OutboxMessage,
+        OutboxMessage.user_id.is_not(None),
+        OutboxMessage.status.in_(_FINISHED),
+        OutboxMessage.created_at < cutoff,
+    )
+
+
+def delete_old_mail_to_others(run: Run) -> int:
+    cutoff = months_ago(run.now, current_app.config["RETENTION_OTHER_MAIL_MONTHS"])
+    return _delete(
+        run,
+        OutboxMessage,
+        OutboxMessage.user_id.is_(None),
+        OutboxMessage.status.in_(_FINISHED),
+        OutboxMessage.created_at < cutoff,
+    )
+
+
+def delete_old_access_log(run: Run) -> int:
+    cutoff = months_ago(run.now, current_app.config["RETENTION_ACCESS_LOG_MONTHS"])
+    return _delete(run, StaffAccess, StaffAccess.accessed_at < cutoff)
+
+
+def _none(run: Run) -> int:
+    return 0
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        Retention.ACCOUNT,
+        _l(
+            "Your account and everything in it: profile, bank details, photos and documents, "
+            "consents, notifications, the record of where your data went and who looked at it"
+        ),
+        _l("While your account is active, then 3 months after it is terminated"),
+        erase_terminated,
+    ),
+    Rule(
+        Retention.UNVERIFIED,
+        _l("A registration whose email address was never confirmed"),
+        _l("7 days after registering"),
+        erase_unverified,
+    ),
+    Rule(
+        Retention.TOKENS,
+        _l(
+            "Log-in sessions that have expired, and recovery codes once used. Links we email "
+            "(to confirm an address or reset a password) are not stored at all: they stop "
+            "working by themselves"
+        ),
+        _l("Deleted as soon as they expire or are used"),
+        delete_spent_tokens,
+    ),
+    Rule(
+        Retention.REPORT,
+        _l("The name, email, account and file of a person who reported a minor"),
+        _l("6 months after the report is closed"),
+        clear_reporters,
+    ),
+    Rule(
+        Retention.MAIL,
+        _l("Copies of the emails we sent you, kept in your notifications"),
+        _l("24 months after sending (or with your account, if that ends first)"),
+        delete_old_mail,
+    ),
+    Rule(
+        Retention.OTHER_MAIL,
+        _l("Emails to people without an account, such as someone who reported a minor"),
+        _l("6 months after sending"),
+        delete_old_mail_to_others,
+    ),
+    Rule(
+        Retention.ACCESS_LOG,
+        _l("The record of staff looking at your data"),
+        _l("2 years (or with your account, if that ends first)"),
+        delete_old_access_log,
+    ),
+    Rule(
+        Retention.RECORD,
+        _l(
+            "That an account was erased, and when and why (no name, email or other personal "
+            "data); the trail of staff actions; the registry of third parties; the policy "
+            "versions"
+        ),
+        _l("Kept: none of it is personal data"),
+        _none,
+    ),
+)
+
+
+def rule(key: Retention) -> Rule:
+    return next(r for r in RULES if r.key == key)
+
+
+def unverified_after() -> timedelta:
+    return current_app.config["RETENTION_UNVERIFIED"]
