@@ -186,4 +186,12 @@ def end_other_sessions():
 
 @bp.get("/retention")
 def retention():
-    return render_template("account/retention.html")
+    """Generated from the rules the retention job runs, and from the data map."""
+    from portal.datamap import PERSONAL, STORED_FILES, Category
+    from portal.retention.rules import RULES
+
+    covered: dict[str, set[str]] = {rule.key: set() for rule in RULES}
+    for entry in (*PERSONAL.values(), *STORED_FILES.values()):
+        if entry.category != Category.INTERACTION:
+            covered[entry.retention].add(entry.category.value)
+    return render_template("account/retention.html", rules=RULES, covered=covered)

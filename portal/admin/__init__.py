@@ -17,6 +17,7 @@ def _staff_only():
 
 # The feature modules attach their routes to bp when imported.
 from portal.admin import (  # noqa: E402,F401
+    accounts,
     disclosures,
     documents,
     minor_reports,

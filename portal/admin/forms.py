@@ -280,3 +280,18 @@ class KeepWithheldForm(FlaskForm):
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         return check_review_date(self.review_on) and valid
+
+
+class StaffTerminateForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Reason"),
+        filters=[strip],
+        validators=[
+            DataRequired(message=_l("Give the reason: it goes into the audit trail.")),
+            Length(max=255),
+        ],
+    )
+    confirm = BooleanField(
+        _l("I understand that the seller is logged out now and their data is deleted in 3 months"),
+        validators=[DataRequired(message=_l("Tick the box to confirm."))],
+    )

@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal.auth.models import AccountStatus
 from portal.extensions import db
 from portal.policy import bp, services
 from portal.policy.diff import word_diff
@@ -13,8 +14,8 @@ from portal.policy.forms import AcceptForm
 from portal.security import client_user_agent, is_safe_redirect
 
 # What a seller may still do while a new version waits for their acceptance: read the
-# policies (this blueprint), log out, and, once those pages exist, download their data
-# and terminate their account. Everything else is sent to the acceptance page.
+# policies (this blueprint), log out, download their data and terminate their account.
+# Everything else is sent to the acceptance page.
 GATE_EXEMPT = frozenset(
     {"static", "auth.logout", "main.healthz", "main.index", "account.export", "account.terminate"}
 )
@@ -25,6 +26,8 @@ def _acceptance_gate():
     if request.blueprint == "policy" or request.endpoint in GATE_EXEMPT:
         return None
     if not current_user.is_authenticated or not current_user.is_seller:
+        return None
+    if current_user.status == AccountStatus.TERMINATED:  # it sees only its deletion date
         return None
     if services.acceptance_due(current_user.id):
         target = request.full_path.rstrip("?") if request.method == "GET" else None

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask import current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
@@ -34,9 +35,17 @@ class Run:
 @dataclass(frozen=True)
 class Rule:
     key: Retention
-    what: object  # lazy strings, for the public page
-    kept: object
+    what: object  # a lazy string, for the public page
+    period: Callable[[], str]  # how long, in words, from the same settings the job uses
     apply: Callable[[Run], int]  # how many items it deleted (or would delete, in a dry run)
+
+    @property
+    def kept(self) -> str:
+        return self.period()
+
+
+def _months(setting: str, text: str) -> Callable[[], str]:
+    return lambda: _(text, n=current_app.config[setting])
 
 
 def months_ago(now: datetime, months: int) -> datetime:
@@ -136,13 +145,15 @@ RULES: tuple[Rule, ...] = (
             "Your account and everything in it: profile, bank details, photos and documents, "
             "consents, notifications, the record of where your data went and who looked at it"
         ),
-        _l("While your account is active, then 3 months after it is terminated"),
+        lambda: _("While your account is active, then 3 months after it is terminated"),
         erase_terminated,
     ),
     Rule(
         Retention.UNVERIFIED,
         _l("A registration whose email address was never confirmed"),
-        _l("7 days after registering"),
+        lambda: _(
+            "%(n)d days after registering", n=current_app.config["RETENTION_UNVERIFIED"].days
+        ),
         erase_unverified,
     ),
     Rule(
@@ -152,31 +163,40 @@ RULES: tuple[Rule, ...] = (
             "(to confirm an address or reset a password) are not stored at all: they stop "
             "working by themselves"
         ),
-        _l("Deleted as soon as they expire or are used"),
+        lambda: _("Deleted as soon as they expire or are used"),
         delete_spent_tokens,
     ),
     Rule(
         Retention.REPORT,
         _l("The name, email, account and file of a person who reported a minor"),
-        _l("6 months after the report is closed"),
+        lambda: _(
+            "%(n)d days after the report is closed",
+            n=current_app.config["MINOR_REPORT_KEEP_REPORTER"].days,
+        ),
         clear_reporters,
     ),
     Rule(
         Retention.MAIL,
         _l("Copies of the emails we sent you, kept in your notifications"),
-        _l("24 months after sending (or with your account, if that ends first)"),
+        _months(
+            "RETENTION_MAIL_MONTHS",
+            "%(n)d months after sending (or with your account, if that ends first)",
+        ),
         delete_old_mail,
     ),
     Rule(
         Retention.OTHER_MAIL,
         _l("Emails to people without an account, such as someone who reported a minor"),
-        _l("6 months after sending"),
+        _months("RETENTION_OTHER_MAIL_MONTHS", "%(n)d months after sending"),
         delete_old_mail_to_others,
     ),
     Rule(
         Retention.ACCESS_LOG,
         _l("The record of staff looking at your data"),
-        _l("2 years (or with your account, if that ends first)"),
+        _months(
+            "RETENTION_ACCESS_LOG_MONTHS",
+            "%(n)d months (or with your account, if that ends first)",
+        ),
         delete_old_access_log,
     ),
     Rule(
@@ -186,7 +206,7 @@ RULES: tuple[Rule, ...] = (
             "data); the trail of staff actions; the registry of third parties; the policy "
             "versions"
         ),
-        _l("Kept: none of it is personal data"),
+        lambda: _("Kept: none of it is personal data"),
         _none,
     ),
 )
@@ -194,7 +214,3 @@ RULES: tuple[Rule, ...] = (
 
 def rule(key: Retention) -> Rule:
     return next(r for r in RULES if r.key == key)
-
-
-def unverified_after() -> timedelta:
-    return current_app.config["RETENTION_UNVERIFIED"]

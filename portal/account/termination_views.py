@@ -1,0 +1,130 @@
+"""Closing an account (/account/terminate), the page a closed account sees instead of the
+portal (/account/closed), and taking the account back before its deletion date."""
+
+from __future__ import annotations
+
+from flask import flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal.account import bp, termination
+from portal.account.forms import TerminateForm
+from portal.auth import sessions, twofactor
+from portal.auth.forms import ConfirmForm
+from portal.auth.models import AccountStatus
+from portal.auth.views import _limit_failures
+from portal.extensions import db
+from portal.security import check_password
+from portal.sqltypes import utcnow
+
+# What a closed account may still reach: this page and the way back, its data, the public
+# pages, and logging out.
+CLOSED_ALLOWED = frozenset(
+    {
+        "static",
+        "auth.logout",
+        "main.healthz",
+        "main.index",
+        "account.closed",
+        "account.reactivate",
+        "account.export",
+        "account.retention",
+        "sharing.third_parties",
+        "reports.report_minor",
+    }
+)
+
+
+@bp.before_app_request
+def _closed_accounts_see_only_their_deletion_date():
+    if not current_user.is_authenticated or current_user.status != AccountStatus.TERMINATED:
+        return None
+    if request.endpoint in CLOSED_ALLOWED or request.blueprint == "policy":
+        return None
+    return redirect(url_for("account.closed"))
+
+
+def _terminate_page(form: TerminateForm, status: int = 200):
+    user = current_user._get_current_object()
+    return (
+        render_template(
+            "account/terminate.html",
+            form=form,
+            two_factor=user.two_factor_enabled,
+            deletion_day=termination.deletion_due(utcnow(), termination.zone_of(user))
+            .astimezone(termination.zone_of(user))
+            .date(),
+        ),
+        status,
+    )
+
+
+def _terminate_key() -> str:
+    return f"terminate:{current_user.get_id() if current_user.is_authenticated else ''}"
+
+
+@bp.route("/account/terminate", methods=["GET", "POST"])
+@_limit_failures(_terminate_key)
+def terminate():
+    form = TerminateForm()
+    if not form.validate_on_submit():
+        return _terminate_page(form, 400 if form.is_submitted() else 200)
+    user = current_user._get_current_object()
+    if not check_password(form.password.data, user.password_hash):
+        g.login_failed = True
+        form.password.errors.append(_("That is not your password. Nothing has been changed."))
+        return _terminate_page(form, 400)
+    if user.two_factor_enabled and not twofactor.check_second_factor(user, form.code.data):
+        g.login_failed = True
+        form.code.errors.append(_("That code is not right. Nothing has been changed."))
+        db.session.commit()  # a recovery code tried is spent either way
+        return _terminate_page(form, 400)
+    termination.terminate(user, actor=user)
+    day = termination.deletion_day(user)
+    sessions.end_current(user)
+    db.session.commit()
+    flash(
+        _(
+            "Your account is closed. Your data will be deleted on %(day)s; until then you can "
+            "log in to reactivate it.",
+            day=_format_day(day),
+        ),
+        "success",
+    )
+    return redirect(url_for("main.index"))
+
+
+@bp.get("/account/closed")
+def closed():
+    user = current_user._get_current_object()
+    if user.status != AccountStatus.TERMINATED:
+        return redirect(url_for("main.dashboard"))
+    return render_template(
+        "account/closed.html",
+        deletion_day=termination.deletion_day(user),
+        can_reactivate=utcnow() < user.deletion_due_at,
+        form=ConfirmForm(),
+    )
+
+
+@bp.post("/account/reactivate")
+def reactivate():
+    user = current_user._get_current_object()
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for("account.closed"))
+    try:
+        termination.reactivate(user)
+    except termination.NotTerminated:
+        return redirect(url_for("main.dashboard"))
+    except termination.TooLate:
+        flash(_("The deletion date has passed: the account can no longer be reactivated."), "error")
+        return redirect(url_for("account.closed"))
+    db.session.commit()
+    flash(_("Welcome back. Your account is open again and nothing will be deleted."), "success")
+    return redirect(url_for("main.dashboard"))
+
+
+def _format_day(day) -> str:
+    from flask_babel import format_date
+
+    return format_date(day, "long")
