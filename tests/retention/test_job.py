@@ -19,8 +19,8 @@ from portal.outbox.models import OutboxMessage
 from portal.retention import job
 from portal.retention.rules import Run
 from tests.retention.conftest import (
-    fill_seller,
     files_of,
+    fill_seller,
     mail_files,
     rows_of,
     stored_keys,
