@@ -41,6 +41,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/upload_memory.py
 	$(BIN)/python bench/outbox_worker.py
 	$(BIN)/python bench/policy_publish.py
+	$(BIN)/python bench/retention_run.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

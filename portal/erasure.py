@@ -82,64 +82,75 @@ class NoSuchAccount(LookupError):
 
 
 def erase_account(user_id: int, *, reason: str, reference: str | None = None) -> Erasure:
-    """Delete the account's rows and files; flushes, the caller commits.
+    """Delete one account's rows and files; flushes, the caller commits.
 
     Files leave storage only after the commit, so a rolled-back erasure loses nothing.
     Raises :class:`NoSuchAccount`.
     """
-    from portal.sharing.models import Disclosure, DisclosureKind
-
     if db.session.scalar(select(User.id).where(User.id == user_id)) is None:
         raise NoSuchAccount(user_id)
+    return erase_accounts([user_id], reason=reason, reference=reference)[0]
+
+
+def erase_accounts(
+    user_ids: list[int], *, reason: str, reference: str | None = None
+) -> list[Erasure]:
+    """Delete the rows and files of several accounts with one statement per table: the
+    retention job's batches. Flushes; the caller commits (all of them, or none)."""
+    from portal.sharing.models import Disclosure, DisclosureKind
+
     db.session.flush()
+    ids = list(user_ids)
     pending = [
         PendingFileDeletion(store="documents", key=key)
         for key in db.session.scalars(
-            select(DocumentFile.storage_key).join(Document).where(Document.user_id == user_id)
+            select(DocumentFile.storage_key).join(Document).where(Document.user_id.in_(ids))
         )
     ]
     pending += [
         PendingFileDeletion(store="mail", key=_mail_file_name(created_at, message_id))
         for created_at, message_id in db.session.execute(
-            select(OutboxMessage.created_at, OutboxMessage.id).where(
-                OutboxMessage.user_id == user_id
-            )
+            select(OutboxMessage.created_at, OutboxMessage.id).where(OutboxMessage.user_id.in_(ids))
         )
     ]
-    received: dict[int, list[str]] = defaultdict(list)
-    for party_id, ref in db.session.execute(
-        select(Disclosure.third_party_id, Disclosure.reference).where(
-            Disclosure.user_id == user_id, Disclosure.kind == DisclosureKind.TRANSFER
+    received: dict[tuple[int, int], list[str]] = defaultdict(list)
+    for user_id, party_id, ref in db.session.execute(
+        select(Disclosure.user_id, Disclosure.third_party_id, Disclosure.reference).where(
+            Disclosure.user_id.in_(ids), Disclosure.kind == DisclosureKind.TRANSFER
         )
     ):
-        received[party_id].append(ref)
+        received[(user_id, party_id)].append(ref)
 
     for table in reversed(db.metadata.sorted_tables):  # children before parents
         owned = SELLER_TABLES.get(table.name)
         if owned is None:
             continue
         if owned.via is None:
-            condition = table.c[owned.owner] == user_id
+            condition = table.c[owned.owner].in_(ids)
         else:
             parent_name, parent_owner = owned.via
             parent = db.metadata.tables[parent_name]
             condition = table.c[owned.owner].in_(
-                select(parent.c.id).where(parent.c[parent_owner] == user_id)
+                select(parent.c.id).where(parent.c[parent_owner].in_(ids))
             )
         db.session.execute(delete(table).where(condition))
-    db.session.expunge_all()  # nothing stale of the account stays in this session
+    db.session.expunge_all()  # nothing stale of these accounts stays in this session
 
-    record = Erasure(account_id=user_id, reason=reason, reference=reference)
-    db.session.add(record)
+    records = {
+        user_id: Erasure(account_id=user_id, reason=reason, reference=reference) for user_id in ids
+    }
+    db.session.add_all(records.values())
     db.session.add_all(pending)
     db.session.flush()
     db.session.add_all(
-        ErasureRequest(erasure_id=record.id, third_party_id=party_id, disclosure_refs=sorted(refs))
-        for party_id, refs in received.items()
+        ErasureRequest(
+            erasure_id=records[user_id].id, third_party_id=party_id, disclosure_refs=sorted(refs)
+        )
+        for (user_id, party_id), refs in received.items()
     )
     db.session.flush()
     db.session.info.setdefault(_FILES, []).extend((p.store, p.key) for p in pending)
-    return record
+    return [records[user_id] for user_id in ids]
 
 
 _FILES = "erasure.files"

@@ -17,7 +17,9 @@ class StaffAccess(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     seller_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     # The staff member may leave; the record of what they looked at stays, with their role.
-    staff_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    staff_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
     staff_role: Mapped[str] = mapped_column(String(16))
     subject: Mapped[str] = mapped_column(String(32))  # what was looked at, e.g. "document"
     object_id: Mapped[int | None]

@@ -77,7 +77,9 @@ class Document(db.Model):
     # Review of identity and bank documents; empty for photographs.
     status: Mapped[str | None] = mapped_column(String(16), index=True)
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reviewer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
     rejection_reasons: Mapped[str | None] = mapped_column(String(255))  # codes, comma-separated
     rejection_note: Mapped[str | None] = mapped_column(Text)
 

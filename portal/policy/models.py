@@ -61,7 +61,9 @@ class PolicyDraft(db.Model):
     summary: Mapped[str] = mapped_column(String(500), default="")
     effective_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
-    updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_by: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
 
     def __repr__(self) -> str:
         return f"<PolicyDraft {self.id}>"

@@ -94,7 +94,9 @@ class ProfileChange(db.Model):
     new_value: Mapped[str | None] = mapped_column(String(300))
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     actor: Mapped[str] = mapped_column(String(16), default=Actor.SELLER)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
 
     def __repr__(self) -> str:
         return f"<ProfileChange {self.id} user={self.user_id}>"

@@ -44,14 +44,18 @@ class MinorReport(db.Model):
     status: Mapped[str] = mapped_column(String(16), default=ReportStatus.OPEN, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    matched_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    matched_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
     # An optional supporting file: a clean copy only, sealed in storage like documents.
     file_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     file_content_type: Mapped[str | None] = mapped_column(String(32))
     file_size: Mapped[int | None]
     # Why staff closed it, for the record; the reporter is told the outcome, not this.
     closing_reason: Mapped[str | None] = mapped_column(Text)
-    closed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    closed_by: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
 
     def __repr__(self) -> str:
         return f"<MinorReport {self.id} {self.status}>"

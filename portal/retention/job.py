@@ -51,8 +51,7 @@ def erase_in_batches(run: Run, ids_query, reason: str) -> int:
         batch = db.session.scalars(ids_query.order_by(User.id).limit(run.batch_size)).all()
         if not batch:
             return done
-        for user_id in batch:
-            erasure.erase_account(user_id, reason=reason)
+        erasure.erase_accounts(list(batch), reason=reason)
         db.session.commit()
         done += len(batch)
         log.info("retention: erased %d accounts (%s), %d so far", len(batch), reason, done)

@@ -85,7 +85,9 @@ class Disclosure(db.Model):
     withheld: Mapped[bool] = mapped_column(default=False, server_default=false())
     withheld_reason: Mapped[str | None] = mapped_column(Text)
     review_on: Mapped[date | None]
-    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    recorded_by: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
 
     third_party: Mapped[ThirdParty | None] = relationship()
 
@@ -112,7 +114,9 @@ class Pickup(db.Model):
     third_party_id: Mapped[int] = mapped_column(ForeignKey("third_parties.id"))
     pickup_date: Mapped[date]
     parcel_size: Mapped[str] = mapped_column(String(16))
-    disclosure_id: Mapped[int] = mapped_column(ForeignKey("disclosures.id", ondelete="CASCADE"))
+    disclosure_id: Mapped[int] = mapped_column(
+        ForeignKey("disclosures.id", ondelete="CASCADE"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     third_party: Mapped[ThirdParty] = relationship()
@@ -132,7 +136,9 @@ class StoreConnection(db.Model):
     )
     third_party_id: Mapped[int] = mapped_column(ForeignKey("third_parties.id"))
     store_url: Mapped[str] = mapped_column(String(300))
-    disclosure_id: Mapped[int] = mapped_column(ForeignKey("disclosures.id", ondelete="CASCADE"))
+    disclosure_id: Mapped[int] = mapped_column(
+        ForeignKey("disclosures.id", ondelete="CASCADE"), index=True
+    )
     connected_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     third_party: Mapped[ThirdParty] = relationship()

@@ -134,20 +134,20 @@ def test_a_run_killed_between_batches_leaves_no_partial_seller(app, monkeypatch)
     with app.app_context():
         full = {user_id: _without_sessions(rows_of(user_id)) for user_id in ids}
 
-    real_erase = erasure.erase_account
+    real_erase = erasure.erase_accounts
     calls = []
 
     class Killed(BaseException):
         pass
 
-    def erase_then_die(user_id, **kwargs):
-        calls.append(user_id)
+    def erase_then_die(user_ids, **kwargs):
+        calls.append(user_ids)
         if len(calls) == 2:  # the second batch, after the first one committed
-            real_erase(user_id, **kwargs)
+            real_erase(user_ids, **kwargs)
             raise Killed
-        return real_erase(user_id, **kwargs)
+        return real_erase(user_ids, **kwargs)
 
-    monkeypatch.setattr(erasure, "erase_account", erase_then_die)
+    monkeypatch.setattr(erasure, "erase_accounts", erase_then_die)
     with pytest.raises(Killed):
         _run(app, DUE + timedelta(days=1), batch_size=1)
     with app.app_context():
@@ -157,7 +157,7 @@ def test_a_run_killed_between_batches_leaves_no_partial_seller(app, monkeypatch)
         for user_id in whole:  # either whole or gone: never half
             assert _without_sessions(rows_of(user_id)) == full[user_id]
 
-    monkeypatch.setattr(erasure, "erase_account", real_erase)
+    monkeypatch.setattr(erasure, "erase_accounts", real_erase)
     summary = _run(app, DUE + timedelta(days=1), batch_size=1)
     assert summary.counts["account"] == 2
     with app.app_context():
