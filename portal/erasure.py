@@ -55,7 +55,7 @@ class PendingFileDeletion(db.Model):
     __tablename__ = "pending_file_deletions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    store: Mapped[str] = mapped_column(String(16))  # "documents" or "mail"
+    store: Mapped[str] = mapped_column(String(16))  # "documents", "mail" or "shared"
     key: Mapped[str] = mapped_column(String(200))
     queued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -97,7 +97,7 @@ def erase_accounts(
 ) -> list[Erasure]:
     """Delete the rows and files of several accounts with one statement per table: the
     retention job's batches. Flushes; the caller commits (all of them, or none)."""
-    from portal.sharing.models import Disclosure, DisclosureKind
+    from portal.sharing.models import Disclosure, DisclosureKind, ThirdParty
 
     db.session.flush()
     ids = list(user_ids)
@@ -114,12 +114,14 @@ def erase_accounts(
         )
     ]
     received: dict[tuple[int, int], list[str]] = defaultdict(list)
-    for user_id, party_id, ref in db.session.execute(
-        select(Disclosure.user_id, Disclosure.third_party_id, Disclosure.reference).where(
-            Disclosure.user_id.in_(ids), Disclosure.kind == DisclosureKind.TRANSFER
-        )
+    for user_id, party_id, slug, ref in db.session.execute(
+        select(Disclosure.user_id, Disclosure.third_party_id, ThirdParty.slug, Disclosure.reference)
+        .join(ThirdParty, Disclosure.third_party_id == ThirdParty.id)
+        .where(Disclosure.user_id.in_(ids), Disclosure.kind == DisclosureKind.TRANSFER)
     ):
         received[(user_id, party_id)].append(ref)
+        # The copy a development set-up wrote instead of sending (portal.sharing.connectors).
+        pending.append(PendingFileDeletion(store="shared", key=f"{slug}/{ref}.json"))
 
     for table in reversed(db.metadata.sorted_tables):  # children before parents
         owned = SELLER_TABLES.get(table.name)
@@ -173,12 +175,17 @@ def _rolled_back(session: Session, previous_transaction) -> None:
 
 def _delete_files(entries) -> list[int]:
     """Delete each (store, key); returns the positions of those that are gone."""
+    from portal.sharing.connectors import sharing_folder
+
     mail_folder = Path(current_app.instance_path) / "mail"
     gone = []
     for position, (store, key) in enumerate(entries):
         try:
             if store == "documents":
                 storage().delete(key)
+            elif store == "shared":
+                slug, name = key.split("/")  # both ours: a registry slug and a reference
+                (sharing_folder() / Path(slug).name / Path(name).name).unlink(missing_ok=True)
             else:
                 (mail_folder / Path(key).name).unlink(missing_ok=True)
         except OSError:

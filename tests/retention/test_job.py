@@ -310,3 +310,21 @@ def test_the_command_prints_a_summary(app, runner):
     assert "(dry run)" in result.output
     for key in ("account", "unverified", "tokens", "minor_report", "mail", "access_log"):
         assert key in result.output
+
+
+def test_development_copies_of_shared_data_go_with_the_account(make_app, seller):
+    from portal.sharing import connectors
+    from portal.sharing import services as sharing
+    from tests.sharing.conftest import give_address
+
+    app = make_app()  # no endpoints: development writes each payload to a folder
+    with app.test_request_context():
+        give_address(seller["id"])
+        user = db.session.get(User, seller["id"])
+        disclosure = sharing.share(user, sharing.party_by_slug("dhl"), ("name",), request={})
+        db.session.commit()
+        copy = connectors.sharing_folder() / "dhl" / f"{disclosure.reference}.json"
+        assert copy.exists()
+        erasure.erase_account(seller["id"], reason="retention")
+        db.session.commit()
+        assert not copy.exists()
