@@ -1,6 +1,7 @@
 """``flask reports purge [--dry-run]``: reporters' data goes six months after a report closes.
 
-Until the retention job (which will run the same rule) exists, run this daily from cron.
+``flask retention run`` applies the same rule with the rest of the schedule; this command
+runs that one rule alone.
 """
 
 from __future__ import annotations
