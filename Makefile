@@ -42,6 +42,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/outbox_worker.py
 	$(BIN)/python bench/policy_publish.py
 	$(BIN)/python bench/retention_run.py
+	$(BIN)/python bench/export_memory.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -23,6 +23,7 @@ CLOSED_ALLOWED = frozenset(
     {
         "static",
         "auth.logout",
+        "auth.confirm",  # the password again, before downloading their data
         "main.healthz",
         "main.index",
         "account.closed",
