@@ -25,6 +25,7 @@ from portal.auth.models import Role, User  # noqa: E402
 from portal.demo import DEMO_ACCOUNTS  # noqa: E402
 from tests.livesite import CHROMIUM, CHROMIUM_ARGS, serve  # noqa: E402
 from tests.livesite import build_app as build_site_app  # noqa: E402
+from tests.support import PASSWORD  # noqa: E402
 
 OUTPUT = ROOT / "docs" / "screenshots"
 DESKTOP = {"width": 1280, "height": 800}
@@ -91,6 +92,19 @@ def add_unreachable_seller() -> int:
 def shoot(page: Page, url: str, name: str) -> None:
     page.goto(url)
     snap(page, name)
+
+
+def close_another_account(app) -> str:
+    """A second seller who closed their account: what logging in shows them."""
+    from portal.account import termination
+    from portal.extensions import db
+    from tests.support import make_seller
+
+    with app.test_request_context(base_url="http://127.0.0.1:5000"):
+        user = make_seller("closed@example.com", full_name="Lim Wei Jie")
+        termination.terminate(user, actor=user)
+        db.session.commit()
+        return user.email
 
 
 def snap(page: Page, name: str) -> None:
@@ -236,6 +250,11 @@ def take_all(base: str, app) -> None:
             snap(seller, "shipping-pickup.png")
             add_legal_disclosures(app)
             shoot(seller, f"{base}/account/disclosures", "disclosures.png")
+            shoot(seller, f"{base}/account/export", "account-export.png")
+            shoot(seller, f"{base}/account/terminate", "account-terminate.png")
+            shoot(anonymous, f"{base}/retention", "retention.png")
+            closed = logged_in_page(browser, base, close_another_account(app), PASSWORD)
+            shoot(closed, f"{base}/account/closed", "account-closed.png")
 
             admin = logged_in_page(browser, base, *demo_account(Role.ADMIN))
             shoot(admin, f"{base}/admin/", "admin.png")
