@@ -248,6 +248,7 @@ NOT_PERSONAL: frozenset[str] = frozenset(
         "contact_attempts.id", "contact_attempts.user_id", "contact_attempts.staff_id",
         "contact_attempts.channel", "contact_attempts.outcome", "contact_attempts.attempted_at",
         "users.terminated_at", "users.deletion_due_at", "users.deletion_reminded_at",
+        "users.disabled_at",
         "pending_file_deletions.id", "pending_file_deletions.store",
         "pending_file_deletions.key", "pending_file_deletions.queued_at",
         "erasure_requests.id", "erasure_requests.erasure_id",

@@ -72,6 +72,9 @@ class User(UserMixin, db.Model):
     email_failures: Mapped[int] = mapped_column(default=0, server_default="0")
     unreachable_since: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
+    # Staff only: an admin disabled the account (it cannot log in; its sessions were ended).
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
     # Termination: when, and when the retention job erases the account (3 calendar months on,
     # on the seller's own calendar); the reminder a week before is sent once.
     terminated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
