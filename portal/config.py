@@ -40,6 +40,7 @@ class Defaults:
     SESSION_COOKIE_SECURE = False
     PERMANENT_SESSION_LIFETIME = timedelta(days=30)
     SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
+    STAFF_IDLE_TIMEOUT = timedelta(minutes=15)  # staff see the most sensitive data
     SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
     SESSION_REMEMBER_LIFETIME = timedelta(days=30)
     DEVICE_COOKIE_NAME = "portal_device"

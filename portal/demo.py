@@ -58,6 +58,8 @@ def load() -> None:
                 _fill_demo_profile(user)
         user.password_hash = hash_password(password)
         click.echo(f"{role.value:>7}: {email} / {password}")
+        if role != Role.SELLER and not user.two_factor_enabled:
+            click.echo("         (staff set up two-factor log-in with an authenticator app first)")
     db.session.commit()
 
 

@@ -136,24 +136,6 @@ def fingerprint(*parts: str) -> str:
 # --- access control ------------------------------------------------------------------------
 
 
-def roles_required(*roles: str) -> Callable:
-    """Allow the view only to logged-in accounts with one of ``roles``; 404 for anyone else.
-
-    404 rather than 403, so the back office does not even confirm that a page exists.
-    """
-
-    def decorator(view: Callable) -> Callable:
-        @functools.wraps(view)
-        def wrapped(*args, **kwargs):
-            if not current_user.is_authenticated or current_user.role not in roles:
-                abort(404)
-            return view(*args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
 def sellers_only(*exempt_endpoints: str) -> Callable:
     """A blueprint guard (``bp.before_request(sellers_only())``): logged-in sellers only.
 

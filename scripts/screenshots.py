@@ -116,17 +116,45 @@ def snap(page: Page, name: str) -> None:
 
 
 def logged_in_page(
-    browser: Browser, base: str, email: str, password: str, viewport: dict = DESKTOP
+    browser: Browser,
+    base: str,
+    email: str,
+    password: str,
+    viewport: dict = DESKTOP,
+    totp_secret: str | None = None,
 ) -> Page:
+    import pyotp
+
     page = browser.new_context(viewport=viewport).new_page()
     page.goto(f"{base}/auth/login")
     page.get_by_label("Email", exact=True).fill(email)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_load_state("networkidle")
+    if totp_secret and "/auth/two-factor" in page.url:
+        page.get_by_label("Authentication code").fill(pyotp.TOTP(totp_secret).now())
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_load_state("networkidle")
     if "/auth/login" in page.url:
         raise SystemExit(f"could not log in as {email}")
     return page
+
+
+def staff_two_factor(app, email: str) -> str:
+    """Staff must use two-factor: give the demo admin an authenticator secret, and the first
+    screenshot the page where a new member of staff sets it up."""
+    import pyotp
+
+    from portal.auth import services as auth
+    from portal.extensions import db
+    from portal.sqltypes import utcnow
+
+    secret = pyotp.random_base32()
+    with app.app_context():
+        user = auth.find_by_email(email)
+        user.totp_secret, user.totp_enabled_at = secret, utcnow()
+        db.session.commit()
+    return secret
 
 
 def review_url(page: Page, base: str) -> str:
@@ -256,7 +284,10 @@ def take_all(base: str, app) -> None:
             closed = logged_in_page(browser, base, close_another_account(app), PASSWORD)
             shoot(closed, f"{base}/account/closed", "account-closed.png")
 
-            admin = logged_in_page(browser, base, *demo_account(Role.ADMIN))
+            first = logged_in_page(browser, base, *demo_account(Role.ADMIN))
+            shoot(first, f"{base}/admin/", "admin-two-factor.png")  # set up before anything
+            secret = staff_two_factor(app, demo_account(Role.ADMIN)[0])
+            admin = logged_in_page(browser, base, *demo_account(Role.ADMIN), totp_secret=secret)
             shoot(admin, f"{base}/admin/", "admin.png")
             shoot(admin, review_url(admin, base), "admin-document-review.png")
             shoot(admin, f"{base}/admin/outbox", "admin-outbox.png")

@@ -123,12 +123,46 @@ def make_seller(email_address="seller@example.com", password=PASSWORD, verified=
     return user
 
 
-def make_staff(email_address="staff@example.com", role="admin", password=PASSWORD):
+# Staff must log in with two-factor: their authenticator secrets, by email, for the tests.
+STAFF_TOTP: dict[str, str] = {}
+
+
+def make_staff(
+    email_address="staff@example.com", role="admin", password=PASSWORD, *, two_factor=True
+):
+    """A member of staff, with two-factor log-in already set up unless ``two_factor=False``
+    (then the first log-in leads to setting it up, as for a real new member of staff)."""
+    import pyotp
+
     from portal.auth.services import create_staff
+    from portal.sqltypes import utcnow
 
     user = create_staff(email_address, role, password)
+    if two_factor:
+        secret = pyotp.random_base32()
+        user.totp_secret, user.totp_enabled_at = secret, utcnow()
+        STAFF_TOTP[email_address.lower()] = secret
     db.session.commit()
     return user
+
+
+def staff_code(app, email_address: str) -> str:
+    """A code from the staff member's authenticator, usable now.
+
+    A code works once per 30-second step; tests log the same person in several times within
+    one step, so the record of the last step used is cleared first, as if time had passed.
+    """
+    import pyotp
+    from sqlalchemy import update
+
+    from portal.auth.models import User
+
+    with app.app_context():
+        db.session.execute(
+            update(User).where(User.email == email_address.lower()).values(totp_last_step=None)
+        )
+        db.session.commit()
+    return pyotp.TOTP(STAFF_TOTP[email_address.lower()]).now()
 
 
 class AuthActions:
@@ -136,12 +170,26 @@ class AuthActions:
         self.client = client
 
     def login(self, email_address="seller@example.com", password=PASSWORD, **extra):
-        return self.client.post(
+        """Log in; for staff made by :func:`make_staff`, give the two-factor code as well."""
+        response = self.client.post(
             "/auth/login", data={"email": email_address, "password": password, **extra}
         )
+        second_step = response.headers.get("Location", "").startswith("/auth/two-factor")
+        if second_step and email_address.lower() in STAFF_TOTP:
+            code = staff_code(self.client.application, email_address)
+            response = self.client.post("/auth/two-factor", data={"code": code})
+        return response
 
     def logout(self):
         return self.client.post("/auth/logout")
+
+
+def client_as(app, email_address: str, password: str = PASSWORD):
+    """A test client of its own, logged in as ``email_address`` (with the code, for staff)."""
+    client = app.test_client()
+    response = AuthActions(client).login(email_address, password)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client
 
 
 def wait_for(predicate, timeout=5.0):

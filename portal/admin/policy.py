@@ -20,22 +20,17 @@ from sqlalchemy import delete, select
 from portal.admin import bp
 from portal.admin.forms import PolicyDraftForm, PolicyPublishForm
 from portal.audit.services import record as audit
-from portal.auth.models import Role
 from portal.auth.services import local_today
 from portal.extensions import db
 from portal.policy import publishing, services
 from portal.policy.diff import word_diff
 from portal.policy.models import PolicyDraft, PolicyVersion
-from portal.security import roles_required
 from portal.sqltypes import utcnow
 
 log = logging.getLogger(__name__)
 
-admins_only = roles_required(Role.ADMIN)
-
 
 @bp.get("/policy")
-@admins_only
 def policy():
     draft = _draft()
     newest = _newest()
@@ -61,7 +56,6 @@ def policy():
 
 
 @bp.post("/policy/draft")
-@admins_only
 def policy_save():
     form = PolicyDraftForm()
     if not form.validate_on_submit():
@@ -73,7 +67,6 @@ def policy_save():
 
 
 @bp.post("/policy/preview")
-@admins_only
 def policy_preview():
     form = PolicyDraftForm()
     if not form.validate_on_submit():
@@ -85,7 +78,6 @@ def policy_preview():
 
 
 @bp.post("/policy/publish")
-@admins_only
 def policy_publish():
     form = PolicyPublishForm(latest_text=_newest().body_markdown, today=local_today())
     if not form.validate_on_submit():

@@ -14,20 +14,15 @@ from sqlalchemy import select
 from portal.admin import bp
 from portal.admin.forms import EmptyForm, ThirdPartyForm
 from portal.audit.services import record as audit
-from portal.auth.models import Role
 from portal.extensions import db
-from portal.security import roles_required
 from portal.sharing import services as sharing
 from portal.sharing.models import ThirdParty
 from portal.sqltypes import utcnow
-
-admins_only = roles_required(Role.ADMIN)
 
 _EDITABLE = ("name", "service", "purpose", "categories", "country", "privacy_url")
 
 
 @bp.get("/third-parties")
-@admins_only
 def third_parties():
     parties = db.session.scalars(
         select(ThirdParty).order_by(ThirdParty.retired_at.is_not(None), ThirdParty.name)
@@ -46,7 +41,6 @@ def third_parties():
 
 
 @bp.route("/third-parties/new", methods=["GET", "POST"])
-@admins_only
 def third_party_new():
     form = ThirdPartyForm()
     if form.validate_on_submit():
@@ -66,7 +60,6 @@ def third_party_new():
 
 
 @bp.route("/third-parties/<int:party_id>", methods=["GET", "POST"])
-@admins_only
 def third_party_edit(party_id: int):
     party = db.session.get(ThirdParty, party_id)
     if party is None:
@@ -87,7 +80,6 @@ def third_party_edit(party_id: int):
 
 
 @bp.post("/third-parties/<int:party_id>/retire")
-@admins_only
 def third_party_retire(party_id: int):
     party = _party_for_button(party_id)
     if party.active:
@@ -99,7 +91,6 @@ def third_party_retire(party_id: int):
 
 
 @bp.post("/third-parties/<int:party_id>/reinstate")
-@admins_only
 def third_party_reinstate(party_id: int):
     party = _party_for_button(party_id)
     if not party.active:

@@ -9,18 +9,13 @@ from flask_login import current_user
 from portal.accesslog import services as accesslog
 from portal.admin import bp
 from portal.admin.forms import CHANNELS, OUTCOMES, ContactAttemptForm
-from portal.auth.models import Role
 from portal.extensions import db
 from portal.outbox import reachability
 from portal.profile import choices as profile_choices
 from portal.profile import services as profile
-from portal.security import roles_required
-
-support = roles_required(Role.SUPPORT, Role.ADMIN)
 
 
 @bp.get("/unreachable")
-@support
 def unreachable():
     page = max(request.args.get("page", 1, type=int), 1)
     items, total = reachability.unreachable(page=page)
@@ -28,7 +23,6 @@ def unreachable():
 
 
 @bp.get("/unreachable/<int:seller_id>")
-@support
 def unreachable_seller(seller_id: int):
     return _seller_page(seller_id, ContactAttemptForm())
 
@@ -57,7 +51,6 @@ def _seller_page(seller_id: int, form: ContactAttemptForm, status: int = 200):
 
 
 @bp.post("/unreachable/<int:seller_id>/attempts")
-@support
 def unreachable_attempt(seller_id: int):
     form = ContactAttemptForm()
     if reachability.flagged_seller(seller_id) is None:

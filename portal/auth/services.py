@@ -191,6 +191,8 @@ def authenticate(email: str, password: str) -> Authentication:
         return Authentication(None)
     if not check_password(password, user.password_hash):
         return Authentication(None, failed_account_id=user.id)
+    if user.disabled_at is not None:  # a disabled staff account: the same answer as a wrong one
+        return Authentication(None)
     user.failed_login_count = 0
     user.last_failed_login_at = None
     return Authentication(user)
@@ -323,7 +325,7 @@ class EmailTaken(Exception):
     """An account with this email already exists."""
 
 
-def create_staff(email: str, role: str, password: str) -> User:
+def create_staff(email: str, role: str, password: str, *, full_name: str | None = None) -> User:
     """A verified staff account with ``role``; raises :class:`EmailTaken` or ValueError."""
     if role not in {r.value for r in (Role.ADMIN, Role.REVIEWER, Role.SUPPORT)}:
         raise ValueError(role)
@@ -334,6 +336,7 @@ def create_staff(email: str, role: str, password: str) -> User:
         password_hash=hash_password(password),
         role=role,
         email_verified_at=utcnow(),
+        full_name=(full_name or "").strip() or None,
     )
     db.session.add(user)
     db.session.flush()

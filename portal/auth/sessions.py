@@ -34,6 +34,7 @@ def start(user: User, *, remember: bool) -> None:
     config = current_app.config
     session.clear()
     token = secrets.token_urlsafe(32)
+    remember = remember and not user.is_staff  # staff sessions always end when idle
     lifetime = (
         config["SESSION_REMEMBER_LIFETIME"] if remember else config["SESSION_ABSOLUTE_TIMEOUT"]
     )
@@ -120,7 +121,13 @@ def _load(token: str) -> User | None:
         if row.remember
         else current_app.config["SESSION_IDLE_TIMEOUT"]
     )
-    if now >= row.expires_at or now - row.last_seen_at > idle_limit:
+    if row.user.is_staff:
+        idle_limit = current_app.config["STAFF_IDLE_TIMEOUT"]
+    if (
+        now >= row.expires_at
+        or now - row.last_seen_at > idle_limit
+        or row.user.disabled_at is not None
+    ):
         db.session.delete(row)
         db.session.commit()
         return None

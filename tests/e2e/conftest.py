@@ -100,3 +100,21 @@ def browser_page(chromium):
         finally:
             context.close()
             browser.close()
+
+
+def log_in(page, site: LiveServer, email_address: str, landing: str | None = None) -> None:
+    """Log in through the form, as a person does; staff type their authenticator's code too."""
+    from playwright.sync_api import expect
+
+    from tests.support import PASSWORD, STAFF_TOTP, staff_code
+
+    page.goto(f"{site.url}/auth/login")
+    page.get_by_label("Email", exact=True).fill(email_address)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    if email_address.lower() in STAFF_TOTP:
+        expect(page).to_have_url(f"{site.url}/auth/two-factor")
+        page.get_by_label("Authentication code").fill(staff_code(site.app, email_address))
+        page.get_by_role("button", name="Log in").click()
+    if landing is not None:
+        expect(page).to_have_url(f"{site.url}{landing}")

@@ -14,8 +14,9 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.outbox.models import OutboxMessage
+from tests.e2e.conftest import LiveServer, log_in
 from tests.livesite import build_app, serve
-from tests.support import PASSWORD, make_seller, make_staff
+from tests.support import make_seller, make_staff
 
 SELLER = "aminah.e2e@example.com"
 REVIEWER = "reviewer.e2e@example.com"
@@ -41,14 +42,6 @@ def noise_jpeg(path: Path, size: tuple[int, int]) -> Path:
     raw = generator.randbytes(size[0] * size[1] * 3)
     Image.frombytes("RGB", size, raw).save(path, "JPEG", quality=95)
     return path
-
-
-def log_in(page: Page, base: str, email_address: str, landing: str) -> None:
-    page.goto(f"{base}/auth/login")
-    page.get_by_label("Email", exact=True).fill(email_address)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(f"{base}{landing}")
 
 
 def expect_loaded(image: Locator) -> None:
@@ -87,7 +80,7 @@ def test_upload_a_profile_photo_and_see_it(live_server, browser_page, tmp_path):
     page_errors = record_errors(page)
     photo = picture(tmp_path / "me.jpg")
 
-    log_in(page, base, SELLER, "/dashboard")
+    log_in(page, live_server, SELLER, "/dashboard")
     page.goto(f"{base}/documents/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Photos and documents")
     file_input(page, "Profile photo").set_input_files(photo)
@@ -110,7 +103,7 @@ def test_identity_document_is_reviewed_and_approved(live_server, browser_page, t
         page_image.save(scan, "PDF", resolution=150)  # a one-page A4 scan at 150 dpi
 
     # The seller sends the photo page of a passport.
-    log_in(page, base, SELLER, "/dashboard")
+    log_in(page, live_server, SELLER, "/dashboard")
     page.goto(f"{base}/documents/")
     identity = page.locator("#identity")
     identity.get_by_label("Passport (photo page)").check()
@@ -122,7 +115,7 @@ def test_identity_document_is_reviewed_and_approved(live_server, browser_page, t
     page.get_by_role("button", name="Log out").click()
 
     # A reviewer finds it in the queue and approves it, looking at the drawn page.
-    log_in(page, base, REVIEWER, "/admin/")
+    log_in(page, live_server, REVIEWER, "/admin/")
     page.goto(f"{base}/admin/documents")
     expect(page.get_by_role("heading", level=1)).to_have_text("Documents to review")
     page.get_by_role("row").filter(has_text="Identity document").get_by_role(
@@ -137,7 +130,7 @@ def test_identity_document_is_reviewed_and_approved(live_server, browser_page, t
     page.get_by_role("button", name="Log out").click()
 
     # The seller sees the decision, and has it by email.
-    log_in(page, base, SELLER, "/dashboard")
+    log_in(page, live_server, SELLER, "/dashboard")
     page.goto(f"{base}/documents/")
     status = page.locator("#identity .status")
     expect(status).to_have_text("Approved")
@@ -159,7 +152,7 @@ def test_a_file_over_the_limit_shows_the_error_page(browser_page, tmp_path):
     page_errors = record_errors(page)
 
     with serve(app) as base:
-        log_in(page, base, SELLER, "/dashboard")
+        log_in(page, LiveServer(base, tmp_path / "instance", app), SELLER, "/dashboard")
         page.goto(f"{base}/documents/")
         expect(page.get_by_text("Each file may be up to 1 MB.")).to_be_visible()
         file_input(page, "Profile photo").set_input_files(big)

@@ -14,7 +14,8 @@ from playwright.sync_api import Locator, Page, expect
 
 from portal.extensions import db
 from portal.profile.models import SellerProfile
-from tests.support import PASSWORD, make_seller, make_staff
+from tests.e2e.conftest import log_in
+from tests.support import make_seller, make_staff
 
 SELLER = "kedai.comel.e2e@example.com"
 REVIEWER = "reviewer@example.com"
@@ -32,13 +33,6 @@ def picture(path: Path, size: tuple[int, int] = (800, 600)) -> Path:
     draw.ellipse((80, 80, 80 + height // 3, 80 + height // 3), fill=(200, 120, 60))
     image.save(path, "JPEG")
     return path
-
-
-def log_in(page: Page, base: str, email_address: str) -> None:
-    page.goto(f"{base}/auth/login")
-    page.get_by_label("Email", exact=True).fill(email_address)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
 
 
 def file_input(page: Page, label: str) -> Locator:
@@ -79,7 +73,7 @@ def test_visitor_reports_a_minor_and_the_reviewer_confirms_it(live_server, brows
     page.on("pageerror", lambda exc: page_errors.append(str(exc)))
 
     # The seller has a file stored: a profile photo.
-    log_in(page, base, SELLER)
+    log_in(page, live_server, SELLER)
     expect(page).to_have_url(f"{base}/dashboard")
     page.goto(f"{base}/documents/")
     file_input(page, "Profile photo").set_input_files(picture(tmp_path / "me.jpg"))
@@ -107,7 +101,7 @@ def test_visitor_reports_a_minor_and_the_reviewer_confirms_it(live_server, brows
     assert reference in acknowledgement["Subject"]
 
     # A reviewer finds it in the queue, sees the matching seller and confirms it.
-    log_in(page, base, REVIEWER)
+    log_in(page, live_server, REVIEWER)
     expect(page).to_have_url(f"{base}/admin/")
     page.goto(f"{base}/admin/minor-reports")
     page.get_by_role("row").filter(has_text=reference).get_by_role("link", name="Review").click()
@@ -126,7 +120,7 @@ def test_visitor_reports_a_minor_and_the_reviewer_confirms_it(live_server, brows
 
     # The files are gone, the seller cannot log in, and the reporter knows the outcome.
     assert stored_files(live_server) == []
-    log_in(page, base, SELLER)
+    log_in(page, live_server, SELLER)
     expect(page.get_by_role("status")).to_contain_text(
         "The email or password is not right. Please try again."
     )

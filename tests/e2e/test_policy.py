@@ -6,23 +6,17 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from portal.extensions import db
 from portal.outbox.models import OutboxMessage
-from tests.support import PASSWORD, make_seller, make_staff
+from tests.e2e.conftest import log_in
+from tests.support import make_seller, make_staff
 
 ADMIN = "admin.e2e@example.com"
 SELLER = "siti.e2e@example.com"
 ADDED = "We never sell your personal data to advertisers."
-
-
-def log_in(page: Page, base: str, email_address: str) -> None:
-    page.goto(f"{base}/auth/login")
-    page.get_by_label("Email", exact=True).fill(email_address)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
 
 
 def test_admin_publishes_version_2_and_the_seller_accepts_it(live_server, browser_page):
@@ -34,7 +28,7 @@ def test_admin_publishes_version_2_and_the_seller_accepts_it(live_server, browse
     page.on("pageerror", lambda exc: page_errors.append(str(exc)))
 
     # The admin edits the text in force, says what changed, and publishes it at once.
-    log_in(page, base, ADMIN)
+    log_in(page, live_server, ADMIN)
     expect(page).to_have_url(f"{base}/admin/")
     page.get_by_role("link", name="Open the policy").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Seller Privacy Policy")
@@ -56,7 +50,7 @@ def test_admin_publishes_version_2_and_the_seller_accepts_it(live_server, browse
     assert queued == [SELLER]
 
     # The seller is sent to accept it, and sees the added sentence marked as added.
-    log_in(page, base, SELLER)
+    log_in(page, live_server, SELLER)
     expect(page).to_have_url(re.compile(r"/privacy/accept\?next=(/|%2F)dashboard$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Our Seller Privacy Policy has changed"

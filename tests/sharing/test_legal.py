@@ -14,20 +14,12 @@ from portal.auth.services import local_today
 from portal.extensions import db
 from portal.sharing import services
 from portal.sharing.models import Disclosure, DisclosureKind
-from tests.support import PASSWORD, body_text, make_staff, routes_under
+from tests.support import body_text, client_as, make_staff, routes_under
 
 AUTHORITY = "Royal Malaysia Police (PDRM), Commercial Crime Investigation Department"
 LEGAL_BASIS = "Section 111 of the Criminal Procedure Code"
 REFERENCE = "PDRM/JSJK/2026/0417"
 REASON = "An investigation is open; telling the seller would prejudice it."
-
-
-def _client_as(app, email: str):
-    """A client of its own, logged in as ``email``."""
-    client = app.test_client()
-    response = client.post("/auth/login", data={"email": email, "password": PASSWORD})
-    assert response.status_code == 302, response.get_data(as_text=True)
-    return client
 
 
 @pytest.fixture
@@ -38,12 +30,12 @@ def admin(app):
 
 @pytest.fixture
 def admin_client(app, admin):
-    return _client_as(app, "admin@example.com")
+    return client_as(app, "admin@example.com")
 
 
 @pytest.fixture
 def seller_client(app, seller):
-    return _client_as(app, seller["email"])
+    return client_as(app, seller["email"])
 
 
 def _days_from_today(app, days: int) -> str:
@@ -349,7 +341,7 @@ def test_a_seller_never_sees_another_sellers_legal_disclosure(
         page = _seller_page(seller_client, query)
         assert AUTHORITY not in page
         assert REFERENCE not in page
-    assert AUTHORITY in _seller_page(_client_as(app, other_seller["email"]))
+    assert AUTHORITY in _seller_page(client_as(app, other_seller["email"]))
 
 
 def _disclosure_routes(app) -> list[tuple[str, str]]:
@@ -387,11 +379,11 @@ def _assert_disclosures_hidden(app, client) -> None:
 def test_other_staff_get_404_on_every_disclosure_route(app, withheld_one, role):
     with app.app_context():
         make_staff(f"{role}@example.com", role)
-    _assert_disclosures_hidden(app, _client_as(app, f"{role}@example.com"))
+    _assert_disclosures_hidden(app, client_as(app, f"{role}@example.com"))
 
 
 def test_sellers_get_404_on_every_disclosure_route(app, withheld_one, seller):
-    _assert_disclosures_hidden(app, _client_as(app, seller["email"]))
+    _assert_disclosures_hidden(app, client_as(app, seller["email"]))
 
 
 def test_anonymous_visitors_get_404_on_every_disclosure_route(app, withheld_one, client):

@@ -11,7 +11,7 @@ from portal.audit.models import AuditEvent
 from portal.extensions import db
 from portal.sharing.models import ThirdParty
 from portal.sharing.payload import category_label
-from tests.support import PASSWORD, make_staff, routes_under
+from tests.support import client_as, make_staff, routes_under
 
 NEW_PARTY = {
     "name": "Pos Laju",
@@ -24,14 +24,6 @@ NEW_PARTY = {
 }
 
 
-def _client_as(app, email: str):
-    """A client of its own, logged in as ``email``."""
-    client = app.test_client()
-    response = client.post("/auth/login", data={"email": email, "password": PASSWORD})
-    assert response.status_code == 302, response.get_data(as_text=True)
-    return client
-
-
 @pytest.fixture
 def admin(app):
     with app.app_context():
@@ -40,7 +32,7 @@ def admin(app):
 
 @pytest.fixture
 def admin_client(app, admin):
-    return _client_as(app, "admin@example.com")
+    return client_as(app, "admin@example.com")
 
 
 def _party_id(app, slug: str) -> int:
@@ -275,7 +267,7 @@ def test_the_connector_key_cannot_be_edited(app, admin_client):
 
 def test_a_retired_courier_is_not_offered_until_reinstated(app, admin_client, admin, seller):
     dhl = _party_id(app, "dhl")
-    seller_client = _client_as(app, seller["email"])
+    seller_client = client_as(app, seller["email"])
     assert _couriers_offered(seller_client) == {"Sendparcel", "DHL"}
 
     assert admin_client.post(f"/admin/third-parties/{dhl}/retire").status_code == 302
@@ -317,11 +309,11 @@ def _assert_registry_hidden(app, client) -> None:
 def test_other_staff_get_404_on_every_registry_route(app, role):
     with app.app_context():
         make_staff(f"{role}@example.com", role)
-    _assert_registry_hidden(app, _client_as(app, f"{role}@example.com"))
+    _assert_registry_hidden(app, client_as(app, f"{role}@example.com"))
 
 
 def test_sellers_get_404_on_every_registry_route(app, seller):
-    _assert_registry_hidden(app, _client_as(app, seller["email"]))
+    _assert_registry_hidden(app, client_as(app, seller["email"]))
 
 
 def test_anonymous_visitors_get_404_on_every_registry_route(app, client):

@@ -1,0 +1,117 @@
+"""Who may do what in the back office: one table, checked for every /admin route.
+
+``MATRIX`` gives each permission the roles that hold it; ``ENDPOINTS`` names the permission
+every admin endpoint needs. The back office's one guard (``portal.admin._guard``) looks the
+request's endpoint up here: an endpoint missing from the table is refused, so a new route
+is closed until someone decides who may use it. A test walks every route against every
+role, a seller and an anonymous visitor.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from portal.auth.models import Role
+
+
+class Permission(StrEnum):
+    HOME = "see the back-office home"
+    SET_UP_TWO_FACTOR = "set up one's own two-factor log-in"
+    REVIEW_DOCUMENTS = "review identity and bank documents"
+    HANDLE_MINOR_REPORTS = "handle reports about minors"
+    OPERATE_MAIL = "watch and retry outgoing mail"
+    REACH_SELLERS = "reach sellers email cannot reach"
+    SEARCH_SELLERS = "search sellers and open a seller's page"
+    REVEAL_SELLER_DATA = "reveal a masked value or open a seller's document"
+    TERMINATE_ACCOUNTS = "close a seller's account"
+    PUBLISH_POLICY = "draft and publish the privacy policy"
+    KEEP_REGISTRY = "keep the registry of third parties"
+    RECORD_DISCLOSURES = "record and review legal disclosures"
+    READ_AUDIT = "read the audit trail"
+    MANAGE_STAFF = "disable and enable staff accounts"
+
+
+ADMIN, REVIEWER, SUPPORT = Role.ADMIN, Role.REVIEWER, Role.SUPPORT
+EVERY_STAFF = frozenset({ADMIN, REVIEWER, SUPPORT})
+
+MATRIX: dict[Permission, frozenset[Role]] = {
+    Permission.HOME: EVERY_STAFF,
+    Permission.SET_UP_TWO_FACTOR: EVERY_STAFF,
+    Permission.REVIEW_DOCUMENTS: frozenset({ADMIN, REVIEWER}),
+    Permission.HANDLE_MINOR_REPORTS: frozenset({ADMIN, REVIEWER}),
+    Permission.OPERATE_MAIL: frozenset({ADMIN, SUPPORT}),
+    Permission.REACH_SELLERS: frozenset({ADMIN, SUPPORT}),
+    Permission.SEARCH_SELLERS: EVERY_STAFF,
+    Permission.REVEAL_SELLER_DATA: frozenset({ADMIN, REVIEWER}),
+    Permission.TERMINATE_ACCOUNTS: frozenset({ADMIN}),
+    Permission.PUBLISH_POLICY: frozenset({ADMIN}),
+    Permission.KEEP_REGISTRY: frozenset({ADMIN}),
+    Permission.RECORD_DISCLOSURES: frozenset({ADMIN}),
+    Permission.READ_AUDIT: frozenset({ADMIN}),
+    Permission.MANAGE_STAFF: frozenset({ADMIN}),
+}
+
+_P = Permission
+ENDPOINTS: dict[str, Permission] = {
+    "admin.index": _P.HOME,
+    "admin.two_factor": _P.SET_UP_TWO_FACTOR,
+    # documents
+    "admin.documents_queue": _P.REVIEW_DOCUMENTS,
+    "admin.document_review": _P.REVIEW_DOCUMENTS,
+    "admin.document_decision": _P.REVIEW_DOCUMENTS,
+    "admin.document_under_age": _P.REVIEW_DOCUMENTS,
+    # minor reports
+    "admin.minor_reports": _P.HANDLE_MINOR_REPORTS,
+    "admin.minor_report": _P.HANDLE_MINOR_REPORTS,
+    "admin.minor_report_file": _P.HANDLE_MINOR_REPORTS,
+    "admin.minor_report_question": _P.HANDLE_MINOR_REPORTS,
+    "admin.minor_report_dismiss": _P.HANDLE_MINOR_REPORTS,
+    "admin.minor_report_freeze": _P.HANDLE_MINOR_REPORTS,
+    "admin.minor_report_confirm": _P.HANDLE_MINOR_REPORTS,
+    # mail and reachability
+    "admin.outbox": _P.OPERATE_MAIL,
+    "admin.outbox_retry": _P.OPERATE_MAIL,
+    "admin.unreachable": _P.REACH_SELLERS,
+    "admin.unreachable_seller": _P.REACH_SELLERS,
+    "admin.unreachable_attempt": _P.REACH_SELLERS,
+    # sellers
+    "admin.sellers": _P.SEARCH_SELLERS,
+    "admin.seller": _P.SEARCH_SELLERS,
+    "admin.seller_reveal": _P.REVEAL_SELLER_DATA,
+    "admin.seller_document": _P.REVEAL_SELLER_DATA,
+    "admin.terminate_seller": _P.TERMINATE_ACCOUNTS,
+    # policy, registry, disclosures
+    "admin.policy": _P.PUBLISH_POLICY,
+    "admin.policy_save": _P.PUBLISH_POLICY,
+    "admin.policy_preview": _P.PUBLISH_POLICY,
+    "admin.policy_publish": _P.PUBLISH_POLICY,
+    "admin.third_parties": _P.KEEP_REGISTRY,
+    "admin.third_party_new": _P.KEEP_REGISTRY,
+    "admin.third_party_edit": _P.KEEP_REGISTRY,
+    "admin.third_party_retire": _P.KEEP_REGISTRY,
+    "admin.third_party_reinstate": _P.KEEP_REGISTRY,
+    "admin.disclosures": _P.RECORD_DISCLOSURES,
+    "admin.disclosure_new": _P.RECORD_DISCLOSURES,
+    "admin.disclosure": _P.RECORD_DISCLOSURES,
+    "admin.disclosure_release": _P.RECORD_DISCLOSURES,
+    "admin.disclosure_keep_withheld": _P.RECORD_DISCLOSURES,
+    # oversight
+    "admin.audit": _P.READ_AUDIT,
+    "admin.staff": _P.MANAGE_STAFF,
+    "admin.staff_disable": _P.MANAGE_STAFF,
+    "admin.staff_enable": _P.MANAGE_STAFF,
+}
+
+
+def allowed(role: str | None, permission: Permission) -> bool:
+    return role in MATRIX[permission]
+
+
+def may(user, permission: Permission) -> bool:
+    """For templates and views: whether ``user`` holds ``permission``."""
+    return bool(user.is_authenticated) and allowed(user.role, permission)
+
+
+def endpoint_allowed(role: str | None, endpoint: str | None) -> bool:
+    permission = ENDPOINTS.get(endpoint or "")
+    return permission is not None and allowed(role, permission)

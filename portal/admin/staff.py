@@ -1,0 +1,105 @@
+"""Staff accounts in the back office: setting up the two-factor log-in every member of staff
+must use, and disabling (or enabling again) an account, which ends its sessions at once."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import delete, select
+
+from portal import crypto
+from portal.account.forms import TwoFactorSetupForm
+from portal.admin import bp
+from portal.admin.forms import EmptyForm
+from portal.audit.services import record as audit
+from portal.auth import twofactor
+from portal.auth.models import STAFF_ROLES, LoginSession, User
+from portal.extensions import db
+from portal.security import reauth_required
+from portal.sqltypes import utcnow
+
+_SETUP_KEY = "admin.totp_setup"
+
+
+@bp.route("/two-factor", methods=["GET", "POST"])
+@reauth_required
+def two_factor():
+    """The first thing a member of staff does: scan the QR code, prove it with a code."""
+    user = current_user._get_current_object()
+    if user.two_factor_enabled:
+        return redirect(url_for("admin.index"))
+    context = f"session:{_SETUP_KEY}:{user.id}"
+    try:
+        secret = crypto.decrypt(session[_SETUP_KEY], context) if _SETUP_KEY in session else None
+    except crypto.DecryptionError:
+        secret = None
+    if secret is None:
+        secret = twofactor.new_secret()
+        session[_SETUP_KEY] = crypto.encrypt(secret, context)
+    form = TwoFactorSetupForm()
+    if form.validate_on_submit():
+        try:
+            codes = twofactor.enable(user, secret, form.code.data)
+        except twofactor.InvalidCode:
+            form.code.errors.append(_("That code is not right. Enter the code your app shows now."))
+        else:
+            db.session.commit()
+            session.pop(_SETUP_KEY, None)
+            flash(_("Two-factor log-in is now on. Welcome to the back office."), "success")
+            return render_template(
+                "account/recovery_codes.html", codes=codes, done_url=url_for("admin.index")
+            )
+    form.code.data = ""
+    groups = [secret[i : i + 4] for i in range(0, len(secret), 4)]
+    return render_template(
+        "account/two_factor.html",
+        form=form,
+        qr=twofactor.qr_svg(twofactor.provisioning_uri(user, secret)),
+        secret=" ".join(groups),
+        issuer=twofactor.ISSUER,
+        form_action=url_for("admin.two_factor"),
+        required=True,
+    )
+
+
+@bp.get("/staff")
+def staff():
+    members = db.session.scalars(
+        select(User).where(User.role.in_(tuple(STAFF_ROLES))).order_by(User.email)
+    ).all()
+    return render_template("admin/staff.html", members=members, form=EmptyForm())
+
+
+def _member(staff_id: int) -> User:
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    member = db.session.get(User, staff_id)
+    if member is None or not member.is_staff:
+        abort(404)
+    return member
+
+
+@bp.post("/staff/<int:staff_id>/disable")
+def staff_disable(staff_id: int):
+    member = _member(staff_id)
+    if member.id == current_user.id:
+        flash(_("You cannot disable your own account."), "error")
+    elif member.disabled_at is None:
+        member.disabled_at = utcnow()
+        db.session.execute(delete(LoginSession).where(LoginSession.user_id == member.id))
+        audit(current_user, "staff.disable", "user", member.id, member.role)
+        db.session.commit()
+        flash(_("%(email)s is disabled and logged out everywhere.", email=member.email), "success")
+    return redirect(url_for("admin.staff"))
+
+
+@bp.post("/staff/<int:staff_id>/enable")
+def staff_enable(staff_id: int):
+    member = _member(staff_id)
+    if member.disabled_at is not None:
+        member.disabled_at = None
+        audit(current_user, "staff.enable", "user", member.id, member.role)
+        db.session.commit()
+        flash(_("%(email)s can log in again.", email=member.email), "success")
+    return redirect(url_for("admin.staff"))
