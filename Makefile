@@ -43,6 +43,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/policy_publish.py
 	$(BIN)/python bench/retention_run.py
 	$(BIN)/python bench/export_memory.py
+	$(BIN)/python bench/seller_search.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -162,6 +162,12 @@ PERSONAL: dict[str, Personal] = {
         Category.INTERACTION, "why a disclosure is withheld from the seller", exported=False
     ),
     "store_connections.store_url": Personal(Category.INTERACTION, "link the seller's online store"),
+    # Derived from the name, shop name, email and phone above; rebuilt when they change.
+    "seller_search_terms.term": Personal(
+        Category.NAME,
+        "let staff find the account by name, shop name, email or phone number",
+        exported=False,
+    ),
 }
 
 # Stored files, by document kind and purpose ("<kind>/<purpose>"). Originals are evidence:
@@ -268,6 +274,7 @@ NOT_PERSONAL: frozenset[str] = frozenset(
         "pickups.parcel_size", "pickups.disclosure_id", "pickups.created_at",
         "store_connections.user_id", "store_connections.third_party_id",
         "store_connections.disclosure_id", "store_connections.connected_at",
+        "seller_search_terms.seller_id",
     }
 )  # fmt: skip
 
@@ -300,6 +307,7 @@ SELLER_TABLES: dict[str, SellerTable] = {
     "disclosures": SellerTable("user_id", export_filter="withheld"),
     "pickups": SellerTable("user_id"),
     "store_connections": SellerTable("user_id"),
+    "seller_search_terms": SellerTable("seller_id"),
     "users": SellerTable("id"),
 }
 
@@ -325,7 +333,7 @@ NEVER_EXPORTED: frozenset[str] = frozenset(
         "outbox_messages.message_id", "outbox_messages.last_error",
         "document_files.storage_key", "document_files.key_id",
         "disclosures.withheld", "disclosures.withheld_reason", "disclosures.review_on",
-        "disclosures.recorded_by",
+        "disclosures.recorded_by", "seller_search_terms.seller_id",
     }
 )  # fmt: skip
 

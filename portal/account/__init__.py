@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("account", __name__)
 
-from portal.account import export_views, termination_views, views  # noqa: E402,F401  (routes attach themselves to bp)
+from portal.account import access_log_views, export_views, termination_views, views  # noqa: E402,F401  (routes attach themselves to bp)

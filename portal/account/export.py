@@ -81,6 +81,10 @@ TABLE_TITLES = {
     ),
     "pickups": _l("Pickups you arranged with a courier."),
     "store_connections": _l("The online store you connected to Koopseri."),
+    "seller_search_terms": _l(
+        "The words of your name and shop name, your email and phone number, as our staff "
+        "search for your account (not in the archive: the same data is in your account)."
+    ),
 }
 
 KIND_TITLES = {

@@ -29,6 +29,7 @@ CLOSED_ALLOWED = frozenset(
         "account.closed",
         "account.reactivate",
         "account.export",
+        "account.access_log",
         "account.retention",
         "sharing.third_parties",
         "reports.report_minor",

@@ -1,0 +1,141 @@
+"""/admin/audit: the audit trail of staff actions, newest first, filterable.
+
+Read only: there is no route that changes an event, and :mod:`portal.audit.guard` refuses any
+update or delete of one in the code. Who may read it is decided by the permissions matrix
+(``portal.admin.permissions``), not here.
+
+Filters: the action (exact, from the actions recorded so far), the actor's email (exact,
+case-insensitive), the subject's type and id, and a range of days in the portal's time zone
+(``BABEL_DEFAULT_TIMEZONE``), both ends included. They are kept in the pager's links.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app, render_template, request
+from flask_babel import gettext as _
+from sqlalchemy import Select, func, select
+
+from portal.admin import bp
+from portal.audit.models import AuditEvent
+from portal.auth.models import User
+from portal.extensions import db
+
+PER_PAGE = 50
+LAST_PAGE = 1_000_000  # beyond any trail; keeps the offset within the databases' integers
+
+
+@dataclass
+class AuditFilters:
+    action: str = ""
+    actor: str = ""
+    subject_type: str = ""
+    subject_id: int | None = None
+    day_from: date | None = None
+    day_to: date | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_args(cls, args) -> AuditFilters:
+        found = cls(
+            action=(args.get("action") or "").strip(),
+            actor=(args.get("actor") or "").strip(),
+            subject_type=(args.get("subject_type") or "").strip(),
+        )
+        subject_id = (args.get("subject_id") or "").strip()
+        if subject_id:
+            if subject_id.isdigit():
+                found.subject_id = int(subject_id)
+            else:
+                found.errors["subject_id"] = _("Give the id as a whole number.")
+        found.day_from = found._day(args, "from")
+        found.day_to = found._day(args, "to")
+        return found
+
+    def _day(self, args, name: str) -> date | None:
+        value = (args.get(name) or "").strip()
+        if not value:
+            return None
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            day = None
+        # Years 1 and 9999 would overflow once turned into UTC instants.
+        if day is None or not 2 <= day.year <= 9998:
+            self.errors[name] = _("Give the day as YYYY-MM-DD.")
+            return None
+        return day
+
+    def as_args(self) -> dict[str, str | int]:
+        """The filters in use, as query-string arguments (for the pager's links)."""
+        args = {
+            "action": self.action,
+            "actor": self.actor,
+            "subject_type": self.subject_type,
+            "subject_id": self.subject_id,
+            "from": self.day_from.isoformat() if self.day_from else None,
+            "to": self.day_to.isoformat() if self.day_to else None,
+        }
+        return {key: value for key, value in args.items() if value not in (None, "")}
+
+    def apply(self, query: Select, zone: ZoneInfo) -> Select:
+        if self.action:
+            query = query.where(AuditEvent.action == self.action)
+        if self.actor:
+            query = query.where(func.lower(User.email) == self.actor.lower())
+        if self.subject_type:
+            query = query.where(AuditEvent.subject_type == self.subject_type)
+        if self.subject_id is not None:
+            query = query.where(AuditEvent.subject_id == self.subject_id)
+        if self.day_from is not None:
+            query = query.where(AuditEvent.at >= _start_of(self.day_from, zone))
+        if self.day_to is not None:
+            query = query.where(AuditEvent.at < _start_of(self.day_to + timedelta(days=1), zone))
+        return query
+
+
+def _start_of(day: date, zone: ZoneInfo) -> datetime:
+    """Midnight at the start of ``day`` in ``zone``, in UTC."""
+    return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
+
+
+def events_page(
+    filters: AuditFilters, page: int, zone: ZoneInfo
+) -> tuple[list[tuple[AuditEvent, str | None]], bool]:
+    """One page of (event, actor's email or None), newest first, and whether more follow."""
+    query = filters.apply(
+        select(AuditEvent, User.email).outerjoin(User, User.id == AuditEvent.actor_id), zone
+    )
+    query = (
+        query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .offset((page - 1) * PER_PAGE)
+        .limit(PER_PAGE + 1)
+    )
+    rows = [(event, email) for event, email in db.session.execute(query)]
+    return rows[:PER_PAGE], len(rows) > PER_PAGE
+
+
+def _distinct(column) -> list[str]:
+    return list(db.session.scalars(select(column).distinct().order_by(column)))
+
+
+@bp.get("/audit")
+def audit():
+    page = min(max(request.args.get("page", 1, type=int), 1), LAST_PAGE)
+    filters = AuditFilters.from_args(request.args)
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    rows, has_next = events_page(filters, page, zone)
+    return render_template(
+        "admin/audit.html",
+        rows=rows,
+        page=page,
+        has_next=has_next,
+        filters=filters,
+        filter_args=filters.as_args(),
+        actions=_distinct(AuditEvent.action),
+        subject_types=_distinct(AuditEvent.subject_type),
+        zone_name=zone.key,
+    )

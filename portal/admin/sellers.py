@@ -1,0 +1,313 @@
+"""/admin/sellers: find a seller, and the seller's page.
+
+The search (:mod:`portal.search`) runs one statement per page of 25, however many sellers
+match. The seller's page shows their status, profile, documents, consents, notifications
+and disclosures (withheld ones marked), with the date of birth, phone number and bank
+account number masked; every view of it is written to the access log. Revealing a masked
+value, or opening a document, asks for a reason first and records it with the look: the
+document is served here, in the response to that form, so its look is recorded once, with
+the reason (``/documents/files/<id>`` would record it again, without one).
+
+Who may do what is the back office's permissions matrix (``portal.admin.permissions``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import phonenumbers
+from flask import abort, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from wtforms import RadioField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length
+
+from portal.accesslog import services as accesslog
+from portal.admin import bp
+from portal.auth.forms import strip
+from portal.auth.models import Role, User
+from portal.documents import choices as document_choices
+from portal.documents import services as documents
+from portal.documents.models import Document, DocumentFile, DocumentKind, FilePurpose
+from portal.documents.serving import file_response
+from portal.extensions import db
+from portal.outbox.models import OutboxMessage
+from portal.policy.models import ConsentRecord, PolicyVersion
+from portal.profile import choices as profile_choices
+from portal.profile.models import BankAccount, SellerProfile, mask
+from portal.search import services as search
+from portal.sharing.models import Disclosure
+from portal.sharing.payload import category_labels
+
+PER_PAGE = search.PER_PAGE
+QUERY_MAX = 200
+MAX_PAGE = 4_000  # 100,000 results; further is no search, and a huge OFFSET only costs
+NOTIFICATIONS_SHOWN = 50
+
+# The values hidden on the page, which staff may reveal one at a time with a reason.
+REVEALABLE = {
+    "date_of_birth": _l("Date of birth"),
+    "bank_account_number": _l("Bank account number"),
+    "phone": _l("Phone number"),
+}
+# Which value was revealed, written before the reason in the access log (stored, so not
+# translated): the entry's subject is "revealed_value" for all three.
+REVEALED_NOTES = {
+    "date_of_birth": "date of birth",
+    "bank_account_number": "bank account number",
+    "phone": "phone number",
+}
+REASON_MAX = 200  # the log's column holds 255: room for the note before the reason
+
+DOCUMENT_ORDER = (
+    DocumentKind.IDENTITY,
+    DocumentKind.BANK_PROOF,
+    DocumentKind.PROFILE_PHOTO,
+    DocumentKind.SHOP_PHOTO,
+)
+CONSENT_CONTEXTS = {
+    "registration": _l("At registration"),
+    "update": _l("Accepted a new version"),
+}
+MESSAGE_STATUSES = {"pending": _l("Waiting to be sent"), "sent": _l("Sent"), "failed": _l("Failed")}
+
+
+def _reason_field(label, message):
+    return TextAreaField(
+        label,
+        filters=[strip],
+        validators=[
+            DataRequired(message=message),
+            Length(max=REASON_MAX, message=_l("Keep the reason to 200 characters or fewer.")),
+        ],
+    )
+
+
+class RevealForm(FlaskForm):
+    value = RadioField(
+        _l("Value to show"),
+        choices=[SelectChoice(key, label) for key, label in REVEALABLE.items()],
+        validators=[InputRequired(message=_l("Choose the value to show."))],
+    )
+    reason = _reason_field(
+        _l("Reason"), _l("Give the reason: it is recorded, and the seller can read it.")
+    )
+
+
+class OpenDocumentForm(FlaskForm):
+    reason = _reason_field(
+        _l("Reason for opening it"),
+        _l("Give the reason: it is recorded, and the seller can read it."),
+    )
+
+
+def _document_prefix(document_id: int) -> str:
+    return f"document-{document_id}"
+
+
+# --- search ---------------------------------------------------------------------------------
+
+
+@bp.get("/sellers")
+def sellers():
+    query = request.args.get("q", "").strip()[:QUERY_MAX]
+    page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+    results, has_next = search.search(query, page=page, per_page=PER_PAGE) if query else ([], False)
+    return render_template(
+        "admin/sellers.html",
+        query=query,
+        results=results,
+        page=page,
+        has_next=has_next,
+        per_page=PER_PAGE,
+    )
+
+
+# --- the seller's page ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BankSummary:
+    bank: str
+    holder_name: str
+    masked_number: str
+
+
+def _seller(seller_id: int) -> User:
+    seller = db.session.get(User, seller_id)
+    if seller is None or seller.role != Role.SELLER:
+        abort(404)
+    return seller
+
+
+def _phone_digits(phone_e164: str | None) -> str:
+    return "".join(c for c in phone_e164 or "" if c.isdigit())
+
+
+def _bank_summary(seller_id: int) -> BankSummary | None:
+    # The number itself is not read (nor decrypted) to show the page: only its last four.
+    row = db.session.execute(
+        select(
+            BankAccount.bank_code,
+            BankAccount.bank_other_name,
+            BankAccount.holder_name,
+            BankAccount.account_number_last4,
+        ).where(BankAccount.user_id == seller_id)
+    ).first()
+    if row is None:
+        return None
+    return BankSummary(
+        bank=profile_choices.bank_name(row.bank_code, row.bank_other_name),
+        holder_name=row.holder_name,
+        masked_number=mask(row.account_number_last4),
+    )
+
+
+def _documents(seller_id: int) -> list[Document]:
+    found = db.session.scalars(
+        select(Document)
+        .where(Document.user_id == seller_id)
+        .options(selectinload(Document.files))
+        .order_by(Document.slot, Document.id)
+    ).all()
+    order = {kind: n for n, kind in enumerate(DOCUMENT_ORDER)}
+    return sorted(found, key=lambda document: order.get(document.kind, len(order)))
+
+
+def _page(
+    seller: User,
+    *,
+    reveal_form: RevealForm | None = None,
+    bound_document_form: tuple[int, OpenDocumentForm] | None = None,
+    revealed: dict | None = None,
+    status: int = 200,
+):
+    documents_list = _documents(seller.id)
+    document_forms = {
+        document.id: OpenDocumentForm(prefix=_document_prefix(document.id), formdata=None)
+        for document in documents_list
+    }
+    if bound_document_form is not None:
+        document_forms[bound_document_form[0]] = bound_document_form[1]
+    notifications = db.session.execute(
+        select(
+            OutboxMessage.subject,
+            OutboxMessage.created_at,
+            OutboxMessage.status,
+            OutboxMessage.sent_at,
+        )
+        .where(OutboxMessage.user_id == seller.id)
+        .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+        .limit(NOTIFICATIONS_SHOWN + 1)
+    ).all()
+    phone_last4 = _phone_digits(seller.phone_e164)[-4:]
+    return (
+        render_template(
+            "admin/seller.html",
+            seller=seller,
+            profile=db.session.get(SellerProfile, seller.id),
+            bank=_bank_summary(seller.id),
+            masked_phone=mask(phone_last4) if seller.phone_e164 else None,
+            documents=documents_list,
+            document_forms=document_forms,
+            consents=db.session.execute(
+                select(ConsentRecord.accepted_at, ConsentRecord.context, PolicyVersion.version)
+                .join(PolicyVersion, PolicyVersion.id == ConsentRecord.policy_version_id)
+                .where(ConsentRecord.user_id == seller.id)
+                .order_by(ConsentRecord.accepted_at.desc(), ConsentRecord.id.desc())
+            ).all(),
+            notifications=notifications[:NOTIFICATIONS_SHOWN],
+            more_notifications=len(notifications) > NOTIFICATIONS_SHOWN,
+            disclosures=db.session.scalars(
+                select(Disclosure)
+                .where(Disclosure.user_id == seller.id)
+                .order_by(Disclosure.disclosed_at.desc(), Disclosure.id.desc())
+            ).all(),
+            reveal_form=reveal_form or RevealForm(formdata=None),
+            revealed=revealed or {},
+            revealable=REVEALABLE,
+            document_choices=document_choices,
+            consent_contexts=CONSENT_CONTEXTS,
+            message_statuses=MESSAGE_STATUSES,
+            category_labels=category_labels,
+            state_name=profile_choices.state_name,
+            country_name=profile_choices.country_name,
+            display_pages=lambda document: document.files_for(FilePurpose.DISPLAY),
+        ),
+        status,
+    )
+
+
+@bp.get("/sellers/<int:seller_id>")
+def seller(seller_id: int):
+    seller = _seller(seller_id)
+    accesslog.record(current_user, seller.id, "seller_page")
+    db.session.commit()  # the record, before anything is shown
+    return _page(seller)
+
+
+# --- revealing a value, opening a document ----------------------------------------------------
+
+
+def _full_value(seller: User, key: str):
+    """The value in full, or None when the seller has not given it."""
+    if key == "date_of_birth":
+        return seller.date_of_birth
+    if key == "phone":
+        if not seller.phone_e164:
+            return None
+        try:
+            number = phonenumbers.parse(seller.phone_e164, None)
+        except phonenumbers.NumberParseException:
+            return seller.phone_e164
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return db.session.scalar(
+        select(BankAccount.account_number).where(BankAccount.user_id == seller.id)
+    )
+
+
+@bp.post("/sellers/<int:seller_id>/reveal")
+def seller_reveal(seller_id: int):
+    """Shows one masked value in full, in this response only, once the reason is recorded."""
+    seller = _seller(seller_id)
+    form = RevealForm()
+    if not form.validate_on_submit():
+        return _page(seller, reveal_form=form, status=400)
+    key = form.value.data
+    value = _full_value(seller, key)
+    if value is None:
+        form.value.errors = [_l("The seller has not given this; there is nothing to show.")]
+        return _page(seller, reveal_form=form, status=400)
+    accesslog.record(
+        current_user,
+        seller.id,
+        "revealed_value",
+        reason=f"{REVEALED_NOTES[key]}: {form.reason.data}",
+    )
+    db.session.commit()
+    return _page(seller, reveal_form=RevealForm(formdata=None), revealed={key: value})
+
+
+@bp.post("/sellers/<int:seller_id>/documents/<int:file_id>")
+def seller_document(seller_id: int, file_id: int):
+    """Serves one of the seller's files once the reason for opening it is recorded."""
+    seller = _seller(seller_id)
+    item = db.session.get(DocumentFile, file_id)
+    if item is None or item.purpose == FilePurpose.ORIGINAL or item.document.user_id != seller.id:
+        abort(404)
+    form = OpenDocumentForm(prefix=_document_prefix(item.document_id))
+    if not form.validate_on_submit():
+        return _page(seller, bound_document_form=(item.document_id, form), status=400)
+    accesslog.record(
+        current_user, seller.id, "document", object_id=item.document_id, reason=form.reason.data
+    )
+    name = document_choices.KIND_FILENAMES[DocumentKind(item.document.kind)]
+    filename = f"{name}-{item.document_id}-{item.purpose}-{item.page}"
+    content_type, size = item.content_type, item.size_bytes
+    chunks = documents.read(item)
+    db.session.commit()  # the record, before anything is shown
+    return file_response(chunks, content_type, size, filename)
