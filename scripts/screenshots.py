@@ -296,6 +296,15 @@ def take_all(base: str, app) -> None:
             admin.goto(f"{base}/admin/unreachable")
             link = admin.get_by_role("link", name="Contact details").first
             shoot(admin, f"{base}{link.get_attribute('href')}", "admin-unreachable-seller.png")
+            shoot(admin, f"{base}/admin/sellers?q=nur", "admin-sellers.png")
+            admin.get_by_role("link", name="Nur Aisyah binti Ahmad").first.click()
+            admin.get_by_label("Bank account number").check()
+            admin.get_by_label("Reason", exact=True).fill("She asked us to check her payout")
+            admin.get_by_role("button", name="Show the value").click()
+            snap(admin, "admin-seller.png")
+            shoot(admin, f"{base}/admin/audit", "admin-audit.png")
+            shoot(admin, f"{base}/admin/staff", "admin-staff.png")
+            shoot(seller, f"{base}/account/access-log", "account-access-log.png")
         finally:
             browser.close()
 
