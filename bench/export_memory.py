@@ -54,6 +54,7 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import procstat  # noqa: E402
 from bench.procstat import machine_line  # noqa: E402
 from tests.support import PASSWORD  # noqa: E402
 
@@ -197,34 +198,11 @@ def run_step(args: list[str], log: Path) -> None:
 
 
 def start_server(instance: Path, log: Path) -> tuple[subprocess.Popen, int]:
-    with open(log, "ab") as errors:
-        process = subprocess.Popen(
-            [sys.executable, __file__, "--serve", str(instance)],
-            stdout=subprocess.PIPE,
-            stderr=errors,
-            text=True,
-            cwd=ROOT,
-        )
-    line = process.stdout.readline()
-    if not line.strip().isdigit():
-        process.kill()
-        raise SystemExit(f"the portal did not start:\n{log.read_text()[-3000:]}")
-    return process, int(line)
+    """This script with ``--serve``, its log (migrations, errors) in ``log``."""
+    return procstat.start_server([sys.executable, __file__, "--serve", str(instance)], log, ROOT)
 
 
 # --- memory of the server process, from the kernel ---------------------------------------------
-
-
-def status_kib(pid: int, field: str) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(f"{field}:"):
-            return int(line.split()[1])
-    raise LookupError(field)
-
-
-def reset_peak(pid: int) -> None:
-    """Make VmHWM (peak resident set) start again from the current VmRSS."""
-    Path(f"/proc/{pid}/clear_refs").write_text("5")
 
 
 # --- the client: a browser's worth of HTTP ------------------------------------------------------
@@ -348,12 +326,12 @@ class Result:
 def measure(client: Client, pid: int, megabytes: int, notices: int, work: Path) -> Result:
     client.log_in(seller_email(megabytes))
     target = work / f"export-{megabytes}.zip"
-    reset_peak(pid)
-    before = status_kib(pid, "VmRSS")
+    procstat.reset_peak(pid)
+    before = procstat.status_kib("VmRSS", pid)
     started = time.perf_counter()
     _, headers = client.download(target)
     seconds = time.perf_counter() - started
-    peak = status_kib(pid, "VmHWM")
+    peak = procstat.status_kib("VmHWM", pid)
     if "Content-Length" in headers or headers.get("Transfer-Encoding") != "chunked":
         raise SystemExit(f"the export was not streamed: {headers}")
     files_bytes = check_archive(target, megabytes, notices)
@@ -392,7 +370,7 @@ def main() -> int:
         try:
             client = Client(port)
             measure(client, process.pid, SMALL_MB, args.notices, work)  # warm-up, untimed
-            baseline = status_kib(process.pid, "VmRSS")
+            baseline = procstat.status_kib("VmRSS", process.pid)
             results: list[Result] = []
             for _ in range(args.rounds):
                 results.append(measure(client, process.pid, SMALL_MB, args.notices, work))

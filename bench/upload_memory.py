@@ -57,6 +57,7 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import procstat  # noqa: E402
 from tests.support import PASSWORD  # noqa: E402
 
 SELLER = "bench.uploads@example.com"
@@ -89,34 +90,14 @@ def serve(instance: Path, max_bytes: int) -> None:
 
 def start_server(instance: Path, max_bytes: int, log: Path) -> tuple[subprocess.Popen, int]:
     """This script with ``--serve``, its log (migrations, errors) in ``log``."""
-    with open(log, "wb") as errors:
-        process = subprocess.Popen(
-            [sys.executable, __file__, "--serve", str(instance), "--max-bytes", str(max_bytes)],
-            stdout=subprocess.PIPE,
-            stderr=errors,
-            text=True,
-            cwd=ROOT,
-        )
-    line = process.stdout.readline()
-    if not line.strip().isdigit():
-        process.kill()
-        raise SystemExit(f"the portal did not start:\n{log.read_text()[-3000:]}")
-    return process, int(line)
+    return procstat.start_server(
+        [sys.executable, __file__, "--serve", str(instance), "--max-bytes", str(max_bytes)],
+        log,
+        ROOT,
+    )
 
 
 # --- memory of the server process, from the kernel ---------------------------------------------
-
-
-def status_kib(pid: int, field: str) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(f"{field}:"):
-            return int(line.split()[1])
-    raise LookupError(field)
-
-
-def reset_peak(pid: int) -> None:
-    """Make VmHWM (peak resident set) start again from the current VmRSS."""
-    Path(f"/proc/{pid}/clear_refs").write_text("5")
 
 
 # --- the client: a browser's worth of HTTP ------------------------------------------------------
@@ -252,14 +233,14 @@ class Result:
 
 
 def measure(client: Client, pid: int, label: str, path: Path, pages: int, work: Path) -> Result:
-    reset_peak(pid)
-    before = status_kib(pid, "VmRSS")
+    procstat.reset_peak(pid)
+    before = procstat.status_kib("VmRSS", pid)
     started = time.perf_counter()
     status, detail = client.upload(path, work)
     seconds = time.perf_counter() - started
     if status != 302:
         raise SystemExit(f"{label}: the upload was refused ({status}): {detail}")
-    peak = status_kib(pid, "VmHWM")
+    peak = procstat.status_kib("VmHWM", pid)
     return Result(label, path.stat().st_size, pages, seconds, before, peak)
 
 
@@ -293,7 +274,7 @@ def main() -> int:
             status, detail = client.upload(small, work)  # warm-up, untimed
             if status != 302:
                 raise SystemExit(f"warm-up: the upload was refused ({status}): {detail}")
-            baseline = status_kib(process.pid, "VmRSS")
+            baseline = procstat.status_kib("VmRSS", process.pid)
             results: list[Result] = []
             for _ in range(args.rounds):
                 results.append(measure(client, process.pid, "1 MB scan", small, 2, work))
