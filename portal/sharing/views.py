@@ -59,6 +59,29 @@ def third_parties():
     return render_template("sharing/third_parties.html", parties=services.active_parties())
 
 
+def _share(party, fields, request_details, form, *, page, check_again):
+    """Share what the seller confirmed; returns (disclosure, None), or (None, the answer to
+    give instead): the form with what is missing, the check page again if the seller's data
+    changed since they read it, or the form with why nothing was shared."""
+    try:
+        disclosure = services.share(
+            _me(),
+            party,
+            fields,
+            request=request_details,
+            confirmed_digest=form.digest.data or "",
+        )
+    except MissingDetails as exc:
+        return None, page(form, missing=exc.fields, status=400)
+    except services.DetailsChanged as exc:
+        flash(str(exc.message), "warning")
+        return None, check_again()
+    except services.SharingError as exc:
+        db.session.rollback()
+        return None, page(form, error=exc.message, status=503)
+    return disclosure, None
+
+
 # --- Arrange a pickup -------------------------------------------------------------------
 
 
@@ -138,26 +161,16 @@ def pickup_confirm():
     if not form.validate_on_submit():
         return _pickup_page(form, status=400)
     party = _courier(form)
-    try:
-        disclosure = services.share(
-            _me(),
-            party,
-            PICKUP_FIELDS,
-            request={
-                "type": "pickup",
-                "pickup_date": form.pickup_date.data.isoformat(),
-                "parcel_size": form.parcel_size.data,
-            },
-            confirmed_digest=form.digest.data or "",
-        )
-    except MissingDetails as exc:
-        return _pickup_page(form, missing=exc.fields, status=400)
-    except services.DetailsChanged as exc:
-        flash(str(exc.message), "warning")
-        return pickup_check()
-    except services.SharingError as exc:
-        db.session.rollback()
-        return _pickup_page(form, error=exc.message, status=503)
+    request_details = {
+        "type": "pickup",
+        "pickup_date": form.pickup_date.data.isoformat(),
+        "parcel_size": form.parcel_size.data,
+    }
+    disclosure, answer = _share(
+        party, PICKUP_FIELDS, request_details, form, page=_pickup_page, check_again=pickup_check
+    )
+    if answer is not None:
+        return answer
     db.session.add(
         Pickup(
             user_id=current_user.id,
@@ -243,22 +256,12 @@ def woocommerce_confirm():
     if not form.validate_on_submit():
         return _store_page(form, status=400)
     party = _store_party()
-    try:
-        disclosure = services.share(
-            _me(),
-            party,
-            STORE_FIELDS,
-            request={"type": "store_connection", "store_url": form.store_url.data},
-            confirmed_digest=form.digest.data or "",
-        )
-    except MissingDetails as exc:
-        return _store_page(form, missing=exc.fields, status=400)
-    except services.DetailsChanged as exc:
-        flash(str(exc.message), "warning")
-        return woocommerce_check()
-    except services.SharingError as exc:
-        db.session.rollback()
-        return _store_page(form, error=exc.message, status=503)
+    request_details = {"type": "store_connection", "store_url": form.store_url.data}
+    disclosure, answer = _share(
+        party, STORE_FIELDS, request_details, form, page=_store_page, check_again=woocommerce_check
+    )
+    if answer is not None:
+        return answer
     connection = db.session.get(StoreConnection, current_user.id) or StoreConnection(
         user_id=current_user.id
     )
