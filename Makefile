@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format install bench clean
+.PHONY: run serve test lint format install bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,12 @@ run: $(STAMP)
 	$(FLASK) db upgrade
 	$(FLASK) demo load
 	$(FLASK) run --host 127.0.0.1 --port 5000
+
+## make serve: the portal under gunicorn (gunicorn.conf.py), as in production, on :8000
+serve: export PORTAL_ENVIRONMENT ?= development
+serve: $(STAMP)
+	$(FLASK) db upgrade
+	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 ## make test: the whole suite (SQLite; PostgreSQL, Redis and the browser too when available)
 test: $(STAMP)

@@ -6,7 +6,6 @@ pages, security headers and CLI commands. Nothing else creates an app or reads c
 
 from __future__ import annotations
 
-import logging
 import os
 import sqlite3
 from pathlib import Path
@@ -37,7 +36,6 @@ def create_app(config: dict | None = None) -> Flask:
     )
     app.request_class = PortalRequest
     load_config(app, config)
-    logging.getLogger("portal").setLevel(app.config["LOG_LEVEL"])
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if app.config["PROXY_FIX_X_FOR"] or app.config["PROXY_FIX_X_PROTO"]:
         app.wsgi_app = ProxyFix(
@@ -55,11 +53,12 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from portal import crypto, deferred, storage
+    from portal import crypto, deferred, logs, storage
     from portal.auth import sessions
     from portal.extensions import babel, csrf, db, limiter, migrate
     from portal.outbox import services as outbox
 
+    logs.init_app(app)
     crypto.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)

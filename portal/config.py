@@ -27,6 +27,10 @@ class Defaults:
 
     ENVIRONMENT = "production"  # "development" allows a generated secret key
     LOG_LEVEL = "INFO"  # the portal's own loggers; they carry ids and counts, never personal data
+    LOG_FORMAT: str | None = (
+        None  # "json" (gunicorn.conf.py sets it) or "text"; None: leave logging alone
+    )
+    TRUST_REQUEST_ID = False  # take X-Request-ID from the proxy in front (set with PROXY_FIX_*)
     SECRET_KEY: str | None = None
 
     SQLALCHEMY_DATABASE_URI: str | None = None  # None: SQLite file in the instance folder
