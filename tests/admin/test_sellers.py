@@ -286,17 +286,24 @@ def test_the_search_is_an_index_range_scan_not_a_scan_of_users(app, aisyah, quer
             assert "Seq Scan" not in plan, plan
 
 
-def test_the_term_column_compares_bytes_on_postgresql(app):
+def test_the_term_column_compares_bytes(app):
+    """Prefix ranges need byte order: the "C" collation on PostgreSQL, SQLite's default
+    BINARY (no collation declared) elsewhere."""
     with app.app_context(), db.engine.connect() as conn:
-        if conn.dialect.name != "postgresql":
-            pytest.skip("PostgreSQL only")
-        collation = conn.execute(
-            text(
-                "SELECT collation_name FROM information_schema.columns "
-                "WHERE table_name = 'seller_search_terms' AND column_name = 'term'"
-            )
-        ).scalar()
-        assert collation == "C"
+        if conn.dialect.name == "postgresql":
+            collation = conn.execute(
+                text(
+                    "SELECT collation_name FROM information_schema.columns "
+                    "WHERE table_name = 'seller_search_terms' AND column_name = 'term'"
+                )
+            ).scalar()
+            assert collation == "C"
+        else:
+            schema = conn.execute(
+                text("SELECT sql FROM sqlite_master WHERE name = 'seller_search_terms'")
+            ).scalar()
+            assert "COLLATE" not in schema.upper()
+            assert conn.execute(text("SELECT 'a' < 'B'")).scalar() == 0  # bytes: 'B' < 'a'
 
 
 # --- keeping the terms --------------------------------------------------------------------------
