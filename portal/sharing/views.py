@@ -20,7 +20,7 @@ from portal.profile.choices import country_name
 from portal.sharing import bp, services
 from portal.sharing.forms import PARCEL_SIZES, PickupForm, StoreForm
 from portal.sharing.models import Pickup, StoreConnection
-from portal.sharing.payload import MissingDetails, category_label, category_labels
+from portal.sharing.payload import MissingDetails, category_labels
 
 PICKUP_FIELDS = ("name", "address", "phone")
 STORE_FIELDS = ("shop_name", "email", "phone")
@@ -33,11 +33,6 @@ _FIELD_HOMES = {
     "address": ("profile.index", "address"),
     "email": ("profile.change_email", None),
 }
-
-
-@bp.app_template_filter("category_label")
-def _category_label(value: str) -> str:
-    return str(category_label(value))
 
 
 @bp.app_template_filter("category_labels")
@@ -57,6 +52,25 @@ def _me() -> User:
 @bp.get("/third-parties")
 def third_parties():
     return render_template("sharing/third_parties.html", parties=services.active_parties())
+
+
+def _check(party, fields, form, *, page, confirm, back, hidden, summary):
+    """The page showing exactly what ``party`` will receive, with a button to confirm (to
+    the ``confirm`` endpoint); or the form again, listing what the seller must add first."""
+    try:
+        shown = services.preview(_me(), party, fields)
+    except MissingDetails as exc:
+        return page(form, missing=exc.fields, status=400)
+    return render_template(
+        "sharing/confirm.html",
+        party=party,
+        payload=shown,
+        form=form,
+        action=url_for(confirm),
+        back=url_for(back),
+        hidden=hidden,
+        summary=summary,
+    )
 
 
 def _share(party, fields, request_details, form, *, page, check_again):
@@ -130,17 +144,13 @@ def pickup_check():
     if not form.validate_on_submit():
         return _pickup_page(form, status=400)
     party = _courier(form)
-    try:
-        shown = services.preview(_me(), party, PICKUP_FIELDS)
-    except MissingDetails as exc:
-        return _pickup_page(form, missing=exc.fields, status=400)
-    return render_template(
-        "sharing/confirm.html",
-        party=party,
-        payload=shown,
-        form=form,
-        action=url_for("sharing.pickup_confirm"),
-        back=url_for("sharing.pickup"),
+    return _check(
+        party,
+        PICKUP_FIELDS,
+        form,
+        page=_pickup_page,
+        confirm="sharing.pickup_confirm",
+        back="sharing.pickup",
         hidden={
             "courier": form.courier.data,
             "pickup_date": form.pickup_date.data.isoformat(),
@@ -234,17 +244,13 @@ def woocommerce_check():
     if not form.validate_on_submit():
         return _store_page(form, status=400)
     party = _store_party()
-    try:
-        shown = services.preview(_me(), party, STORE_FIELDS)
-    except MissingDetails as exc:
-        return _store_page(form, missing=exc.fields, status=400)
-    return render_template(
-        "sharing/confirm.html",
-        party=party,
-        payload=shown,
-        form=form,
-        action=url_for("sharing.woocommerce_confirm"),
-        back=url_for("sharing.woocommerce"),
+    return _check(
+        party,
+        STORE_FIELDS,
+        form,
+        page=_store_page,
+        confirm="sharing.woocommerce_confirm",
+        back="sharing.woocommerce",
         hidden={"store_url": form.store_url.data},
         summary=_("Connect the store at %(url)s.", url=form.store_url.data),
     )
