@@ -41,7 +41,6 @@ from portal.profile import choices as profile_choices
 from portal.profile.models import BankAccount, SellerProfile, mask
 from portal.search import services as search
 from portal.sharing.models import Disclosure
-from portal.sharing.payload import category_labels
 
 PER_PAGE = search.PER_PAGE
 QUERY_MAX = 200
@@ -233,9 +232,7 @@ def _page(
             document_choices=document_choices,
             consent_contexts=CONSENT_CONTEXTS,
             message_statuses=MESSAGE_STATUSES,
-            category_labels=category_labels,
             state_name=profile_choices.state_name,
-            country_name=profile_choices.country_name,
             display_pages=lambda document: document.files_for(FilePurpose.DISPLAY),
         ),
         status,

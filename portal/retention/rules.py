@@ -210,7 +210,3 @@ RULES: tuple[Rule, ...] = (
         _none,
     ),
 )
-
-
-def rule(key: Retention) -> Rule:
-    return next(r for r in RULES if r.key == key)
