@@ -32,6 +32,8 @@ POSTGRES_URL = os.environ.get("PORTAL_TEST_POSTGRES_URL")
 REDIS_URL = os.environ.get("PORTAL_TEST_REDIS_URL")
 REQUIRE_SERVICES = os.environ.get("PORTAL_TEST_REQUIRE_SERVICES") == "1"
 
+pytest_plugins = ["tests.logscan"]
+
 SECRET_KEY = "test-secret-key-" + "x" * 40
 
 

@@ -6,60 +6,21 @@ from __future__ import annotations
 import json
 import logging
 import os
-import subprocess
-import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 
 from portal.logs import JsonFormatter, Redact, redact
-from tests.support import free_port
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests import servers
 
 
 @pytest.fixture
 def gunicorn(tmp_path):
-    port = free_port()
-    env = {
-        **os.environ,
-        "PORTAL_ENVIRONMENT": "development",
-        "PORTAL_INSTANCE_PATH": str(tmp_path / "instance"),
-        "PORTAL_BIND": f"127.0.0.1:{port}",
-        "PORTAL_WORKERS": "2",
-    }
-    subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
-    log = tmp_path / "gunicorn.log"
-    with open(log, "wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/healthz", timeout=1):  # noqa: S310 (loopback)
-                break
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                raise AssertionError(log.read_text()) from None
-            time.sleep(0.1)
-    yield base, log
-    process.terminate()
-    process.wait(timeout=20)
+    env = {"PORTAL_ENVIRONMENT": "development", "PORTAL_INSTANCE_PATH": str(tmp_path / "instance")}
+    servers.migrate({**os.environ, **env})
+    with servers.gunicorn(env, tmp_path / "gunicorn.log") as server:
+        yield server.base, server.log
 
 
 def _get(url: str):
