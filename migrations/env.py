@@ -9,10 +9,10 @@ from alembic import context
 # access to the values within the .ini file in use.
 config = context.config
 
-# Interpret the config file for Python logging.
-# This line sets up loggers basically.
-# Keep the application's loggers (and the tests' log capture) working.
-fileConfig(config.config_file_name, disable_existing_loggers=False)
+# Logging from alembic.ini, unless the program running the migrations has set up its own
+# (the tests, a server): fileConfig would replace the root logger's handlers.
+if not logging.getLogger().handlers:
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
 
 

@@ -49,6 +49,14 @@ class _RunLog(logging.FileHandler):
         return super().handle(copy.copy(record))
 
 
+def run_log(path: Path) -> logging.Handler:
+    """A handler writing as production does: redacted, one JSON object a line."""
+    handler = _RunLog(path, encoding="utf-8")
+    handler.addFilter(Redact())
+    handler.setFormatter(JsonFormatter())
+    return handler
+
+
 def log_dir() -> Path | None:
     """The run's log folder, for servers started in a process of their own."""
     value = os.environ.get(LOG_DIR_ENV)
@@ -99,10 +107,7 @@ def pytest_configure(config: pytest.Config) -> None:
         name = "main"
         config._portal_log_dir = folder  # type: ignore[attr-defined]
     os.environ[LOG_DIR_ENV] = str(folder)
-    handler = _RunLog(folder / f"{name}.log", encoding="utf-8")
-    handler.addFilter(Redact())
-    handler.setFormatter(JsonFormatter())
-    logging.getLogger().addHandler(handler)
+    logging.getLogger().addHandler(run_log(folder / f"{name}.log"))
 
 
 @pytest.hookimpl(optionalhook=True)

@@ -30,12 +30,13 @@ def _key() -> str:
 
 
 @pytest.fixture
-def two_servers(postgres_url, tmp_path):
+def two_servers(request, tmp_path):
     """Two servers with the same settings, each with two workers, and one seller."""
     if not (POSTGRES_URL and REDIS_URL):
         if REQUIRE_SERVICES:
             pytest.fail("PORTAL_TEST_POSTGRES_URL and PORTAL_TEST_REDIS_URL are required in CI")
         pytest.skip("set PORTAL_TEST_POSTGRES_URL and PORTAL_TEST_REDIS_URL")
+    postgres_url = request.getfixturevalue("postgres_url")
     _empty_postgres(postgres_url)
     keys = {"k1": _key()}
     hash_key = _key()
