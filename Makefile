@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 STAMP := $(VENV)/.installed
 
-.PHONY: run serve test lint format install bench clean
+.PHONY: run serve test lint format install bench clean i18n
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -13,23 +13,36 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
-install: $(STAMP)
+# Compiled catalogues are built here, never committed.
+CATALOGUES := portal/translations
+MO := $(CATALOGUES)/ms/LC_MESSAGES/messages.mo
+$(MO): $(CATALOGUES)/ms/LC_MESSAGES/messages.po $(STAMP)
+	$(BIN)/pybabel compile --statistics -d $(CATALOGUES)
+
+install: $(STAMP) $(MO)
+
+## make i18n: extract every marked string, update the catalogues, compile them
+i18n: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --sort-by-file \
+		--no-wrap --project "Koopseri Seller Portal" -o $(CATALOGUES)/messages.pot .
+	$(BIN)/pybabel update -i $(CATALOGUES)/messages.pot -d $(CATALOGUES) --no-wrap --ignore-obsolete
+	$(BIN)/pybabel compile --statistics -d $(CATALOGUES)
 
 ## make run: create .venv, install, migrate, load demo data, serve on http://127.0.0.1:5000
 run: export PORTAL_ENVIRONMENT ?= development
-run: $(STAMP)
+run: $(STAMP) $(MO)
 	$(FLASK) db upgrade
 	$(FLASK) demo load
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 ## make serve: the portal under gunicorn (gunicorn.conf.py), as in production, on :8000
 serve: export PORTAL_ENVIRONMENT ?= development
-serve: $(STAMP)
+serve: $(STAMP) $(MO)
 	$(FLASK) db upgrade
 	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 ## make test: the whole suite (SQLite; PostgreSQL, Redis and the browser too when available)
-test: $(STAMP)
+test: $(STAMP) $(MO)
 	$(BIN)/python -m pytest -n auto --dist loadgroup $(PYTEST_ARGS)
 
 lint: $(STAMP)
@@ -41,7 +54,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 ## make bench: benchmarks, each prints its figures and the command to reproduce them
-bench: $(STAMP)
+bench: $(STAMP) $(MO)
 	$(BIN)/python bench/login_timing.py
 	$(BIN)/python bench/key_rotation.py
 	$(BIN)/python bench/upload_memory.py

@@ -10,7 +10,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from flask import Flask, has_request_context, request
+from flask import Flask, has_request_context
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -53,7 +53,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from portal import crypto, deferred, logs, storage
+    from portal import crypto, deferred, i18n, logs, storage
     from portal.auth import sessions
     from portal.extensions import babel, csrf, db, limiter, migrate
     from portal.outbox import services as outbox
@@ -63,37 +63,14 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=_select_locale, timezone_selector=_select_timezone)
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     limiter.init_app(app)
     sessions.init_app(app)
     deferred.init_app(app)  # before outbox: its hook must run last, after outbox adds its task
     outbox.init_app(app)  # after db: its teardown must run before the session is removed
     storage.init_app(app)  # after db, for the same reason
 
-    @app.context_processor
-    def _layout_context():
-        from flask_babel import get_locale
-
-        return {"current_locale": str(get_locale())}
-
-
-def _select_locale() -> str:
-    from flask import current_app
-
-    languages = current_app.config["LANGUAGES"]
-    if not has_request_context():
-        return current_app.config["BABEL_DEFAULT_LOCALE"]
-    if current_user.is_authenticated and current_user.locale in languages:
-        return current_user.locale
-    return (
-        request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
-    )
-
-
-def _select_timezone() -> str | None:
-    if has_request_context() and current_user.is_authenticated and current_user.timezone:
-        return current_user.timezone
-    return None  # BABEL_DEFAULT_TIMEZONE
+    i18n.init_app(app)
 
 
 @event.listens_for(Engine, "connect")
@@ -113,6 +90,7 @@ def register_blueprints(app: Flask) -> None:
         admin,
         auth,
         documents,
+        i18n,
         main,
         notifications,
         policy,
@@ -123,6 +101,7 @@ def register_blueprints(app: Flask) -> None:
 
     for module in (
         main,
+        i18n,
         auth,
         profile,
         documents,

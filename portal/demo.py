@@ -51,6 +51,7 @@ def load() -> None:
                 policy.record_consent(
                     user_id=user.id,
                     version=policy.current_version(),
+                    language="en",
                     ip_address="127.0.0.1",
                     user_agent="flask demo load",
                     context="registration",

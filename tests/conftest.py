@@ -119,8 +119,8 @@ def _snapshot_seeded_rows(url: str) -> None:
 
 
 def _empty_postgres(url: str) -> None:
-    """Back to the freshly migrated state: no rows but the seeded policy version 1 and the
-    seeded third parties."""
+    """Back to the freshly migrated state: no rows but the seeded policy version 1 (in both
+    languages) and the seeded third parties."""
     engine = create_engine(url)
     with engine.begin() as conn:
         tables = [
@@ -128,13 +128,19 @@ def _empty_postgres(url: str) -> None:
             for row in conn.execute(
                 text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
             )
-            if row[0] not in {"alembic_version", "policy_versions"}
+            if row[0] not in {"alembic_version", "policy_versions", "policy_translations"}
         ]
         if tables:
             conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         # Published versions are immutable (a trigger refuses DELETE); tests may remove
         # theirs with triggers off for this session only.
         conn.execute(text("SET session_replication_role = replica"))
+        conn.execute(
+            text(
+                "DELETE FROM policy_translations WHERE policy_version_id IN "
+                "(SELECT id FROM policy_versions WHERE version > 1)"
+            )
+        )
         conn.execute(text("DELETE FROM policy_versions WHERE version > 1"))
         conn.execute(text("SET session_replication_role = DEFAULT"))
         for name, (table, rows) in _seeded.items():

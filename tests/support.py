@@ -115,6 +115,7 @@ def make_seller(email_address="seller@example.com", password=PASSWORD, verified=
     policy.record_consent(
         user_id=user.id,
         version=policy.current_version(),
+        language=user.locale or "en",
         ip_address="203.0.113.9",
         user_agent="pytest",
         context="registration",

@@ -70,7 +70,7 @@ def consent():
     return render_template(
         "account/consent.html",
         consent=latest,
-        body=policy.render(latest.policy_version) if latest else None,
+        text=policy.text_of(latest.policy_version, latest.language) if latest else None,
         history=policy.consent_history(user.id),
         current=current,
     )

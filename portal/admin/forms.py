@@ -79,6 +79,16 @@ class PolicyDraftForm(FlaskForm):
         filters=[strip],
         validators=[Length(max=500, message=_l("Keep the summary to 500 characters or fewer."))],
     )
+    body_ms = TextAreaField(
+        _l("Policy text in Malay (Markdown)"),
+        filters=[_unix_newlines],
+        validators=[Length(max=200_000)],
+    )
+    summary_ms = TextAreaField(
+        _l("Summary of changes in Malay"),
+        filters=[strip],
+        validators=[Length(max=500, message=_l("Keep the summary to 500 characters or fewer."))],
+    )
     effective = DateField(_l("Takes effect on"), validators=[Optional()])
     # The version the admin saw the button for: a publish by someone else meanwhile shows.
     number = HiddenField()
@@ -106,6 +116,16 @@ class PolicyPublishForm(PolicyDraftForm):
             raise ValidationError(
                 _l("Say in a sentence or two what changed: sellers read it in the email.")
             )
+
+    def validate_body_ms(self, field) -> None:
+        if not (field.data or "").strip():
+            raise ValidationError(
+                _l("Write the Malay translation: both languages are published together.")
+            )
+
+    def validate_summary_ms(self, field) -> None:
+        if not field.data:
+            raise ValidationError(_l("Write the summary in Malay too."))
 
     def validate_effective(self, field) -> None:
         if field.data is not None and field.data < self.today:

@@ -38,19 +38,30 @@ def policy():
         form = PolicyDraftForm(
             body=draft.body_markdown,
             summary=draft.summary,
+            body_ms=draft.body_markdown_ms,
+            summary_ms=draft.summary_ms,
             effective=_local_date(draft.effective_at),
             number=publishing.next_number(),
         )
     else:  # start from the words in force, so the admin edits rather than retypes
-        form = PolicyDraftForm(body=newest.body_markdown, number=publishing.next_number())
+        form = PolicyDraftForm(
+            body=newest.body_markdown,
+            body_ms=services.text_of(newest, "ms").body_markdown,
+            number=publishing.next_number(),
+        )
     preview = None
     if draft is not None and request.args.get("preview"):
+        # Each language's changes, and its text rendered exactly as sellers will see it.
+        pairs = {
+            "en": (newest.body_markdown, draft.body_markdown),
+            "ms": (services.text_of(newest, "ms").body_markdown, draft.body_markdown_ms),
+        }
         preview = {
-            # A transient version, never added to the session: rendered exactly as sellers
-            # will see it once published.
-            "body": services.render(PolicyVersion(body_markdown=draft.body_markdown)),
-            "diff": word_diff(newest.body_markdown, draft.body_markdown),
             "since": newest.version,
+            "texts": [
+                {"language": language, "diff": word_diff(old, new), "markdown": new}
+                for language, (old, new) in pairs.items()
+            ],
         }
     return _page(form, draft=draft, preview=preview)
 
@@ -86,9 +97,11 @@ def policy_publish():
     try:
         version = publishing.publish(
             form.body.data,
+            body_ms=form.body_ms.data,
             number=number,
             effective_at=_takes_effect(form.effective.data),
             summary=form.summary.data,
+            summary_ms=form.summary_ms.data,
         )
     except publishing.PublishError as exc:
         db.session.rollback()
@@ -161,6 +174,8 @@ def _save_draft(form: PolicyDraftForm) -> PolicyDraft:
         db.session.add(draft)
     draft.body_markdown = form.body.data or ""
     draft.summary = form.summary.data or ""
+    draft.body_markdown_ms = form.body_ms.data or ""
+    draft.summary_ms = form.summary_ms.data or ""
     draft.effective_at = (
         publishing.local_midnight(form.effective.data) if form.effective.data else None
     )

@@ -214,7 +214,12 @@ def _page(
             documents=documents_list,
             document_forms=document_forms,
             consents=db.session.execute(
-                select(ConsentRecord.accepted_at, ConsentRecord.context, PolicyVersion.version)
+                select(
+                    ConsentRecord.accepted_at,
+                    ConsentRecord.context,
+                    ConsentRecord.language,
+                    PolicyVersion.version,
+                )
                 .join(PolicyVersion, PolicyVersion.id == ConsentRecord.policy_version_id)
                 .where(ConsentRecord.user_id == seller.id)
                 .order_by(ConsentRecord.accepted_at.desc(), ConsentRecord.id.desc())

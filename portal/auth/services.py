@@ -116,6 +116,7 @@ def register(data: Registration, *, today: date) -> User | None:
             policy.record_consent(
                 user_id=user.id,
                 version=version,
+                language=data.locale,  # the policy was offered in the page's language
                 ip_address=data.ip_address,
                 user_agent=data.user_agent,
                 context="registration",

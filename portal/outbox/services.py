@@ -12,12 +12,12 @@ import logging
 import uuid
 
 from flask import Flask, current_app, render_template
-from flask_babel import force_locale
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from portal.deferred import after_response
 from portal.extensions import db
+from portal.i18n import speaking_to
 from portal.outbox.models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -38,10 +38,10 @@ def queue_email(
     """Render ``templates/email/<kind>.txt`` and ``.html`` and add the message to the session.
 
     ``subject`` may be a lazy string: it is evaluated in the recipient's language, like the
-    bodies. Flushes, but does not commit: the caller's commit decides whether it is sent.
+    bodies; dates are shown in the recipient's time zone. Flushes, but does not commit: the caller's commit decides whether it is sent.
     """
-    locale = locale or (user.locale if user is not None else None) or "en"
-    with force_locale(locale):
+    locale = locale or (user.locale if user is not None else None)
+    with speaking_to(locale, user.timezone if user is not None else None):
         context.update(user=user, recipient=to)
         message = OutboxMessage(
             user_id=user.id if user is not None else None,

@@ -1,4 +1,5 @@
-"""``flask policy publish FILE --version N [--effective DATE] [--summary TEXT]``."""
+"""``flask policy publish FILE --version N [--effective DATE] [--summary TEXT]
+[--malay FILE] [--summary-ms TEXT]``."""
 
 from __future__ import annotations
 
@@ -40,19 +41,40 @@ def _moment(value: str | None) -> datetime | None:
 @click.option("--version", "number", type=int, required=True, help="The next version number.")
 @click.option("--effective", help="When it takes effect: YYYY-MM-DD (midnight, Malaysia) or later.")
 @click.option("--summary", default="", help="A sentence or two on what changed, for the email.")
+@click.option(
+    "--malay",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The Malay translation (Markdown); by default FILE's sibling NAME.ms.md.",
+)
+@click.option("--summary-ms", default="", help="The summary in Malay.")
 @with_appcontext
-def publish(file: Path, number: int, effective: str | None, summary: str) -> None:
-    """Publish FILE (Markdown) as version N, then email every active seller about it.
+def publish(
+    file: Path,
+    number: int,
+    effective: str | None,
+    summary: str,
+    malay: Path | None,
+    summary_ms: str,
+) -> None:
+    """Publish FILE (Markdown, English) and its Malay translation as version N, then email
+    every active seller about it, each in their language.
 
     A published version can never be changed. The emails go through the outbox in batches,
     committed as they go; if this stops halfway, running `policy notify N` finishes the job.
     """
+    malay = malay or file.with_suffix(f".ms{file.suffix}")
+    if not malay.is_file():
+        raise click.ClickException(
+            f"no Malay translation: give --malay FILE, or put it beside the English as {malay}"
+        )
     try:
         version = publishing.publish(
             file.read_text(encoding="utf-8"),
+            body_ms=malay.read_text(encoding="utf-8"),
             number=number,
             effective_at=_moment(effective),
             summary=summary,
+            summary_ms=summary_ms,
         )
     except publishing.PublishError as exc:
         raise click.ClickException(str(exc)) from None

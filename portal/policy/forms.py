@@ -5,11 +5,15 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField
-from wtforms.validators import DataRequired
+from wtforms.validators import AnyOf, DataRequired
+
+from portal.config import Defaults
 
 
 class AcceptForm(FlaskForm):
     version = HiddenField()
+    # The language of the text on the page, recorded with the consent.
+    language = HiddenField(validators=[AnyOf(Defaults.LANGUAGES)])
     accept = BooleanField(
         validators=[DataRequired(message=_l("Tick the box to accept the new version."))]
     )

@@ -23,7 +23,7 @@ from sqlalchemy import String, cast, func, insert, literal, select
 from portal.auth.models import AccountStatus, Role, User
 from portal.extensions import db
 from portal.outbox.models import OutboxMessage
-from portal.policy.models import PolicyVersion
+from portal.policy.models import PolicyTranslation, PolicyVersion
 from portal.sqltypes import utcnow
 
 log = logging.getLogger(__name__)
@@ -49,15 +49,18 @@ def next_number() -> int:
 def publish(
     body_markdown: str,
     *,
+    body_ms: str,
     number: int | None = None,
     effective_at: datetime | None = None,
     summary: str = "",
+    summary_ms: str = "",
     now: datetime | None = None,
 ) -> PolicyVersion:
-    """Add version ``number`` (the next one; given, it must be the next one). Flushes only.
+    """Add version ``number`` (the next one; given, it must be the next one) with its English
+    text and its Malay translation, together. Flushes only.
 
-    Raises :class:`PublishError` for an empty text, a number out of sequence, or an
-    effective date before the publication.
+    Raises :class:`PublishError` for an empty text in either language, a number out of
+    sequence, or an effective date before the publication.
     """
     now = now or utcnow()
     expected = next_number()
@@ -65,6 +68,8 @@ def publish(
         raise PublishError(f"the next version is {expected}, not {number}")
     if not body_markdown.strip():
         raise PublishError("the policy text is empty")
+    if not body_ms.strip():
+        raise PublishError("the Malay text is empty: both languages are published together")
     if effective_at is not None and effective_at < now:
         raise PublishError("the effective date cannot be before the publication")
     version = PolicyVersion(
@@ -75,6 +80,15 @@ def publish(
         effective_at=effective_at or now,
     )
     db.session.add(version)
+    db.session.flush()
+    db.session.add(
+        PolicyTranslation(
+            policy_version_id=version.id,
+            language="ms",
+            body_markdown=body_ms,
+            summary=summary_ms.strip()[:500],
+        )
+    )
     db.session.flush()
     log.info("policy version %s published", version.version)
     return version
@@ -148,18 +162,24 @@ def _id_ranges(size: int) -> Iterator[tuple[int, int]]:
 
 
 def _render(version: PolicyVersion, locale: str) -> tuple[str, str, str]:
+    from portal.policy.services import text_of
+
     with force_locale(locale):
         subject = str(
             _l("Our Seller Privacy Policy is changing (version %(n)s)", n=version.version)
         )
         context = {
             "version": version,
+            "summary": text_of(version, locale).summary,
             "changes_url": url_for(
                 "policy.changes",
                 **{"from": version.version - 1, "to": version.version},
+                lang=locale,
                 _external=True,
             ),
-            "policy_url": url_for("policy.version", number=version.version, _external=True),
+            "policy_url": url_for(
+                "policy.version", number=version.version, lang=locale, _external=True
+            ),
             "recipient": "",
             "user": None,
         }

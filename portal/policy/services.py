@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
+from flask import current_app
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from portal.extensions import db
-from portal.policy.models import ConsentRecord, PolicyVersion
+from portal.policy.models import ConsentRecord, PolicyTranslation, PolicyVersion
 from portal.sqltypes import utcnow
 
 # Raw HTML in a policy's Markdown is shown as text, never interpreted.
@@ -42,18 +44,66 @@ def all_versions() -> list[PolicyVersion]:
     return list(db.session.scalars(select(PolicyVersion).order_by(PolicyVersion.version.desc())))
 
 
-def render(version: PolicyVersion) -> Markup:
+@dataclass(frozen=True)
+class PolicyText:
+    """A version's words in one language."""
+
+    version: PolicyVersion
+    language: str  # the language of ``body_markdown``
+    body_markdown: str
+    summary: str
+    asked: str  # the language asked for: not ``language`` when no translation was published
+
+    @property
+    def is_translation(self) -> bool:
+        """A translation, over which the English text prevails."""
+        return self.language != current_app.config["BABEL_DEFAULT_LOCALE"]
+
+    @property
+    def missing(self) -> bool:
+        """The version has no text in the language asked for (published before Malay was)."""
+        return self.language != self.asked
+
+
+def text_of(version: PolicyVersion, language: str) -> PolicyText:
+    """``version`` in ``language``: the English text itself, or its published translation.
+    A version published with no translation in that language comes back in English."""
+    english = PolicyText(version, "en", version.body_markdown, version.summary, asked=language)
+    if language == current_app.config["BABEL_DEFAULT_LOCALE"]:
+        return english
+    translation = db.session.scalar(
+        select(PolicyTranslation).where(
+            PolicyTranslation.policy_version_id == version.id,
+            PolicyTranslation.language == language,
+        )
+    )
+    if translation is None:
+        return english
+    return PolicyText(
+        version, language, translation.body_markdown, translation.summary, asked=language
+    )
+
+
+def render(markdown: str) -> Markup:
     # Safe: the renderer has raw HTML disabled, so every tag in the source comes out escaped.
-    return Markup(_markdown.render(version.body_markdown))  # noqa: S704
+    return Markup(_markdown.render(markdown))  # noqa: S704
 
 
 def record_consent(
-    *, user_id: int, version: PolicyVersion, ip_address: str, user_agent: str, context: str
+    *,
+    user_id: int,
+    version: PolicyVersion,
+    language: str,
+    ip_address: str,
+    user_agent: str,
+    context: str,
 ) -> ConsentRecord:
-    """Keep the proof that ``user_id`` accepted ``version``: time, address and browser."""
+    """Keep the proof that ``user_id`` accepted ``version``, read in ``language``: time,
+    address and browser."""
     record = ConsentRecord(
         user_id=user_id,
         policy_version_id=version.id,
+        language=language,
         ip_address=ip_address[:45],
         user_agent=user_agent[:512],
         context=context,

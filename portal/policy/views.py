@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from portal.auth.models import AccountStatus
 from portal.extensions import db
+from portal.i18n import chosen, current_language
 from portal.policy import bp, services
 from portal.policy.diff import word_diff
 from portal.policy.forms import AcceptForm
@@ -35,13 +36,24 @@ def _acceptance_gate():
     return None
 
 
+@bp.app_template_filter("policy_markdown")
+def _policy_markdown(markdown: str):
+    return services.render(markdown)
+
+
+def reading_language() -> str:
+    """The language the policy is shown in: the page's own switch (``?lang=``), else the
+    language of the portal's pages."""
+    return chosen(request.args.get("lang")) or current_language()
+
+
 @bp.get("/privacy")
 def current():
     version = services.current_version()
     return render_template(
         "policy/version.html",
         version=version,
-        body=services.render(version),
+        text=services.text_of(version, reading_language()),
         is_current=True,
         upcoming=services.upcoming_version(),
     )
@@ -56,7 +68,7 @@ def version(number: int):
     return render_template(
         "policy/version.html",
         version=found,
-        body=services.render(found),
+        text=services.text_of(found, reading_language()),
         is_current=found.id == current.id,
         upcoming=None,
     )
@@ -70,9 +82,27 @@ def changes():
     to = request.args.get("to", newest, type=int)
     since = request.args.get("from", max(to - 1, 1), type=int)
     older, newer = services.get_version(since), services.get_version(to)
-    diff = word_diff(older.body_markdown, newer.body_markdown) if older and newer else None
+    language = reading_language()
+    diff = missing = None
+    if older and newer:
+        older_text, newer_text = (
+            services.text_of(older, language),
+            services.text_of(newer, language),
+        )
+        # Compare like with like: in English if either version lacks the language asked.
+        if older_text.language != newer_text.language:
+            older_text, newer_text = services.text_of(older, "en"), services.text_of(newer, "en")
+        missing = older_text.missing or newer_text.missing
+        diff = word_diff(older_text.body_markdown, newer_text.body_markdown)
     return render_template(
-        "policy/changes.html", versions=versions, since=since, to=to, diff=diff, numbers=numbers
+        "policy/changes.html",
+        versions=versions,
+        since=since,
+        to=to,
+        diff=diff,
+        numbers=numbers,
+        language=language,
+        missing=missing,
     )
 
 
@@ -86,7 +116,8 @@ def accept():
     if not services.acceptance_due(current_user.id):
         return redirect(target)
     version = services.current_version()
-    form = AcceptForm(version=version.version)
+    language = reading_language()
+    form = AcceptForm(version=version.version, language=language)
     if form.validate_on_submit():
         if form.version.data != str(version.version):  # a newer one came into effect meanwhile
             flash(
@@ -97,6 +128,7 @@ def accept():
         services.record_consent(
             user_id=current_user.id,
             version=version,
+            language=services.text_of(version, form.language.data).language,
             ip_address=request.remote_addr or "",
             user_agent=client_user_agent(),
             context="update",
@@ -105,14 +137,22 @@ def accept():
         flash(_("Thank you. You accepted version %(n)s.", n=version.version), "success")
         return redirect(target)
     accepted = services.accepted_version(current_user.id)
-    diff = word_diff(accepted.body_markdown, version.body_markdown) if accepted else None
+    text = services.text_of(version, language)
+    diff = None
+    if accepted:
+        before = services.text_of(accepted, text.language)
+        if before.language != text.language:
+            before = services.text_of(accepted, "en")
+            text = services.text_of(version, "en")
+        diff = word_diff(before.body_markdown, text.body_markdown)
+    form.language.data = text.language  # what is shown is what is accepted
     return (
         render_template(
             "policy/accept.html",
             version=version,
             accepted=accepted,
             diff=diff,
-            body=services.render(version),
+            text=text,
             form=form,
         ),
         400 if form.errors else 200,

@@ -44,6 +44,11 @@ class Rule:
         return self.period()
 
 
+def N_(text: str) -> str:  # noqa: N802 (gettext's name for "extract this, translate later")
+    """Marks ``text`` for the catalogue; :func:`_months` translates it when it is shown."""
+    return text
+
+
 def _months(setting: str, text: str) -> Callable[[], str]:
     return lambda: _(text, n=current_app.config[setting])
 
@@ -180,14 +185,14 @@ RULES: tuple[Rule, ...] = (
         _l("Copies of the emails we sent you, kept in your notifications"),
         _months(
             "RETENTION_MAIL_MONTHS",
-            "%(n)d months after sending (or with your account, if that ends first)",
+            N_("%(n)d months after sending (or with your account, if that ends first)"),
         ),
         delete_old_mail,
     ),
     Rule(
         Retention.OTHER_MAIL,
         _l("Emails to people without an account, such as someone who reported a minor"),
-        _months("RETENTION_OTHER_MAIL_MONTHS", "%(n)d months after sending"),
+        _months("RETENTION_OTHER_MAIL_MONTHS", N_("%(n)d months after sending")),
         delete_old_mail_to_others,
     ),
     Rule(
@@ -195,7 +200,7 @@ RULES: tuple[Rule, ...] = (
         _l("The record of staff looking at your data"),
         _months(
             "RETENTION_ACCESS_LOG_MONTHS",
-            "%(n)d months (or with your account, if that ends first)",
+            N_("%(n)d months (or with your account, if that ends first)"),
         ),
         delete_old_access_log,
     ),

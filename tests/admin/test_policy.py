@@ -47,6 +47,8 @@ def _form(v1: str, **overrides) -> dict:
     form = {
         "body": v1.rstrip() + "\n\n" + ADDED + "\n",
         "summary": "We say that we never sell your data.",
+        "body_ms": "Terjemahan.\n\nKami tidak pernah menjual data anda.\n",
+        "summary_ms": "Kami menyatakan bahawa kami tidak pernah menjual data anda.",
         "effective": "",
         "number": "2",
     }
@@ -215,7 +217,9 @@ def test_invalid_publish_publishes_nothing(app, client, admin, v1, overrides, fi
 
 def test_a_publish_overtaken_by_another_keeps_the_text_as_a_draft(app, client, admin, v1):
     with app.test_request_context():
-        publishing.publish(v1 + "\n\nSomeone else's change.\n", summary="Theirs")
+        publishing.publish(
+            v1 + "\n\nSomeone else's change.\n", body_ms="Perubahan orang lain.", summary="Theirs"
+        )
         db.session.commit()
 
     response = client.post("/admin/policy/publish", data=_form(v1), follow_redirects=True)

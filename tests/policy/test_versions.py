@@ -22,10 +22,12 @@ V1 = "We collect your name.\n\nWe keep it while your account is open."
 V2 = (
     "We collect your name and email.\n\nWe keep it while your account is open.\n\nWe never sell it."
 )
+V2_MS = "Kami mengumpul nama dan e-mel anda.\n\nKami tidak pernah menjualnya."
 
 
 def _publish(app, body=V2, **options) -> int:
     with app.test_request_context():
+        options.setdefault("body_ms", "Terjemahan: " + body)
         version = publishing.publish(body, **options)
         db.session.commit()
         return version.version
@@ -77,9 +79,11 @@ def test_the_changes_page_compares_any_two_versions(app, client):
 )
 def test_publish_refuses_out_of_sequence_or_backdated(app, options, message):
     with app.test_request_context(), pytest.raises(publishing.PublishError, match=message):
-        publishing.publish(V2, **options)
+        publishing.publish(V2, body_ms=V2_MS, **options)
     with app.test_request_context(), pytest.raises(publishing.PublishError, match="empty"):
-        publishing.publish("  \n")
+        publishing.publish("  \n", body_ms=V2_MS)
+    with app.test_request_context(), pytest.raises(publishing.PublishError, match="Malay"):
+        publishing.publish(V2, body_ms=" \n")
 
 
 def test_cli_publish_emails_every_active_seller_exactly_once(app, runner, tmp_path):
@@ -91,10 +95,14 @@ def test_cli_publish_emails_every_active_seller_exactly_once(app, runner, tmp_pa
         db.session.commit()
     source = tmp_path / "v2.md"
     source.write_text(V2)
+    (tmp_path / "v2.ms.md").write_text(V2_MS)
     app.config["POLICY_NOTIFY_BATCH_SIZE"] = 3
     result = runner.invoke(
-        args=["policy", "publish", str(source), "--version", "2", "--summary", "Email added"]
-    )
+        args=[
+            "policy", "publish", str(source), "--version", "2",
+            "--summary", "Email added", "--summary-ms", "E-mel ditambah",
+        ]
+    )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "8 emails queued" in result.output
     again = runner.invoke(args=["policy", "notify", "2"])
@@ -114,13 +122,18 @@ def test_cli_publish_emails_every_active_seller_exactly_once(app, runner, tmp_pa
     assert {r.kind for r in rows} == {"policy_changed"}
     assert all(r.user_id is not None for r in rows) and len({r.user_id for r in rows}) == 8
     english = next(r.body_text for r in rows if r.recipient == "seller0@example.com")
-    assert "Email added" in english and "/privacy/changes?from=1&to=2" in english
+    assert "Email added" in english and "/privacy/changes?from=1&to=2&lang=en" in english
+    malay = next(r.body_text for r in rows if r.recipient == "ms@example.com")
+    assert "E-mel ditambah" in malay and "/privacy/changes?from=1&to=2&lang=ms" in malay
     assert ids  # the sellers existed before the publish
 
 
 def test_cli_publish_with_a_future_date_and_a_wrong_number(app, runner, tmp_path):
     source = tmp_path / "v2.md"
     source.write_text(V2)
+    alone = runner.invoke(args=["policy", "publish", str(source), "--version", "2"])
+    assert alone.exit_code != 0 and "no Malay translation" in alone.output
+    (tmp_path / "v2.ms.md").write_text(V2_MS)
     wrong = runner.invoke(args=["policy", "publish", str(source), "--version", "5"])
     assert wrong.exit_code != 0 and "the next version is 2" in wrong.output
     later = runner.invoke(
