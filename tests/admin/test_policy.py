@@ -193,6 +193,8 @@ def test_no_date_or_today_takes_effect_at_once(app, client, admin, v1, effective
         ({"body": None}, "body", "The text is the same as the newest version."),
         ({"summary": "  "}, "summary", "Say in a sentence or two what changed"),
         ({"summary": "x" * 501}, "summary", "Keep the summary to 500 characters or fewer."),
+        ({"body_ms": " \n"}, "body_ms", "Write the Malay translation"),
+        ({"summary_ms": ""}, "summary_ms", "Write the summary in Malay too."),
         ({"effective": "yesterday"}, "effective", "Not a valid date value."),
         ({"effective": "past"}, "effective", "Choose today or a later date."),
     ],
