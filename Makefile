@@ -63,6 +63,7 @@ bench: $(STAMP) $(MO)
 	$(BIN)/python bench/retention_run.py
 	$(BIN)/python bench/export_memory.py
 	$(BIN)/python bench/seller_search.py
+	$(BIN)/python bench/page_queries.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
