@@ -32,6 +32,9 @@ SUBJECT_LABELS = {
     "document": _l("A document you uploaded"),
     "contact_details": _l("Your contact details (phone number and address)"),
     "revealed_value": _l("A masked value shown in full"),
+    "revealed:date_of_birth": _l("Your date of birth, shown in full"),
+    "revealed:bank_account_number": _l("Your bank account number, shown in full"),
+    "revealed:phone": _l("Your phone number, shown in full"),
     "bank_account": _l("Your full bank account number"),
     "export": _l("An export of your data"),
 }

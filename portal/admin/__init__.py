@@ -2,6 +2,7 @@
 two-factor log-in set up first, then the permissions matrix (``permissions.py``)."""
 
 from flask import Blueprint, abort, redirect, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.admin.permissions import endpoint_allowed
@@ -45,6 +46,16 @@ def _permissions():
     from portal.admin.permissions import Permission, may
 
     return {"may": lambda name: may(current_user, Permission[name])}
+
+
+ROLE_NAMES = {"admin": _l("Administrator"), "reviewer": _l("Reviewer"), "support": _l("Support")}
+
+
+@bp.app_template_filter("role_name")
+def _role_name(role) -> str:
+    """A staff role as people call it, in the page's language."""
+    value = getattr(role, "value", role)
+    return str(ROLE_NAMES.get(value, value))
 
 
 # The feature modules attach their routes to bp when imported.

@@ -199,6 +199,12 @@ class ThirdPartyForm(FlaskForm):
     purpose = TextAreaField(
         _l("Purpose of sharing"), filters=[strip], validators=[required, Length(max=2000)]
     )
+    service_ms = TextAreaField(
+        _l("What they do for Koopseri, in Malay"), filters=[strip], validators=[Length(max=2000)]
+    )
+    purpose_ms = TextAreaField(
+        _l("Purpose of sharing, in Malay"), filters=[strip], validators=[Length(max=2000)]
+    )
     categories = CheckboxesField(
         _l("Data they receive"),
         validators=[DataRequired(message=_l("Choose at least one category of data."))],

@@ -53,14 +53,7 @@ REVEALABLE = {
     "bank_account_number": _l("Bank account number"),
     "phone": _l("Phone number"),
 }
-# Which value was revealed, written before the reason in the access log (stored, so not
-# translated): the entry's subject is "revealed_value" for all three.
-REVEALED_NOTES = {
-    "date_of_birth": "date of birth",
-    "bank_account_number": "bank account number",
-    "phone": "phone number",
-}
-REASON_MAX = 200  # the log's column holds 255: room for the note before the reason
+REASON_MAX = 200
 
 DOCUMENT_ORDER = (
     DocumentKind.IDENTITY,
@@ -287,8 +280,9 @@ def seller_reveal(seller_id: int):
     accesslog.record(
         current_user,
         seller.id,
-        "revealed_value",
-        reason=f"{REVEALED_NOTES[key]}: {form.reason.data}",
+        # Which value, as a subject the seller's access log names in their language.
+        f"revealed:{key}",
+        reason=form.reason.data,
     )
     db.session.commit()
     return _page(seller, reveal_form=RevealForm(formdata=None), revealed={key: value})

@@ -19,7 +19,16 @@ from portal.sharing import services as sharing
 from portal.sharing.models import ThirdParty
 from portal.sqltypes import utcnow
 
-_EDITABLE = ("name", "service", "purpose", "categories", "country", "privacy_url")
+_EDITABLE = (
+    "name",
+    "service",
+    "purpose",
+    "service_ms",
+    "purpose_ms",
+    "categories",
+    "country",
+    "privacy_url",
+)
 
 
 @bp.get("/third-parties")

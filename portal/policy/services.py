@@ -84,6 +84,21 @@ def text_of(version: PolicyVersion, language: str) -> PolicyText:
     )
 
 
+def summaries_in(versions: list[PolicyVersion], language: str) -> dict[int, str]:
+    """Each version's summary in ``language`` (the English one where it has none), in one
+    query: the history of versions lists them all."""
+    found = {version.id: version.summary for version in versions}
+    if language != current_app.config["BABEL_DEFAULT_LOCALE"] and versions:
+        rows = db.session.execute(
+            select(PolicyTranslation.policy_version_id, PolicyTranslation.summary).where(
+                PolicyTranslation.language == language,
+                PolicyTranslation.policy_version_id.in_(list(found)),
+            )
+        )
+        found.update({version_id: summary for version_id, summary in rows if summary})
+    return found
+
+
 def render(markdown: str) -> Markup:
     # Safe: the renderer has raw HTML disabled, so every tag in the source comes out escaped.
     return Markup(_markdown.render(markdown))  # noqa: S704

@@ -103,6 +103,7 @@ def changes():
         numbers=numbers,
         language=language,
         missing=missing,
+        summaries=services.summaries_in(versions, language),
     )
 
 

@@ -26,12 +26,20 @@ class ThirdParty(db.Model):
     name: Mapped[str] = mapped_column(String(100))
     service: Mapped[str] = mapped_column(Text)  # what they do for Koopseri
     purpose: Mapped[str] = mapped_column(Text)  # why seller data is shared with them
+    # The same two in Malay; empty: Malay readers see the English.
+    service_ms: Mapped[str] = mapped_column(Text, default="", server_default="")
+    purpose_ms: Mapped[str] = mapped_column(Text, default="", server_default="")
     categories: Mapped[list[str]] = mapped_column(JSON)  # values of datamap.Category
     country: Mapped[str] = mapped_column(String(2))  # ISO 3166-1 alpha-2
     privacy_url: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def text(self, field: str, language: str) -> str:
+        """``service`` or ``purpose`` in ``language``, or in English where it has none."""
+        translated = getattr(self, f"{field}_{language}", None) if language != "en" else None
+        return translated or getattr(self, field)
 
     def __repr__(self) -> str:
         return f"<ThirdParty {self.slug}>"

@@ -121,7 +121,7 @@ def test_the_trail_lists_every_event_newest_first(app, client, staff, events):
     ]
     terminate = rows[1]
     assert terminate["who"] == "admin@staff.example"
-    assert terminate["role"] == "admin"
+    assert terminate["role"] == "Administrator"
     assert terminate["action"] == "account.terminate"
     assert terminate["subject"] == "user #12"
     assert terminate["detail"] == "asked by phone"
@@ -133,7 +133,7 @@ def test_an_event_by_a_deleted_account_keeps_its_role(app, client, staff):
     (row,) = _rows(_get(client))
     assert row["id"] == event_id
     assert row["who"] == "deleted account"
-    assert row["role"] == "reviewer"
+    assert row["role"] == "Reviewer"
 
 
 def test_events_recorded_by_the_service_are_listed(app, client, staff):
@@ -144,7 +144,7 @@ def test_events_recorded_by_the_service_are_listed(app, client, staff):
     (row,) = _rows(_get(client))
     assert (row["who"], row["role"], row["action"], row["subject"]) == (
         "support@staff.example",
-        "support",
+        "Support",
         "third_party.update",
         "third_party #2",
     )

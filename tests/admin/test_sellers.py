@@ -24,7 +24,7 @@ from portal.search.models import SearchTerm
 from portal.search.terms import prefix_range, prefixes, terms_for
 from portal.sharing.models import Disclosure
 from tests.documents import samples
-from tests.support import PASSWORD, QueryCounter, make_seller, make_staff
+from tests.support import PASSWORD, QueryCounter, client_as, make_seller, make_staff
 
 
 @pytest.fixture
@@ -437,9 +437,13 @@ def test_revealing_with_a_reason_records_it_and_shows_the_value_once(
         aisyah["id"],
         staff["id"],
         "reviewer",
-        "revealed_value",
+        f"revealed:{value}",
     )
-    assert entry.reason == f"{note}: Seller called"
+    assert entry.reason == "Seller called"
+    log = (
+        client_as(app, "aisyah.ahmad@example.com").get("/account/access-log").get_data(as_text=True)
+    )
+    assert f"Your {note}, shown in full" in log
     assert shown not in client.get(url).get_data(as_text=True)  # once: the next view masks it
 
 

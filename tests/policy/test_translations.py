@@ -53,6 +53,7 @@ def test_the_diff_works_in_either_language(app, client):
     assert "<ins>never</ins>" in english or "never" in english
     assert "menjualnya" in malay and "menghargai" in malay  # added and removed Malay words
     assert "menjualnya" not in english
+    assert "Tiada jualan" in malay and "Tiada jualan" not in english  # the history's summaries
     # The compare form keeps the language.
     assert 'name="lang" value="ms"' in malay
 
@@ -119,3 +120,12 @@ def test_translations_cannot_be_changed_or_deleted(app):
                 db.session.execute(text(statement))
             db.session.rollback()
         assert db.session.scalar(select(PolicyTranslation.body_markdown)) == MALAY_V1
+
+
+def test_the_registry_of_third_parties_reads_in_malay(client):
+    english = client.get("/third-parties").get_data(as_text=True)
+    client.post("/language", data={"language": "ms", "next": "/"})
+    malay = client.get("/third-parties").get_data(as_text=True)
+    assert "Collect a seller&#39;s parcels" in english or "Collect a seller's parcels" in english
+    assert "Mengambil bungkusan penjual dari alamat yang diberikan" in malay
+    assert "Collect a seller" not in malay
