@@ -32,9 +32,14 @@ def test_admin_publishes_version_2_and_the_seller_accepts_it(live_server, browse
     expect(page).to_have_url(f"{base}/admin/")
     page.get_by_role("link", name="Open the policy").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Seller Privacy Policy")
-    text = page.get_by_label("Policy text (Markdown)")
+    text = page.get_by_label("Policy text (Markdown)", exact=True)
     text.fill(text.input_value().rstrip() + "\n\n" + ADDED + "\n")
-    page.get_by_label("Summary of changes").fill("We promise never to sell your data.")
+    page.get_by_label("Summary of changes", exact=True).fill("We promise never to sell your data.")
+    # The Malay text starts from version 1's translation, as the English does from its text.
+    malay = page.get_by_label("Policy text in Malay (Markdown)")
+    expect(malay).to_have_value(re.compile("Dasar Privasi Penjual Koopseri"))
+    malay.fill(malay.input_value().rstrip() + "\n\nKami tidak akan menjual data anda.\n")
+    page.get_by_label("Summary of changes in Malay").fill("Kami berjanji tidak menjual data anda.")
     page.get_by_role("button", name="Publish version 2").click()
     expect(page.get_by_role("status")).to_contain_text(
         "Version 2 published; 1 seller will be emailed."
