@@ -101,7 +101,34 @@ def switch():
     return response
 
 
+def _translations():
+    """The catalogue of the language being rendered, looked up once per language and request
+    instead of once per string (a page has dozens): kept on the request's context, and
+    looked up again whenever :func:`speaking_to` or ``force_locale`` changes the language."""
+    from babel.support import NullTranslations
+    from flask_babel import _get_current_context, get_translations
+
+    ctx = _get_current_context()
+    if ctx is None:
+        return NullTranslations()
+    cached = getattr(ctx, "portal_translations", None)
+    locale = getattr(ctx, "babel_locale", None)
+    if cached is not None and locale is not None and cached[0] is locale:
+        return cached[1]
+    translations = get_translations()
+    ctx.portal_translations = (ctx.babel_locale, translations)
+    return translations
+
+
 def init_app(app: Flask) -> None:
+    # Templates' _() and ngettext() through the per-request catalogue above.
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda text: _translations().ugettext(text),
+        ngettext=lambda one, many, n: _translations().ungettext(one, many, n),
+        pgettext=lambda context, text: _translations().upgettext(context, text),
+        npgettext=lambda context, one, many, n: _translations().unpgettext(context, one, many, n),
+        newstyle=True,
+    )
     # A global, not a context variable, so that imported macros see it too.
     app.jinja_env.globals["language_names"] = {
         code: NAMES[code] for code in app.config["LANGUAGES"]

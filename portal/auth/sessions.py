@@ -15,6 +15,7 @@ from datetime import timedelta
 from flask import Flask, current_app, request, session
 from flask_login import login_user, logout_user
 from sqlalchemy import delete, select, update
+from sqlalchemy.orm import joinedload
 
 from portal.auth.models import LoginSession, User
 from portal.extensions import db, login_manager
@@ -112,7 +113,12 @@ def confirm_identity(user: User) -> None:
 
 
 def _load(token: str) -> User | None:
-    row = db.session.scalar(select(LoginSession).where(LoginSession.token_hash == _hash(token)))
+    # The account comes in the same statement: every request needs it.
+    row = db.session.scalar(
+        select(LoginSession)
+        .options(joinedload(LoginSession.user, innerjoin=True))
+        .where(LoginSession.token_hash == _hash(token))
+    )
     if row is None:
         return None
     now = utcnow()

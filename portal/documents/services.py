@@ -314,7 +314,3 @@ def file_for(viewer: User, file_id: int) -> DocumentFile:
 def read(item: DocumentFile) -> Iterator[bytes]:
     """The file's content, decrypted chunk by chunk."""
     return read_key(item.storage_key)
-
-
-def photographs_given(user_id: int) -> bool:
-    return _existing(user_id, DocumentKind.PROFILE_PHOTO) is not None

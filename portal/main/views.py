@@ -4,7 +4,6 @@ from flask import jsonify, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import text
 
-from portal.documents import services as documents
 from portal.extensions import db
 from portal.main import bp
 from portal.policy import services as policy
@@ -23,12 +22,8 @@ def dashboard():
         return redirect(url_for("admin.index"))
     user = current_user._get_current_object()
     profile = profile_services.profile_of(user.id)
-    items = profile_services.completeness(
-        user,
-        profile,
-        profile_services.bank_account_of(user.id),
-        photographs=documents.photographs_given(user.id),
-    )
+    has_bank, has_photo = profile_services.given(user.id)
+    items = profile_services.completeness(user, profile, bank=has_bank, photographs=has_photo)
     return render_template(
         "main/dashboard.html",
         consent=policy.latest_consent(user.id),
