@@ -242,7 +242,7 @@ def session_cookie(app: Flask, seller_id: int) -> str:
     return app.session_interface.get_signing_serializer(app).dumps({"seller_id": seller_id})
 
 
-def fill(app: Flask, sellers: int = 20, orders_each: int = 50) -> int:
+def fill(app: Flask, name: str, sellers: int = 20, orders_each: int = 50) -> int:
     """Create the tables and fill them; returns the id of the seller the benchmark logs in as."""
     started = datetime(2026, 1, 5, 9, 0)  # noqa: DTZ001 (naive, as the column)
     with app.app_context():
@@ -254,7 +254,7 @@ def fill(app: Flask, sellers: int = 20, orders_each: int = 50) -> int:
                 {
                     "id": n,
                     "email": f"seller{n}@example.com",
-                    "full_name": "Nur Aisyah binti Ahmad" if n == 1 else f"Seller {n}",
+                    "full_name": name if n == 1 else f"Seller {n}",
                     "shop_name": "Aisyah Batik" if n == 1 else None,
                     "created_at": started,
                 }
