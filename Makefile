@@ -69,6 +69,8 @@ bench: $(STAMP) $(MO)
 	# Exits 1 while the dashboard is under the reference's throughput (docs/performance.md says
 	# why); the - lets the benchmarks after it run and print their figures too.
 	-$(BIN)/python bench/dashboard_throughput.py
+	# PostgreSQL and Redis on 127.0.0.1 (--database-url / --redis-url, or --sqlite); about 80 s.
+	$(BIN)/python bench/mixed_load.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -26,6 +26,10 @@ max_requests_jitter = 500
 # Uploads are streamed to disk by the portal, which reads the body itself.
 limit_request_line = 8190
 
+# gunicorn's control socket is one path per user (~/.gunicorn/gunicorn.ctl), which several
+# servers on one host (tests, benchmarks, a second instance) would fight over. Nothing uses it.
+control_socket_disable = True
+
 forwarded_allow_ips = ""  # ProxyFix in the portal decides which forwarded headers to trust
 proxy_allow_ips = ""
 

@@ -69,6 +69,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.procstat import machine_line  # noqa: E402
+from bench.steps import recreate_database, run_step  # noqa: E402
 
 LUA = Path(__file__).resolve().parent / "wrk_dashboard.lua"
 TICK = os.sysconf("SC_CLK_TCK")
@@ -86,28 +87,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def run_step(argv: list[str], env: dict, log: Path) -> None:
-    with open(log, "ab") as out:
-        done = subprocess.run(argv, cwd=ROOT, env=env, stdout=out, stderr=out, check=False)
-    if done.returncode:
-        raise SystemExit(f"{' '.join(argv[1:5])} failed:\n{log.read_text()[-3000:]}")
-
-
-def recreate_database(database_url: str, create: bool = True) -> None:
-    """Drop the benchmark's PostgreSQL database (and create it again, empty)."""
-    from sqlalchemy import create_engine, make_url, text
-
-    url = make_url(database_url)
-    if url.database in (None, "postgres", "template0", "template1"):
-        raise SystemExit(f"--database-url must name a database of its own, not {url.database}")
-    server = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with server.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
-        if create:
-            connection.execute(text(f'CREATE DATABASE "{url.database}"'))
-    server.dispose()
 
 
 @dataclass

@@ -51,6 +51,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.procstat import machine_line, reset_peak, status_kib  # noqa: E402
+from bench.steps import recreate_database  # noqa: E402
 
 BATCH = 1_000  # POLICY_NOTIFY_BATCH_SIZE: sellers per INSERT … SELECT
 CHUNK = 5_000  # sellers per bulk INSERT while filling
@@ -78,21 +79,6 @@ def build(instance: Path, database_url: str | None):
     if database_url:
         config["SQLALCHEMY_DATABASE_URI"] = database_url
     return create_app(config)
-
-
-def recreate_database(database_url: str, create: bool = True) -> None:
-    """Drop the benchmark's PostgreSQL database (and create it again, empty)."""
-    from sqlalchemy import create_engine, make_url, text
-
-    url = make_url(database_url)
-    if url.database in (None, "postgres", "template0", "template1"):
-        raise SystemExit(f"--database-url must name a database of its own, not {url.database}")
-    server = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with server.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
-        if create:
-            connection.execute(text(f'CREATE DATABASE "{url.database}"'))
-    server.dispose()
 
 
 def seller(n: int, now) -> dict:
