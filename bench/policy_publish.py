@@ -61,6 +61,11 @@ SUMMARY = (
     "We now keep the documents you upload for 6 months after your account closes, "
     "not 3, and we name the payment provider that receives your bank account number."
 )
+SUMMARY_MS = (
+    "Kami kini menyimpan dokumen yang anda muat naik selama 6 bulan selepas akaun anda "
+    "ditutup, bukan 3, dan kami menamakan penyedia pembayaran yang menerima nombor akaun "
+    "bank anda."
+)
 MS_PAGE = '%<html lang="ms">%'
 
 
@@ -246,6 +251,11 @@ def run(kind: str, instance: Path, database_url: str | None, batch_size: int) ->
         )
         body = (ROOT / "portal" / "policy" / "content" / "v1.md").read_text(encoding="utf-8")
         body += "\n\nWe keep the documents you upload for 6 months after your account closes.\n"
+        body_ms = (ROOT / "portal" / "policy" / "content" / "v1.ms.md").read_text(encoding="utf-8")
+        body_ms += (
+            "\n\nKami menyimpan dokumen yang anda muat naik selama 6 bulan selepas akaun anda "
+            "ditutup.\n"
+        )
         with app.test_request_context(base_url=PUBLIC_URL):
             warm_up()
             number = publishing.next_number()
@@ -253,7 +263,12 @@ def run(kind: str, instance: Path, database_url: str | None, batch_size: int) ->
 
             def publish_and_notify() -> int:
                 version = publishing.publish(
-                    body, number=number, effective_at=effective, summary=SUMMARY
+                    body,
+                    body_ms=body_ms,
+                    number=number,
+                    effective_at=effective,
+                    summary=SUMMARY,
+                    summary_ms=SUMMARY_MS,
                 )
                 db.session.commit()
                 if kind == "reference":
