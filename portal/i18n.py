@@ -13,8 +13,9 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 from babel.dates import get_timezone
+from babel.support import NullTranslations
 from flask import Blueprint, Flask, current_app, has_request_context, redirect, request, url_for
-from flask_babel import force_locale, get_locale
+from flask_babel import _get_current_context, force_locale, get_locale, get_translations
 from flask_login import current_user
 
 from portal.extensions import db
@@ -64,8 +65,6 @@ def current_language() -> str:
 def speaking_to(locale: str | None, timezone: str | None) -> Iterator[None]:
     """Render for someone else: their language, and dates and times in their time zone
     (not those of whoever made the request that writes to them)."""
-    from flask_babel import _get_current_context
-
     ctx = _get_current_context()
     zone = get_timezone(timezone or current_app.config["BABEL_DEFAULT_TIMEZONE"])
     before = getattr(ctx, "babel_tzinfo", None) if ctx is not None else None
@@ -105,9 +104,6 @@ def _translations():
     """The catalogue of the language being rendered, looked up once per language and request
     instead of once per string (a page has dozens): kept on the request's context, and
     looked up again whenever :func:`speaking_to` or ``force_locale`` changes the language."""
-    from babel.support import NullTranslations
-    from flask_babel import _get_current_context, get_translations
-
     ctx = _get_current_context()
     if ctx is None:
         return NullTranslations()

@@ -38,7 +38,8 @@ def queue_email(
     """Render ``templates/email/<kind>.txt`` and ``.html`` and add the message to the session.
 
     ``subject`` may be a lazy string: it is evaluated in the recipient's language, like the
-    bodies; dates are shown in the recipient's time zone. Flushes, but does not commit: the caller's commit decides whether it is sent.
+    bodies, and dates are shown in the recipient's time zone. Flushes, but does not commit:
+    the caller's commit decides whether it is sent.
     """
     locale = locale or (user.locale if user is not None else None)
     with speaking_to(locale, user.timezone if user is not None else None):

@@ -24,6 +24,7 @@ from portal.auth.models import AccountStatus, Role, User
 from portal.extensions import db
 from portal.outbox.models import OutboxMessage
 from portal.policy.models import PolicyTranslation, PolicyVersion
+from portal.policy.services import text_of
 from portal.sqltypes import utcnow
 
 log = logging.getLogger(__name__)
@@ -162,8 +163,6 @@ def _id_ranges(size: int) -> Iterator[tuple[int, int]]:
 
 
 def _render(version: PolicyVersion, locale: str) -> tuple[str, str, str]:
-    from portal.policy.services import text_of
-
     with force_locale(locale):
         subject = str(
             _l("Our Seller Privacy Policy is changing (version %(n)s)", n=version.version)

@@ -84,6 +84,17 @@ def text_of(version: PolicyVersion, language: str) -> PolicyText:
     )
 
 
+def texts_to_compare(
+    older: PolicyVersion, newer: PolicyVersion, language: str
+) -> tuple[PolicyText, PolicyText]:
+    """Both versions in ``language``, or both in English when either has no text in it: a
+    diff compares like with like."""
+    pair = text_of(older, language), text_of(newer, language)
+    if pair[0].language != pair[1].language:
+        pair = text_of(older, "en"), text_of(newer, "en")
+    return pair
+
+
 def summaries_in(versions: list[PolicyVersion], language: str) -> dict[int, str]:
     """Each version's summary in ``language`` (the English one where it has none), in one
     query: the history of versions lists them all."""

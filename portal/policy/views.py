@@ -85,13 +85,7 @@ def changes():
     language = reading_language()
     diff = missing = None
     if older and newer:
-        older_text, newer_text = (
-            services.text_of(older, language),
-            services.text_of(newer, language),
-        )
-        # Compare like with like: in English if either version lacks the language asked.
-        if older_text.language != newer_text.language:
-            older_text, newer_text = services.text_of(older, "en"), services.text_of(newer, "en")
+        older_text, newer_text = services.texts_to_compare(older, newer, language)
         missing = older_text.missing or newer_text.missing
         diff = word_diff(older_text.body_markdown, newer_text.body_markdown)
     return render_template(
@@ -141,10 +135,7 @@ def accept():
     text = services.text_of(version, language)
     diff = None
     if accepted:
-        before = services.text_of(accepted, text.language)
-        if before.language != text.language:
-            before = services.text_of(accepted, "en")
-            text = services.text_of(version, "en")
+        before, text = services.texts_to_compare(accepted, version, language)
         diff = word_diff(before.body_markdown, text.body_markdown)
     form.language.data = text.language  # what is shown is what is accepted
     return (
