@@ -29,7 +29,7 @@ from flask_login import current_user
 from portal.account import bp, export
 from portal.auth.forms import ConfirmForm
 from portal.errors import render_error
-from portal.extensions import db, limiter
+from portal.extensions import db, limit_key, limiter
 from portal.outbox.services import queue_email
 from portal.security import reauth_required
 from portal.sqltypes import utcnow
@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 
 
 def _export_key() -> str:
-    return f"account-export:{current_user.id}"
+    return limit_key("account-export", current_user.id)
 
 
 # The endpoint is ``account.export``, the name the policy gate and the closed-account page let

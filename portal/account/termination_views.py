@@ -13,7 +13,7 @@ from portal.auth import sessions, twofactor
 from portal.auth.forms import ConfirmForm
 from portal.auth.models import AccountStatus
 from portal.auth.views import _limit_failures
-from portal.extensions import db
+from portal.extensions import db, limit_key
 from portal.security import check_password
 from portal.sqltypes import utcnow
 
@@ -62,7 +62,8 @@ def _terminate_page(form: TerminateForm, status: int = 200):
 
 
 def _terminate_key() -> str:
-    return f"terminate:{current_user.get_id() if current_user.is_authenticated else ''}"
+    # Per account, not per session: a new session must not bring new guesses.
+    return limit_key("terminate", current_user.id if current_user.is_authenticated else "")
 
 
 @bp.route("/account/terminate", methods=["GET", "POST"])

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from flask import (
     current_app,
     flash,
@@ -19,7 +17,7 @@ from flask_login import current_user, login_required
 
 from portal.auth import bp, forms, services, sessions, twofactor
 from portal.deferred import after_response
-from portal.extensions import db, limiter
+from portal.extensions import db, limit_key, limiter
 from portal.policy import services as policy
 from portal.security import TokenInvalid, client_user_agent, is_safe_redirect
 
@@ -29,20 +27,21 @@ def _failed(response) -> bool:
 
 
 def _login_account_key() -> str:
-    """Failed logins per account, keyed by a hash of the email (no addresses in Redis).
+    """Failed logins per account, keyed by a digest of the email (no addresses in Redis).
 
     Known and unknown emails are counted alike; a browser that has logged in to the account
     before counts on its own key, so strangers' failures cannot lock the owner out.
     """
     email = services.normalize_email(request.form.get("email", ""))
-    key = "login-account:" + hashlib.sha256(email.encode()).hexdigest()
     device = sessions.trusted_device_for(email)
-    return f"{key}:device:{device}" if device else key
+    if device:
+        return limit_key("login-account-device", email, device)
+    return limit_key("login-account", email)
 
 
 def _reset_email_key() -> str:
     email = services.normalize_email(request.form.get("email", ""))
-    return "reset-email:" + hashlib.sha256(email.encode()).hexdigest()
+    return limit_key("reset-email", email)
 
 
 def _not_refused_minor(response) -> bool:
@@ -181,7 +180,7 @@ def _log_in(user, *, remember: bool, target: str | None):
 
 
 def _two_factor_account_key() -> str:
-    return f"two-factor-login:{sessions.pending_user_id() or ''}"
+    return limit_key("two-factor-login", sessions.pending_user_id() or "")
 
 
 @bp.route("/two-factor", methods=["GET", "POST"])
@@ -250,7 +249,7 @@ def reset(token: str):
 
 
 def _password_change_key() -> str:
-    return f"password-change:{current_user.id if current_user.is_authenticated else ''}"
+    return limit_key("password-change", current_user.id if current_user.is_authenticated else "")
 
 
 @bp.route("/password", methods=["GET", "POST"])
