@@ -193,6 +193,16 @@ def client_as(app, email_address: str, password: str = PASSWORD):
     return client
 
 
+_HIDDEN_VALUE = re.compile(r'(<input(?=[^>]*type="hidden")[^>]*?value=")[^"]*"')
+
+
+def without_tokens(response) -> str:
+    """The page with every hidden field's value blanked: CSRF and form tokens carry the
+    second they were made, so two answers are compared on what differs for a person, never
+    on token values that change between requests."""
+    return _HIDDEN_VALUE.sub(r'\1"', response.get_data(as_text=True))
+
+
 def wait_for(predicate, timeout=5.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
