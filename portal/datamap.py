@@ -250,6 +250,7 @@ NOT_PERSONAL: frozenset[str] = frozenset(
         "minor_reports.status", "minor_reports.created_at", "minor_reports.closed_at",
         "minor_reports.matched_user_id", "minor_reports.closed_by",
         "minor_reports.file_key", "minor_reports.file_content_type", "minor_reports.file_size",
+        "minor_reports.form_nonce_hash",
         "audit_events.id", "audit_events.at", "audit_events.actor_id",
         "audit_events.actor_role", "audit_events.action", "audit_events.subject_type",
         "audit_events.subject_id", "audit_events.detail",

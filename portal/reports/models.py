@@ -51,6 +51,9 @@ class MinorReport(db.Model):
     file_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     file_content_type: Mapped[str | None] = mapped_column(String(32))
     file_size: Mapped[int | None]
+    # A digest of the random value of the form's showing that filed it: one showing, one
+    # report (a robot cannot replay a form it fetched once). Not personal; never shown.
+    form_nonce_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     # Why staff closed it, for the record; the reporter is told the outcome, not this.
     closing_reason: Mapped[str | None] = mapped_column(Text)
     closed_by: Mapped[int | None] = mapped_column(

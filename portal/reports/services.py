@@ -3,10 +3,13 @@ reporter is the same whether the shop or email exists or not; staff match it lat
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from portal.documents import services as documents
 from portal.extensions import db
@@ -26,14 +29,34 @@ class Report:
     description: str
 
 
+class AlreadyFiled(Exception):
+    """The form shown once has already filed a report: a replay, answered like a robot."""
+
+
+def new_form_nonce() -> str:
+    """A random value for one showing of the form; it may file one report."""
+    return secrets.token_urlsafe(16)
+
+
+def _nonce_hash(nonce: str) -> str:
+    return hashlib.sha256(nonce.encode()).hexdigest()
+
+
 def new_reference() -> str:
     return "MR-" + "".join(secrets.choice(_ALPHABET) for _ in range(8))
 
 
-def file_report(data: Report, locale: str | None = None, attachment=None) -> MinorReport:
+def file_report(
+    data: Report, locale: str | None = None, attachment=None, *, form_nonce: str | None = None
+) -> MinorReport:
     """Keep the report (and a clean copy of its supporting file, if any) and acknowledge
     it to the reporter by email. Flushes only. Raises :class:`documents.Refused` for a
-    file the portal does not accept; then nothing is kept."""
+    file the portal does not accept, and :class:`AlreadyFiled` when the showing of the form
+    (``form_nonce``, given by the public form) already filed one; then nothing is kept."""
+    nonce_hash = _nonce_hash(form_nonce) if form_nonce is not None else None
+    filed = select(MinorReport.id).where(MinorReport.form_nonce_hash == nonce_hash)
+    if nonce_hash is not None and db.session.scalar(filed) is not None:
+        raise AlreadyFiled()
     copy = documents.store_clean_copy(attachment) if attachment is not None else None
     report = MinorReport(
         reference=new_reference(),
@@ -45,9 +68,13 @@ def file_report(data: Report, locale: str | None = None, attachment=None) -> Min
         file_key=copy.storage_key if copy else None,
         file_content_type=copy.content_type if copy else None,
         file_size=copy.size_bytes if copy else None,
+        form_nonce_hash=nonce_hash,
     )
-    db.session.add(report)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(report)
+    except IntegrityError as exc:  # the same form sent twice at the same moment
+        raise AlreadyFiled() from exc
     queue_email(
         to=data.reporter_email,
         kind="minor_report_received",

@@ -25,7 +25,9 @@ _FORM_MAX_AGE = 24 * 3600
 
 
 def _form_page(form: MinorReportForm, status: int = 200):
-    form.started.data = make_token(_FORM_PURPOSE, {"t": time.time()})
+    form.started.data = make_token(
+        _FORM_PURPOSE, {"t": time.time(), "n": services.new_form_nonce()}
+    )
     return render_template("reports/report_minor.html", form=form), status
 
 
@@ -33,14 +35,19 @@ def _thanks(reference: str):
     return render_template("reports/report_received.html", reference=reference)
 
 
-def _looks_automated(form: MinorReportForm) -> bool:
+def _form_nonce(form: MinorReportForm) -> str | None:
+    """The showing's random value, or None when the report looks automated: the honeypot
+    was filled, the form token is forged or missing, or it came back too fast."""
     if form.website.data:
-        return True
+        return None
     try:
-        shown = read_token(_FORM_PURPOSE, form.started.data or "", _FORM_MAX_AGE)["t"]
-    except (TokenInvalid, KeyError):
-        return True
-    return time.time() - float(shown) < current_app.config["MINOR_REPORT_MIN_SECONDS"]
+        token = read_token(_FORM_PURPOSE, form.started.data or "", _FORM_MAX_AGE)
+        shown, nonce = float(token["t"]), str(token["n"])
+    except (TokenInvalid, KeyError, TypeError, ValueError):
+        return None
+    if time.time() - shown < current_app.config["MINOR_REPORT_MIN_SECONDS"]:
+        return None
+    return nonce
 
 
 @bp.get("/report-minor")
@@ -55,7 +62,8 @@ def report_minor_send():
     form = MinorReportForm()
     if not form.validate_on_submit():
         return _form_page(form, 400)
-    if _looks_automated(form):
+    nonce = _form_nonce(form)
+    if nonce is None:
         current_app.logger.info("minor report refused as automated")
         return _thanks(services.new_reference())
     chosen = form.attachment.data
@@ -73,9 +81,14 @@ def report_minor_send():
                 seller_hint=form.seller_hint.data,
                 description=form.description.data,
             ),
+            form_nonce=nonce,
             locale=str(get_locale()),
             attachment=attachment,
         )
+    except services.AlreadyFiled:
+        db.session.rollback()  # a file copied for it is removed with the transaction
+        current_app.logger.info("minor report refused as a replayed form")
+        return _thanks(services.new_reference())
     except documents.Refused as refused:
         form.attachment.errors = [refused.message]
         return _form_page(form, 400)
