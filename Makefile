@@ -5,12 +5,13 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 STAMP := $(VENV)/.installed
 
-.PHONY: run serve test lint format install bench clean i18n
+.PHONY: run serve test lint format install bench clean i18n lock
 
+# Every package, pip and the lock tools included, is installed by version and hash
+# (requirements*.txt, compiled by `make lock`): a file that is not the one locked fails.
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements-dev.txt
 	touch $(STAMP)
 
 # Compiled catalogues are built here, never committed.
@@ -44,6 +45,13 @@ serve: $(STAMP) $(MO)
 ## make test: the whole suite (SQLite; PostgreSQL, Redis and the browser too when available)
 test: $(STAMP) $(MO)
 	$(BIN)/python -m pytest -n auto --dist loadgroup $(PYTEST_ARGS)
+
+## make lock: after editing requirements*.in, compile both lock files with versions and hashes
+LOCK := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-find-links --no-emit-index-url
+lock: $(STAMP)
+	$(LOCK) -o requirements.txt requirements.in
+	$(LOCK) -o requirements-dev.txt requirements-dev.in
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
