@@ -1,8 +1,8 @@
 """Absolute links to the portal, built from configuration only.
 
 A link that leaves the portal (in an email, above all) must point at the portal, not at
-whatever ``Host`` the request that caused it carried: Flask's ``url_for(..., _external=True)``
-takes the scheme and host from the request, so a reset request sent with
+whatever ``Host`` the request that caused it carried. Flask's ``url_for`` makes an absolute
+URL from the request's scheme and host, so a reset request sent with
 ``Host: evil.example`` would mail the real seller a link to the attacker's site (host header
 poisoning, OWASP WSTG-INPV-17). :func:`public_url` builds from ``PUBLIC_URL`` alone, the
 same during a request, in the mail worker and in a CLI command.
@@ -47,6 +47,12 @@ def public_url(endpoint: str, **values) -> str:
     return url
 
 
+# The load balancer's health check may name the web host by its address (an AWS target
+# group's does, and cannot be told otherwise). The check shows nothing and builds no link,
+# so it is answered whatever its Host says.
+ANY_HOST_PATHS = frozenset({"/healthz"})
+
+
 def init_app(app: Flask) -> None:
     """Answer 400 to a request whose Host is not trusted, before any other hook runs.
 
@@ -55,6 +61,8 @@ def init_app(app: Flask) -> None:
     hooks (sessions, gates) would still run first, without a way to build URLs. Call this
     right after the request id is assigned, so the refusal is still logged with it.
     """
+
+    app.wsgi_app = _AnyHostFor(app.wsgi_app, urlsplit(app.config["PUBLIC_URL"]).netloc)
 
     @app.before_request
     def _refuse_untrusted_host():
@@ -65,3 +73,15 @@ def init_app(app: Flask) -> None:
     def _untrusted_host(error: SecurityError):
         # Not the error page: its layout builds URLs, which need a trusted host.
         return str(MESSAGES[400][0]), 400, {"Content-Type": "text/plain; charset=utf-8"}
+
+
+class _AnyHostFor:
+    """WSGI middleware: the paths in :data:`ANY_HOST_PATHS` are served as for PUBLIC_URL's host."""
+
+    def __init__(self, wsgi_app, host: str):
+        self.wsgi_app, self.host = wsgi_app, host
+
+    def __call__(self, environ, start_response):
+        if environ.get("PATH_INFO") in ANY_HOST_PATHS:
+            environ["HTTP_HOST"] = self.host  # in place: the outer middleware reads this dict
+        return self.wsgi_app(environ, start_response)

@@ -9,7 +9,12 @@ production must answer 400 to a Host that is not its own.
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import urllib.error
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -18,7 +23,8 @@ from portal import create_app
 from portal.config import ConfigError
 from portal.crypto import generate_key
 from portal.extensions import db
-from tests.support import Mailbox, body_html, body_text, make_seller, registration_form
+from tests import servers
+from tests.support import Mailbox, body_html, body_text, make_seller, registration_form, wait_for
 
 PUBLIC_URL = "https://portal.koopseri.test"
 EVIL = "evil.example"
@@ -111,6 +117,8 @@ def test_production_answers_400_to_a_foreign_host_and_sends_nothing(production):
     # Every page, public or behind a gate, and a log-in attempt: 400 before anything runs.
     for path in ("/", "/auth/login", "/dashboard", "/admin/", "/privacy", "/no-such-page"):
         assert client.get(path, headers=HOSTILE).status_code == 400, path
+    # Only the load balancer's health check answers whatever the Host (it shows nothing).
+    assert client.get("/healthz", headers={"Host": "10.0.0.5:8000"}).status_code == 200
     login = {"email": email, "password": "not-the-password-1"}
     assert client.post("/auth/login", data=login, headers=HOSTILE).status_code == 400
     assert mailbox.messages(email) == []
@@ -154,3 +162,43 @@ def test_hsts_on_every_response_when_cookies_are_secure(make_app):
 
 def test_no_hsts_over_plain_http_in_development(client):
     assert "Strict-Transport-Security" not in client.get("/auth/login").headers
+
+
+def _post(url: str, fields: dict, host: str) -> int:
+    """POST with the Host header the attacker chose; the status, whatever it is."""
+    data = urllib.parse.urlencode(fields).encode()
+    request = urllib.request.Request(url, data=data, method="POST", headers={"Host": host})  # noqa: S310
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (loopback)
+            return response.status
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code
+
+
+def test_gunicorn_in_production_refuses_a_foreign_host(tmp_path):
+    """As the attack was made: gunicorn, production settings, a real Host header."""
+    instance = tmp_path / "instance"
+    env = {
+        "PORTAL_ENVIRONMENT": "production",
+        "PORTAL_INSTANCE_PATH": str(instance),
+        "PORTAL_SECRET_KEY": "s" * 40,
+        "PORTAL_PUBLIC_URL": PUBLIC_URL,
+        "PORTAL_ENCRYPTION_KEYS": json.dumps(PRODUCTION["ENCRYPTION_KEYS"]),
+        "PORTAL_ENCRYPTION_KEY_ID": "k1",
+        "PORTAL_HASH_KEY": PRODUCTION["HASH_KEY"],
+        "PORTAL_BCRYPT_ROUNDS": "4",
+        "PORTAL_WTF_CSRF_ENABLED": "false",
+    }
+    servers.migrate({**os.environ, **env})
+    app = create_app({**PRODUCTION, "INSTANCE_PATH": str(instance), "SECRET_KEY": "s" * 40})
+    with app.app_context():
+        email = make_seller().email
+        db.engine.dispose()
+    mailbox = Mailbox(instance / "mail")
+    with servers.gunicorn(env, tmp_path / "gunicorn.log", workers=1) as server:
+        assert _post(f"{server.base}/auth/reset", {"email": email}, EVIL) == 400
+        assert _post(f"{server.base}/auth/reset", {"email": email}, "portal.koopseri.test") == 200
+        assert wait_for(lambda: mailbox.messages(email))
+    assert len(mailbox.messages(email)) == 1
+    assert_links_are_ours(mailbox.last(email))
