@@ -230,7 +230,8 @@ def _check_public_url(app: Flask) -> None:
             )
         config["PUBLIC_URL"] = DEVELOPMENT_PUBLIC_URL
     parts = urlsplit(config["PUBLIC_URL"])
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+    extra = parts.query or parts.fragment or parts.username or parts.password
+    if parts.scheme not in ("http", "https") or not parts.hostname or extra:
         raise ConfigError(
             f"PUBLIC_URL must be an absolute http:// or https:// address such as "
             f"https://sellers.koopseri.com, not {config['PUBLIC_URL']!r}."
@@ -243,7 +244,7 @@ def _check_public_url(app: Flask) -> None:
         trusted = [parts.hostname]
     config["TRUSTED_HOSTS"] = trusted or None
     if trusted and not host_is_trusted(parts.netloc, trusted):
-        # The CLI and the post-response work build their requests on PUBLIC_URL's host.
+        # The post-response work (portal.deferred) runs in a request for PUBLIC_URL's host.
         raise ConfigError(
             f"TRUSTED_HOSTS {trusted!r} must include the host of PUBLIC_URL ({parts.hostname})."
         )

@@ -58,8 +58,9 @@ def init_app(app: Flask) -> None:
 
     Flask 3.1 checks ``TRUSTED_HOSTS`` when it builds the request's URL adapter, but only
     raises the ``SecurityError`` when the view would be dispatched: the app's before-request
-    hooks (sessions, gates) would still run first, without a way to build URLs. Call this
-    right after the request id is assigned, so the refusal is still logged with it.
+    hooks (sessions, gates) would still run first, without a way to build URLs. The factory
+    calls this right after ``portal.logs`` assigns the request id, so the refusal is still
+    logged with its id, and before every other extension adds its hooks.
     """
 
     app.wsgi_app = _AnyHostFor(app.wsgi_app, urlsplit(app.config["PUBLIC_URL"]).netloc)

@@ -141,7 +141,15 @@ def test_production_refuses_to_start_without_public_url(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "bad", ["portal.koopseri.test", "ftp://portal.koopseri.test", "https://", "/relative"]
+    "bad",
+    [
+        "portal.koopseri.test",
+        "ftp://portal.koopseri.test",
+        "https://",
+        "/relative",
+        "https://portal.koopseri.test/?next=x",
+        "https://user:secret@portal.koopseri.test",
+    ],
 )
 def test_production_refuses_a_public_url_that_is_not_an_absolute_http_url(tmp_path, bad):
     config = {**PRODUCTION, "INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "s" * 40}
