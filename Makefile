@@ -38,6 +38,7 @@ run: $(STAMP) $(MO)
 
 ## make serve: the portal under gunicorn (gunicorn.conf.py), as in production, on :8000
 serve: export PORTAL_ENVIRONMENT ?= development
+serve: export PORTAL_PUBLIC_URL ?= http://127.0.0.1:8000
 serve: $(STAMP) $(MO)
 	$(FLASK) db upgrade
 	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app

@@ -1,6 +1,10 @@
 """gunicorn settings for the portal. ``make serve`` runs them; in production:
 
-    PORTAL_ENVIRONMENT=production .venv/bin/gunicorn -c gunicorn.conf.py wsgi:app
+    export PORTAL_ENVIRONMENT=production PORTAL_PUBLIC_URL=https://sellers.koopseri.com
+    .venv/bin/gunicorn -c gunicorn.conf.py wsgi:app
+
+(with the keys and the rest of the settings in the README). Requests for a Host other than
+PUBLIC_URL's get 400 (TRUSTED_HOSTS), so the proxy in front must pass the browser's Host on.
 
 Every value can be changed with an environment variable (``PORTAL_BIND``, ``PORTAL_WORKERS``,
 ``PORTAL_THREADS``, ``PORTAL_TIMEOUT``). Client addresses and the scheme behind a proxy are

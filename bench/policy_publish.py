@@ -80,6 +80,7 @@ def build(instance: Path, database_url: str | None):
         "INSTANCE_PATH": str(instance),
         "SECRET_KEY": "bench-" + "x" * 40,
         "MAIL_HANDOVER_AFTER_COMMIT": False,  # the reference's queue_email: leave mail queued
+        "PUBLIC_URL": PUBLIC_URL,  # links in the emails, as the CLI builds them
     }
     if database_url:
         config["SQLALCHEMY_DATABASE_URI"] = database_url
@@ -179,18 +180,18 @@ def warm_up() -> None:
 
 def naive_notify(version) -> int:
     """The reference: every active seller as an object, and queue_email for each."""
-    from flask import url_for
     from flask_babel import lazy_gettext as _l
     from sqlalchemy import select
 
     from portal.auth.models import User
     from portal.extensions import db
+    from portal.links import public_url
     from portal.outbox.services import queue_email
 
     subject = _l("Our Seller Privacy Policy is changing (version %(n)s)", n=version.version)
     changes = {"from": version.version - 1, "to": version.version}
-    changes_url = url_for("policy.changes", **changes, _external=True)
-    policy_url = url_for("policy.version", number=version.version, _external=True)
+    changes_url = public_url("policy.changes", **changes)
+    policy_url = public_url("policy.version", number=version.version)
     sellers = db.session.scalars(
         select(User).where(User.role == "seller", User.status == "active").order_by(User.id)
     ).all()
@@ -256,28 +257,27 @@ def run(kind: str, instance: Path, database_url: str | None, batch_size: int) ->
             "\n\nKami menyimpan dokumen yang anda muat naik selama 6 bulan selepas akaun anda "
             "ditutup.\n"
         )
-        with app.test_request_context(base_url=PUBLIC_URL):
-            warm_up()
-            number = publishing.next_number()
-            effective = utcnow() + timedelta(days=30)
+        warm_up()
+        number = publishing.next_number()
+        effective = utcnow() + timedelta(days=30)
 
-            def publish_and_notify() -> int:
-                version = publishing.publish(
-                    body,
-                    body_ms=body_ms,
-                    number=number,
-                    effective_at=effective,
-                    summary=SUMMARY,
-                    summary_ms=SUMMARY_MS,
-                )
-                db.session.commit()
-                if kind == "reference":
-                    return naive_notify(version)
-                return publishing.notify_sellers(version, batch_size)
+        def publish_and_notify() -> int:
+            version = publishing.publish(
+                body,
+                body_ms=body_ms,
+                number=number,
+                effective_at=effective,
+                summary=SUMMARY,
+                summary_ms=SUMMARY_MS,
+            )
+            db.session.commit()
+            if kind == "reference":
+                return naive_notify(version)
+            return publishing.notify_sellers(version, batch_size)
 
-            statements[0] = 0
-            result = measured(publish_and_notify)
-            result["statements"] = statements[0]
+        statements[0] = 0
+        result = measured(publish_and_notify)
+        result["statements"] = statements[0]
         db.session.remove()
         result["outbox"] = outbox_check()
         db.session.remove()

@@ -15,7 +15,10 @@ which wins over this file (PORTAL_SECRET_KEY, PORTAL_MAIL_SERVER, ...).
 # ENCRYPTION_KEY_ID = "2026a"
 # HASH_KEY = "..."
 
-# PUBLIC_URL = "https://sellers.koopseri.com"  # for links in mail sent by CLI commands
+# Required in production: where sellers reach the portal. Every link in mail is built from it,
+# and requests for any other host are answered 400 (TRUSTED_HOSTS, which defaults to its host).
+# PUBLIC_URL = "https://sellers.koopseri.com"
+# TRUSTED_HOSTS = ["sellers.koopseri.com"]
 
 # ENVIRONMENT = "production"  # or "development" (allows a generated secret key)
 

@@ -53,12 +53,13 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from portal import crypto, deferred, i18n, logs, storage
+    from portal import crypto, deferred, i18n, links, logs, storage
     from portal.auth import sessions
     from portal.extensions import babel, csrf, db, limiter, migrate
     from portal.outbox import services as outbox
 
     logs.init_app(app)
+    links.init_app(app)  # second: a request for a foreign Host meets nothing else first
     crypto.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
@@ -129,10 +130,17 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
+# Once a browser has seen the portal over HTTPS, it never uses plain HTTP for it again for a
+# year, subdomains included (RFC 6797; OWASP HTTP Strict Transport Security cheat sheet).
+STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
+
+
 def register_security_headers(app: Flask) -> None:
     @app.after_request
     def _headers(response):
         headers = response.headers
+        if app.config["SESSION_COOKIE_SECURE"]:  # served over HTTPS: say so for good
+            headers.setdefault("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY)
         headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("X-Frame-Options", "DENY")

@@ -9,8 +9,10 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask
+from werkzeug.wsgi import host_is_trusted
 
 
 class ConfigError(RuntimeError):
@@ -20,6 +22,7 @@ class ConfigError(RuntimeError):
 # Placeholder values that must never be used as a real secret key.
 _WEAK_SECRET_KEYS = {"", "dev", "secret", "changeme", "change-me", "development"}
 _MIN_SECRET_KEY_LENGTH = 32
+DEVELOPMENT_PUBLIC_URL = "http://127.0.0.1:5000"  # where `make run` serves
 
 
 class Defaults:
@@ -70,8 +73,13 @@ class Defaults:
     # Keeping details current: a reminder when the last review is older than this.
     REVIEW_INTERVAL = timedelta(days=365)
     REMINDER_BATCH_SIZE = 500
-    # Where the portal is reached, for links in mail sent outside a request (CLI commands).
-    PUBLIC_URL = "http://127.0.0.1:5000"
+    # Where sellers reach the portal, e.g. "https://sellers.koopseri.com" (a path prefix is
+    # allowed). Every link in mail is built from it (portal.links), never from the request's
+    # Host. Required in production; development falls back to DEVELOPMENT_PUBLIC_URL.
+    PUBLIC_URL: str | None = None
+    # Flask's own setting: a request whose Host is not in this list is answered 400. None in
+    # production means the host of PUBLIC_URL only; development accepts any unless set.
+    TRUSTED_HOSTS: list[str] | None = None
 
     # Rate limits (django-allauth's figures). Failed logins only count against the first two.
     RATELIMIT_STORAGE_URI = "memory://"
@@ -171,6 +179,7 @@ def load_config(app: Flask, overrides: dict | None = None) -> None:
             k: v for k, v in app.config["SQLALCHEMY_ENGINE_OPTIONS"].items() if k != "pool_pre_ping"
         }
     _check_secret_key(app)
+    _check_public_url(app)
 
 
 def is_development(app: Flask) -> bool:
@@ -202,3 +211,40 @@ def _development_secret_key(instance: Path) -> str:
         path.write_text(key)
         path.chmod(0o600)
         return key
+
+
+def _check_public_url(app: Flask) -> None:
+    """PUBLIC_URL is an absolute http(s) URL (required in production); TRUSTED_HOSTS follows it.
+
+    Links in mail come from PUBLIC_URL only, so production must know it; and a request for
+    another host is refused there (Flask answers 400), so nothing is ever built from a Host
+    an attacker chose (OWASP WSTG-INPV-17, host header injection).
+    """
+    config = app.config
+    if not config.get("PUBLIC_URL"):
+        if not is_development(app):
+            raise ConfigError(
+                "Refusing to start in production without PUBLIC_URL: set PORTAL_PUBLIC_URL (or "
+                "PUBLIC_URL in instance/config.py) to the address sellers use, e.g. "
+                "https://sellers.koopseri.com. Links in emails are built from it."
+            )
+        config["PUBLIC_URL"] = DEVELOPMENT_PUBLIC_URL
+    parts = urlsplit(config["PUBLIC_URL"])
+    extra = parts.query or parts.fragment or parts.username or parts.password
+    if parts.scheme not in ("http", "https") or not parts.hostname or extra:
+        raise ConfigError(
+            f"PUBLIC_URL must be an absolute http:// or https:// address such as "
+            f"https://sellers.koopseri.com, not {config['PUBLIC_URL']!r}."
+        )
+
+    trusted = config.get("TRUSTED_HOSTS")
+    if isinstance(trusted, str):  # PORTAL_TRUSTED_HOSTS=a.example,b.example (not JSON)
+        trusted = [host.strip() for host in trusted.split(",") if host.strip()]
+    if trusted is None and not is_development(app):
+        trusted = [parts.hostname]
+    config["TRUSTED_HOSTS"] = trusted or None
+    if trusted and not host_is_trusted(parts.netloc, trusted):
+        # The post-response work (portal.deferred) runs in a request for PUBLIC_URL's host.
+        raise ConfigError(
+            f"TRUSTED_HOSTS {trusted!r} must include the host of PUBLIC_URL ({parts.hostname})."
+        )

@@ -25,11 +25,12 @@ def after_response(task: Callable, *args) -> None:
     g.setdefault("_deferred", []).append((task, args))
 
 
-def _run(app: Flask, base_url: str, tasks: list) -> None:
+def _run(app: Flask, tasks: list) -> None:
     for task, args in tasks:
-        # A bare request context for the same site, so links in emails point where the
-        # visitor was; no cookies, so no user and no session are involved.
-        with app.test_request_context(base_url=base_url):
+        # A bare request context on the portal's own address: never the visitor's Host,
+        # which an attacker chooses (links in mail come from PUBLIC_URL in any case). No
+        # cookies, so no user and no session are involved.
+        with app.test_request_context(base_url=app.config["PUBLIC_URL"]):
             try:
                 task(*args)
                 db.session.commit()
@@ -47,10 +48,7 @@ def init_app(app: Flask) -> None:
         tasks = g.pop("_deferred", None)
         if tasks:
             real_app = current_app._get_current_object()
-            base_url = request.host_url
-            request.environ.setdefault(_ENVIRON_KEY, []).append(
-                lambda: _run(real_app, base_url, tasks)
-            )
+            request.environ.setdefault(_ENVIRON_KEY, []).append(lambda: _run(real_app, tasks))
         return response
 
     app.wsgi_app = _AfterBody(app.wsgi_app)

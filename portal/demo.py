@@ -10,7 +10,6 @@ import io
 from datetime import date
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
 from portal.auth import services as auth
@@ -66,24 +65,22 @@ def load() -> None:
 
 def _fill_demo_profile(user: User) -> None:
     """A shop name, an address and a bank account, saved as the seller would save them."""
-    app = current_app._get_current_object()
-    with app.test_request_context(base_url=app.config["PUBLIC_URL"]):
-        profile.update_personal(
-            user,
-            profile.Personal(user.full_name, "Aisyah Batik", user.date_of_birth),
-            actor=user,
-            today=date.today(),
-        )
-        profile.update_address(
-            user,
-            profile.Address("12 Jalan Ampang", "Level 3", "Kuala Lumpur", "50450", "MY-14", "MY"),
-            actor=user,
-        )
-        profile.update_financial(
-            user, profile.Financial("maybank", None, user.full_name, "514012345678"), actor=user
-        )
-        _demo_documents(user)
-        _demo_pickup(user)
+    profile.update_personal(
+        user,
+        profile.Personal(user.full_name, "Aisyah Batik", user.date_of_birth),
+        actor=user,
+        today=date.today(),
+    )
+    profile.update_address(
+        user,
+        profile.Address("12 Jalan Ampang", "Level 3", "Kuala Lumpur", "50450", "MY-14", "MY"),
+        actor=user,
+    )
+    profile.update_financial(
+        user, profile.Financial("maybank", None, user.full_name, "514012345678"), actor=user
+    )
+    _demo_documents(user)
+    _demo_pickup(user)
 
 
 def _demo_pickup(user: User) -> None:

@@ -49,12 +49,15 @@ def build_app(instance: Path, label: str) -> Flask:
 
 @contextmanager
 def serve(app: Flask) -> Iterator[str]:
-    """Serve ``app`` on a free loopback port in a thread; yields its base URL."""
+    """Serve ``app`` on a free loopback port in a thread; yields its base URL, which is also
+    its ``PUBLIC_URL`` (links in its mail lead back to it, as an operator would set it)."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
+    base = f"http://127.0.0.1:{server.server_port}"
+    app.config["PUBLIC_URL"] = base
     thread = threading.Thread(target=server.serve_forever, name="live-site", daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        yield base
     finally:
         server.shutdown()
         thread.join(timeout=10)

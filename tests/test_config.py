@@ -1,4 +1,5 @@
-"""Configuration chain, the production secret-key rule, and the SQLite defaults."""
+"""Configuration chain, the production secret-key and PUBLIC_URL rules, TRUSTED_HOSTS, and the
+SQLite defaults."""
 
 from __future__ import annotations
 
@@ -13,11 +14,12 @@ from portal.config import ConfigError
 from portal.crypto import generate_key
 from portal.extensions import db
 
-# A production app needs its encryption keys as well as a secret key.
+# A production app needs its encryption keys and its public address as well as a secret key.
 KEYS = {
     "ENCRYPTION_KEYS": {"k1": generate_key()},
     "ENCRYPTION_KEY_ID": "k1",
     "HASH_KEY": generate_key(),
+    "PUBLIC_URL": "https://sellers.koopseri.example",
 }
 
 
@@ -25,6 +27,7 @@ def test_defaults_then_instance_file_then_environment(tmp_path, monkeypatch):
     (tmp_path / "config.py").write_text(
         'SECRET_KEY = "k" * 40\nMAIL_SERVER = "from-file"\nMAIL_PORT = 2525\n'
         f"ENCRYPTION_KEYS = {KEYS['ENCRYPTION_KEYS']!r}\nHASH_KEY = {KEYS['HASH_KEY']!r}\n"
+        f"PUBLIC_URL = {KEYS['PUBLIC_URL']!r}\n"
     )
     app = create_app({"INSTANCE_PATH": str(tmp_path)})
     assert app.config["MAIL_SERVER"] == "from-file"
@@ -43,6 +46,7 @@ def test_instance_path_from_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("PORTAL_SECRET_KEY", "s" * 40)
     monkeypatch.setenv("PORTAL_ENCRYPTION_KEYS", json.dumps(KEYS["ENCRYPTION_KEYS"]))
     monkeypatch.setenv("PORTAL_HASH_KEY", KEYS["HASH_KEY"])
+    monkeypatch.setenv("PORTAL_PUBLIC_URL", KEYS["PUBLIC_URL"])
     app = create_app()
     assert app.instance_path == str(tmp_path / "elsewhere")
     assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path}/elsewhere/portal.sqlite3"
@@ -77,3 +81,33 @@ def test_sqlite_file_lives_in_the_instance_folder(tmp_path):
         db.engine.dispose()
     assert (tmp_path / "portal.sqlite3").exists()
     sqlite3.connect(tmp_path / "portal.sqlite3").close()
+
+
+def test_production_trusts_only_the_host_of_public_url_unless_told(tmp_path):
+    config = {"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "s" * 40, **KEYS}
+    assert create_app(config).config["TRUSTED_HOSTS"] == ["sellers.koopseri.example"]
+    told = create_app({**config, "TRUSTED_HOSTS": ["sellers.koopseri.example", "lb.internal"]})
+    assert told.config["TRUSTED_HOSTS"] == ["sellers.koopseri.example", "lb.internal"]
+
+
+def test_trusted_hosts_from_the_environment_as_a_list(tmp_path, monkeypatch):
+    config = {"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "s" * 40, **KEYS}
+    monkeypatch.setenv("PORTAL_TRUSTED_HOSTS", '["sellers.koopseri.example", ".koopseri.example"]')
+    assert create_app(config).config["TRUSTED_HOSTS"] == [
+        "sellers.koopseri.example",
+        ".koopseri.example",
+    ]
+    monkeypatch.setenv("PORTAL_TRUSTED_HOSTS", "sellers.koopseri.example, lb.internal")
+    assert create_app(config).config["TRUSTED_HOSTS"] == ["sellers.koopseri.example", "lb.internal"]
+
+
+def test_trusted_hosts_must_include_public_url(tmp_path):
+    config = {"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "s" * 40, **KEYS}
+    with pytest.raises(ConfigError, match="TRUSTED_HOSTS"):
+        create_app({**config, "TRUSTED_HOSTS": ["lb.internal"]})
+
+
+def test_development_falls_back_to_the_local_address_and_any_host(tmp_path):
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "ENVIRONMENT": "development"})
+    assert app.config["PUBLIC_URL"] == "http://127.0.0.1:5000"
+    assert app.config["TRUSTED_HOSTS"] is None

@@ -66,14 +66,25 @@ def test_the_keyed_hash_needs_the_key(make_app):
     ],
 )
 def test_malformed_keys_stop_the_start(tmp_path, bad):
-    config = {"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "s" * 40, **_keys("k1", current="k1")}
-    with pytest.raises(ConfigError):
+    config = {
+        "INSTANCE_PATH": str(tmp_path),
+        "SECRET_KEY": "s" * 40,
+        "PUBLIC_URL": "https://sellers.koopseri.example",  # production's other requirement
+        **_keys("k1", current="k1"),
+    }
+    with pytest.raises(ConfigError, match="(?i)key"):
         create_app({**config, **bad})
 
 
 def test_production_refuses_to_start_without_keys(tmp_path):
     with pytest.raises(ConfigError, match="without encryption keys"):
-        create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "s" * 40})
+        create_app(
+            {
+                "INSTANCE_PATH": str(tmp_path),
+                "SECRET_KEY": "s" * 40,
+                "PUBLIC_URL": "https://sellers.koopseri.example",
+            }
+        )
 
 
 def _raw(app, query):

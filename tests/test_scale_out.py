@@ -46,6 +46,9 @@ def two_servers(request, tmp_path):
         "PORTAL_ENCRYPTION_KEYS": json.dumps(keys),
         "PORTAL_ENCRYPTION_KEY_ID": "k1",
         "PORTAL_HASH_KEY": hash_key,
+        # The load balancer's address: links in mail start with it, and only its host is
+        # trusted (TRUSTED_HOSTS ignores the port, so both servers answer on loopback).
+        "PORTAL_PUBLIC_URL": "http://127.0.0.1",
         "PORTAL_SQLALCHEMY_DATABASE_URI": postgres_url,
         "PORTAL_RATELIMIT_STORAGE_URI": REDIS_URL,
         "PORTAL_RATELIMIT_KEY_PREFIX": uuid.uuid4().hex,

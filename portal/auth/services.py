@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from portal.auth import sessions, twofactor
 from portal.auth.models import Role, User
 from portal.extensions import db
+from portal.links import public_url
 from portal.outbox.services import queue_email
 from portal.policy import services as policy
 from portal.security import (
@@ -129,8 +130,8 @@ def register(data: Registration, *, today: date) -> User | None:
         kind="register_existing",
         subject=_l("Someone tried to register with your email address"),
         user=existing,
-        login_url=url_for("auth.login", _external=True),
-        reset_url=url_for("auth.reset_request", _external=True),
+        login_url=public_url("auth.login"),
+        reset_url=public_url("auth.reset_request"),
     )
     return None
 
@@ -146,7 +147,7 @@ def send_verification(user: User) -> None:
         kind="verify_email",
         subject=_l("Confirm your email address"),
         user=user,
-        verify_url=url_for("auth.verify", token=token, _external=True),
+        verify_url=public_url("auth.verify", token=token),
         hours=hours,
     )
 
@@ -220,7 +221,7 @@ def record_failed_login(user_id: int) -> None:
             subject=_l("Repeated failed log-ins to your Koopseri account"),
             user=user,
             minutes=int(window.total_seconds() // 60),
-            reset_url=url_for("auth.reset_request", _external=True),
+            reset_url=public_url("auth.reset_request"),
         )
 
 
@@ -268,7 +269,7 @@ def request_password_reset(email: str) -> None:
         kind="reset_password",
         subject=_l("Reset your Koopseri password"),
         user=user,
-        reset_url=url_for("auth.reset", token=_reset_token(user), _external=True),
+        reset_url=public_url("auth.reset", token=_reset_token(user)),
         minutes=minutes,
     )
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from portal.deferred import after_response
 from portal.extensions import db
 from portal.i18n import speaking_to
+from portal.links import public_url
 from portal.outbox.models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -44,13 +45,14 @@ def queue_email(
     locale = locale or (user.locale if user is not None else None)
     with speaking_to(locale, user.timezone if user is not None else None):
         context.update(user=user, recipient=to)
+        text, html = render_email(kind, subject, **context)
         message = OutboxMessage(
             user_id=user.id if user is not None else None,
             recipient=to,
             kind=kind,
             subject=str(subject),
-            body_text=render_template(f"email/{kind}.txt", **context),
-            body_html=render_template(f"email/{kind}.html", subject=str(subject), **context),
+            body_text=text,
+            body_html=html,
             message_id=f"<{uuid.uuid4().hex}@{current_app.config['MAIL_MESSAGE_ID_DOMAIN']}>",
         )
     db.session.add(message)
@@ -58,6 +60,19 @@ def queue_email(
     db.session.info.setdefault(_NEW, []).append(message.id)
     log.info("outbox queued message=%s kind=%s", message.id, kind)
     return message
+
+
+def render_email(kind: str, subject, **context) -> tuple[str, str]:
+    """The text and HTML bodies of ``templates/email/<kind>``, in the current language.
+
+    ``url_for`` in the templates (and in the partials they include or extend) is
+    :func:`portal.links.public_url`: every link starts with ``PUBLIC_URL``, whether the mail
+    is written during a request (whatever its ``Host``), by the worker or by a CLI command.
+    """
+    context["url_for"] = public_url
+    text = render_template(f"email/{kind}.txt", **context)
+    html = render_template(f"email/{kind}.html", subject=str(subject), **context)
+    return text, html
 
 
 def deliver(ids: list[int]) -> int:

@@ -99,7 +99,5 @@ def notify(number: int) -> None:
 
 
 def _notify(version) -> None:
-    app = current_app._get_current_object()
-    with app.test_request_context(base_url=app.config["PUBLIC_URL"]):
-        queued = publishing.notify_sellers(version, app.config["POLICY_NOTIFY_BATCH_SIZE"])
+    queued = publishing.notify_sellers(version, current_app.config["POLICY_NOTIFY_BATCH_SIZE"])
     click.echo(f"{queued} emails queued for the mail worker.")

@@ -15,14 +15,16 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-from flask import current_app, render_template, url_for
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, cast, func, insert, literal, select
 
 from portal.auth.models import AccountStatus, Role, User
 from portal.extensions import db
+from portal.links import public_url
 from portal.outbox.models import OutboxMessage
+from portal.outbox.services import render_email
 from portal.policy.models import PolicyTranslation, PolicyVersion
 from portal.policy.services import text_of
 from portal.sqltypes import utcnow
@@ -170,18 +172,14 @@ def _render(version: PolicyVersion, locale: str) -> tuple[str, str, str]:
         context = {
             "version": version,
             "summary": text_of(version, locale).summary,
-            "changes_url": url_for(
+            "changes_url": public_url(
                 "policy.changes",
                 **{"from": version.version - 1, "to": version.version},
                 lang=locale,
-                _external=True,
             ),
-            "policy_url": url_for(
-                "policy.version", number=version.version, lang=locale, _external=True
-            ),
+            "policy_url": public_url("policy.version", number=version.version, lang=locale),
             "recipient": "",
             "user": None,
         }
-        text = render_template(f"email/{KIND}.txt", **context)
-        html = render_template(f"email/{KIND}.html", subject=subject, **context)
+        text, html = render_email(KIND, subject, **context)
     return subject, text, html

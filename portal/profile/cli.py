@@ -29,12 +29,10 @@ def send(batch_size: int | None) -> None:
     batch_size = batch_size or app.config["REMINDER_BATCH_SIZE"]
     now = utcnow()
     sent = 0
-    # Links in the emails point at the public address, as there is no request to take it from.
-    with app.test_request_context(base_url=app.config["PUBLIC_URL"]):
-        while batch := services.reminder_batch(now, batch_size):
-            for user in batch:
-                services.send_review_reminder(user, now)
-            db.session.commit()
-            sent += len(batch)
-            db.session.expunge_all()  # memory stays flat however many sellers there are
+    while batch := services.reminder_batch(now, batch_size):
+        for user in batch:
+            services.send_review_reminder(user, now)
+        db.session.commit()
+        sent += len(batch)
+        db.session.expunge_all()  # memory stays flat however many sellers there are
     click.echo(f"Sent {sent} review reminders.")

@@ -3,12 +3,13 @@ change at all until the link is used (24 hours, once, for the account that asked
 
 from __future__ import annotations
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from portal.auth import services as auth
 from portal.auth.models import User
 from portal.extensions import db
+from portal.links import public_url
 from portal.outbox import reachability
 from portal.outbox.services import queue_email
 from portal.profile.services import record_change
@@ -56,7 +57,7 @@ def request_email_change(user: User, new_email: str) -> None:
             kind="email_change_existing",
             subject=_l("Someone tried to move a Koopseri account to your email address"),
             user=owner,
-            login_url=url_for("auth.login", _external=True),
+            login_url=public_url("auth.login"),
         )
         return
     token = make_token(
@@ -67,7 +68,7 @@ def request_email_change(user: User, new_email: str) -> None:
         kind="email_change_confirm",
         subject=_l("Confirm your new email address"),
         user=user,
-        confirm_url=url_for("profile.confirm_email", token=token, _external=True),
+        confirm_url=public_url("profile.confirm_email", token=token),
         hours=hours,
     )
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased
@@ -20,6 +20,7 @@ from portal.auth import services as auth
 from portal.auth.models import AccountStatus, Role, User
 from portal.crypto import keyed_hash
 from portal.extensions import db
+from portal.links import public_url
 from portal.outbox.services import queue_email
 from portal.profile.models import Actor, BankAccount, ProfileChange, SellerProfile, mask
 from portal.sqltypes import utcnow
@@ -306,7 +307,7 @@ def send_review_reminder(user: User, now: datetime) -> None:
         kind="review_reminder",
         subject=_l("Please check that your Koopseri details are still correct"),
         user=user,
-        review_url=url_for("profile.review", _external=True),
+        review_url=public_url("profile.review"),
         last_reviewed=last_reviewed(user, profile),
     )
     db.session.flush()

@@ -173,7 +173,7 @@ def test_security_and_legal_notices_are_marked(app, client, logged_in, add_messa
     password = next(item for item in items if "About password_changed" in item)
     assert "Security notice" in password
     # Ordinary links stay: this one tells the seller where to reset a password.
-    assert "http://localhost/auth/reset" in password
+    assert "http://127.0.0.1:5000/auth/reset" in password
     detail = _page(client, f"/notifications/{password_id}")
     assert '<span class="status status--security">Security notice</span>' in detail
 

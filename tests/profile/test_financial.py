@@ -89,7 +89,7 @@ def test_a_bank_change_is_emailed_once_with_the_number_masked(app, client, selle
     alerts = _bank_alerts(mailbox, seller["email"])
     assert len(alerts) == 2  # one per save that changed something
     assert "ending in 5678" in body_text(alerts[-1])
-    assert "http://localhost/auth/reset" in body_text(alerts[-1])  # what to do if it was not you
+    assert "http://127.0.0.1:5000/auth/reset" in body_text(alerts[-1])  # PUBLIC_URL; if not you
     for message in alerts:
         assert NUMBER not in message.as_string()
 
