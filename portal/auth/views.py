@@ -20,8 +20,9 @@ from flask_login import current_user, login_required
 from portal.auth import bp, forms, services, sessions, twofactor
 from portal.deferred import after_response
 from portal.extensions import db, limiter
+from portal.outbox.redaction import secret_link
 from portal.policy import services as policy
-from portal.security import TokenInvalid, client_user_agent, is_safe_redirect
+from portal.security import TokenInvalid, client_user_agent, fingerprint, is_safe_redirect
 
 
 def _failed(response) -> bool:
@@ -41,8 +42,9 @@ def _login_account_key() -> str:
 
 
 def _reset_email_key() -> str:
+    # A keyed hash: the address cannot be read back from Redis, even by trying a list.
     email = services.normalize_email(request.form.get("email", ""))
-    return "reset-email:" + hashlib.sha256(email.encode()).hexdigest()
+    return "reset-email:" + fingerprint("reset-email", email)
 
 
 def _not_refused_minor(response) -> bool:
@@ -122,6 +124,7 @@ def check_email():
 
 
 @bp.route("/verify/<token>", methods=["GET", "POST"])
+@secret_link
 def verify(token: str):
     form = forms.ConfirmForm()
     try:
@@ -202,6 +205,7 @@ def two_factor():
         if twofactor.check_second_factor(pending.user, form.code.data):
             return _log_in(pending.user, remember=pending.remember, target=pending.next_url)
         g.login_failed = True
+        db.session.commit()  # the count of wrong codes, and the owner's alert at the threshold
         form.code.errors.append(
             _(
                 "That code is not right, or it has been used already. Enter the code your app shows now, or an unused recovery code."
@@ -221,8 +225,11 @@ def logout():
     return redirect(url_for("main.index"))
 
 
+# Per address and per client address, counted whether or not the address has an account, so
+# the 429 tells nothing; the mail itself is capped per account too (request_password_reset).
 @bp.route("/reset", methods=["GET", "POST"])
 @limiter.limit(_limit("RATELIMIT_RESET_PER_EMAIL"), methods=["POST"], key_func=_reset_email_key)
+@limiter.limit(_limit("RATELIMIT_RESET_PER_IP"), methods=["POST"])
 def reset_request():
     form = forms.ResetRequestForm()
     if form.validate_on_submit():
@@ -232,6 +239,7 @@ def reset_request():
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
+@secret_link
 def reset(token: str):
     try:
         user = services.user_for_reset_token(token)
@@ -290,6 +298,7 @@ def confirm():
             target = form.next.data if is_safe_redirect(form.next.data) else None
             return redirect(target or url_for("main.dashboard"))
         g.login_failed = True
+        db.session.commit()  # a wrong code after the right password counts, as at log-in
         message = (
             _("The password or the authentication code is not right.")
             if user.two_factor_enabled
