@@ -41,10 +41,15 @@ def _login_account_key() -> str:
     return f"{key}:device:{device}" if device else key
 
 
-def _reset_email_key() -> str:
-    # A keyed hash: the address cannot be read back from Redis, even by trying a list.
-    email = services.normalize_email(request.form.get("email", ""))
-    return "reset-email:" + fingerprint("reset-email", email)
+def _email_key(kind: str):
+    """A rate-limit key for the form's email address: a keyed hash, so the address cannot be
+    read back from Redis, even by trying a list of addresses."""
+
+    def key() -> str:
+        email = services.normalize_email(request.form.get("email", ""))
+        return f"{kind}:" + fingerprint(kind, email)
+
+    return key
 
 
 def _not_refused_minor(response) -> bool:
@@ -76,8 +81,16 @@ def _limit_failures(account_key, *, per_ip: bool = False):
     return decorator
 
 
+# Per address too: each attempt with a registered address mails its owner ("someone tried to
+# register"), so the address's mailbox is what the limit protects.
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit(_limit("RATELIMIT_SIGNUP_PER_IP"), methods=["POST"], deduct_when=_not_refused_minor)
+@limiter.limit(
+    _limit("RATELIMIT_SIGNUP_PER_EMAIL"),
+    methods=["POST"],
+    key_func=_email_key("signup-email"),
+    deduct_when=_not_refused_minor,
+)
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))
@@ -228,7 +241,9 @@ def logout():
 # Per address and per client address, counted whether or not the address has an account, so
 # the 429 tells nothing; the mail itself is capped per account too (request_password_reset).
 @bp.route("/reset", methods=["GET", "POST"])
-@limiter.limit(_limit("RATELIMIT_RESET_PER_EMAIL"), methods=["POST"], key_func=_reset_email_key)
+@limiter.limit(
+    _limit("RATELIMIT_RESET_PER_EMAIL"), methods=["POST"], key_func=_email_key("reset-email")
+)
 @limiter.limit(_limit("RATELIMIT_RESET_PER_IP"), methods=["POST"])
 def reset_request():
     form = forms.ResetRequestForm()

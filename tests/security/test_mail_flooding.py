@@ -128,3 +128,21 @@ def test_email_change_requests_from_one_ip_are_capped(app, mailbox, clock):
         answers.append(_ask(browser, f"new{n}@example.net", ip="203.0.113.20").status_code)
     assert answers.count(302) <= 20
     assert answers[-1] == 429
+
+
+def test_someone_tried_to_register_mail_to_one_address_is_capped(
+    app, client, seller, mailbox, clock
+):
+    """The same flood through the registration form: every attempt with a registered
+    address mails its owner "someone tried to register with your email address"."""
+    from tests.support import registration_form
+
+    for hour in range(20):
+        for n in range(10):
+            client.post(
+                "/auth/register",
+                data=registration_form(email=seller["email"]),
+                environ_base={"REMOTE_ADDR": f"198.51.{hour}.{n + 1}"},
+            )
+        clock.offset += 3600
+    assert len(mailbox.messages(seller["email"])) <= 10
