@@ -136,7 +136,14 @@ def register(data: Registration, *, today: date) -> User | None:
 
 
 def send_verification(user: User) -> None:
-    """Email a link that confirms the address; an earlier verification link stops working."""
+    """Email a link that confirms the address; an earlier verification link stops working.
+
+    Past ``RATELIMIT_VERIFY_PER_ACCOUNT`` nothing is sent and the last link stays valid:
+    anyone can register with someone else's address and log in again and again.
+    """
+    if not within_limit("RATELIMIT_VERIFY_PER_ACCOUNT", "verify-account", str(user.id)):
+        log.info("verification mail held back: account over its limit user=%s", user.id)
+        return
     token = links.issue(user, LinkPurpose.VERIFY)
     hours = int(current_app.config["VERIFY_EMAIL_MAX_AGE"].total_seconds() // 3600)
     queue_email(

@@ -146,3 +146,21 @@ def test_someone_tried_to_register_mail_to_one_address_is_capped(
             )
         clock.offset += 3600
     assert len(mailbox.messages(seller["email"])) <= 10
+
+
+def test_verification_mail_to_one_address_is_capped(app, client, mailbox, clock):
+    """Register with someone else's address, then log in again and again with the password
+    chosen: every log-in of an unconfirmed account mails a new verification link."""
+    from tests.support import PASSWORD, registration_form
+
+    victim = "victim@example.org"
+    client.post("/auth/register", data=registration_form(email=victim))
+    for hour in range(20):
+        for n in range(10):
+            client.post(
+                "/auth/login",
+                data={"email": victim, "password": PASSWORD},
+                environ_base={"REMOTE_ADDR": f"198.51.{hour}.{n + 1}"},
+            )
+        clock.offset += 3600
+    assert len(mailbox.messages(victim)) <= 10
