@@ -88,12 +88,31 @@ class Defaults:
     RATELIMIT_LOGIN_FAILED_PER_IP = "10 per minute"
     RATELIMIT_LOGIN_FAILED_PER_ACCOUNT = "5 per 5 minutes"
     RATELIMIT_SIGNUP_PER_IP = "20 per minute"
-    RATELIMIT_RESET_PER_EMAIL = "5 per minute"
+    # Mail anyone can make us send to someone else's mailbox: reset links, and email-change
+    # links and alerts. django-allauth limits these per minute ("reset_password":
+    # "20/m/ip,5/m/key", "change_email": "1/m/user"), which still lets one address be sent
+    # 7,200 reset emails a day (issue 19). So each has an hourly and a daily cap, per address,
+    # per client address and per account: a person who is locked out needs two or three
+    # tries an hour, and the daily cap bounds what a victim's mailbox can be sent. Per client
+    # address the figures leave room for many people behind one carrier-grade NAT.
+    RATELIMIT_RESET_PER_EMAIL = "5 per hour;10 per day"
+    RATELIMIT_RESET_PER_IP = "20 per hour;100 per day"
+    RATELIMIT_RESET_PER_ACCOUNT = "10 per day"  # reset mails sent; silent, after the answer
+    RATELIMIT_EMAIL_CHANGE_PER_ACCOUNT = "5 per hour;10 per day"
+    RATELIMIT_EMAIL_CHANGE_PER_IP = "20 per hour;100 per day"
+    RATELIMIT_EMAIL_CHANGE_PER_ADDRESS = "3 per hour;5 per day"  # the new address never asked
+    RATELIMIT_SIGNUP_PER_EMAIL = "5 per hour;10 per day"  # "someone tried to register" mail
+    RATELIMIT_VERIFY_PER_ACCOUNT = "5 per hour;10 per day"  # a new link at each log-in
     RATELIMIT_MINOR_REPORT_PER_IP = "5 per hour"
     MINOR_REPORT_MIN_SECONDS = 3  # a report sent sooner after the form was shown is a robot's
     MINOR_REPORT_KEEP_REPORTER = timedelta(days=183)  # after closing (`flask reports purge`)
     LOCKOUT_THRESHOLD = 5  # failures in the window above that lock and alert the owner
     LOCKOUT_WINDOW = timedelta(minutes=5)
+    # Wrong codes after the right password mean the password is known: the owner is told after
+    # this many, each within the window of the one before, and at most once per window. A
+    # right code starts the count again, so the owner's own typing slips rarely add up.
+    TWO_FACTOR_ALERT_THRESHOLD = 3
+    TWO_FACTOR_ALERT_WINDOW = timedelta(hours=24)
 
     MAIL_SERVER: str | None = None  # None: write .eml files to instance/mail/
     MAIL_PORT = 25

@@ -99,6 +99,14 @@ PERSONAL: dict[str, Personal] = {
         Retention.TOKENS,
         exported=False,
     ),
+    # The address an email change would move the account to, until the change is made,
+    # cancelled or expires. The whole table stays out of the export: its rows are secrets.
+    "mailbox_links.new_email": Personal(
+        Category.EMAIL,
+        "confirm a new email address before using it",
+        Retention.TOKENS,
+        exported=False,
+    ),
     "consent_records.ip_address": Personal(Category.INTERACTION, "proof of consent"),
     "consent_records.user_agent": Personal(Category.INTERACTION, "proof of consent"),
     "outbox_messages.recipient": Personal(Category.EMAIL, "deliver the notice", Retention.MAIL),
@@ -281,6 +289,11 @@ NOT_PERSONAL: frozenset[str] = frozenset(
         "store_connections.user_id", "store_connections.third_party_id",
         "store_connections.disclosure_id", "store_connections.connected_at",
         "seller_search_terms.seller_id",
+        "users.two_factor_failures", "users.last_two_factor_failure_at",
+        "users.two_factor_alerted_at",
+        "mailbox_links.id", "mailbox_links.user_id", "mailbox_links.purpose",
+        "mailbox_links.token_hash", "mailbox_links.created_at", "mailbox_links.expires_at",
+        "mailbox_links.used_at",
     }
 )  # fmt: skip
 
@@ -304,6 +317,7 @@ SELLER_TABLES: dict[str, SellerTable] = {
     "profile_changes": SellerTable("user_id"),
     "login_sessions": SellerTable("user_id"),
     "recovery_codes": SellerTable("user_id"),
+    "mailbox_links": SellerTable("user_id"),
     "consent_records": SellerTable("user_id"),
     "outbox_messages": SellerTable("user_id"),
     "documents": SellerTable("user_id"),
@@ -341,6 +355,11 @@ NEVER_EXPORTED: frozenset[str] = frozenset(
         "document_files.storage_key", "document_files.key_id",
         "disclosures.withheld", "disclosures.withheld_reason", "disclosures.review_on",
         "disclosures.recorded_by", "seller_search_terms.seller_id",
+        # A link waiting in the seller's mailbox is a secret like a session's token: none of
+        # its row goes out (the bodies of the emails that carried them are redacted too).
+        "mailbox_links.id", "mailbox_links.user_id", "mailbox_links.purpose",
+        "mailbox_links.token_hash", "mailbox_links.created_at", "mailbox_links.expires_at",
+        "mailbox_links.used_at",
     }
 )  # fmt: skip
 

@@ -19,7 +19,9 @@ from flask import abort, current_app, flash, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from limits import parse_many
 
+from portal.extensions import limit_key, limiter
 from portal.sqltypes import utcnow
 
 _SCHEME = "bcrypt-sha256$"
@@ -105,6 +107,10 @@ class TokenInvalid(Exception):
         self.expired = expired
 
 
+class TokenUsed(TokenInvalid):
+    """A genuine link that has already done its job."""
+
+
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"portal.{purpose}")
 
@@ -131,6 +137,24 @@ def fingerprint(*parts: str) -> str:
     key = current_app.config["SECRET_KEY"].encode()
     message = "\x1f".join(parts).encode()
     return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
+
+
+# --- rate limits outside a view -------------------------------------------------------------
+
+
+def within_limit(setting: str, scope: str, *parts: object) -> bool:
+    """Count one event against the limits in config ``setting`` (``"5 per hour;10 per day"``)
+    for the key ``limit_key(scope, *parts)``; False once any of them is exceeded.
+
+    For limits a view's decorator cannot apply: those counted after the answer was sent, on
+    something the answer must not reveal (an account that exists). The storage is the one
+    Flask-Limiter uses (shared through Redis in production).
+    """
+    strategy = limiter.limiter
+    prefix = current_app.config.get("RATELIMIT_KEY_PREFIX") or ""
+    key = limit_key(scope, *parts)
+    hits = [strategy.hit(item, prefix, key) for item in parse_many(current_app.config[setting])]
+    return all(hits)
 
 
 # --- access control ------------------------------------------------------------------------

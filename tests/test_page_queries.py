@@ -51,6 +51,7 @@ SELLER_PAGES = (
     "/profile/financial",
     "/profile/financial/number",
     "/profile/email",
+    "/profile/email/cancelled",
     "/profile/review",
     "/documents/",
     "/documents/files/{thumbnail}",
@@ -101,6 +102,7 @@ NOT_WALKED = {
     "auth.verify": "needs the token from an email in the URL",
     "auth.reset": "needs the token from an email in the URL",
     "profile.confirm_email": "needs the token from an email in the URL",
+    "profile.cancel_email_change": "needs the token from an email in the URL",
 }
 
 COURIERS = ("dhl", "sendparcel")

@@ -7,7 +7,9 @@ photographs and documents under ``files/``. What goes in is decided by the data 
 (directly, or through the parent table named by ``via``), only ``exported_columns``, without
 rows the map's ``export_filter`` keeps back (a legal disclosure withheld from the seller);
 and only the stored files whose ``<kind>/<purpose>`` the map exports (never an original).
-A table or column added later is exported, or not, by its entry in the map.
+A table or column added later is exported, or not, by its entry in the map. Every text in
+``data.json`` goes through :func:`portal.outbox.redaction.redact_secret_links`: a copy of an
+email must not carry a link that proves the mailbox to whoever holds the archive.
 
 :func:`archive` gives the ZIP as an iterator of byte chunks. :mod:`zipfile` writes into a sink that
 cannot seek, so it writes each entry's sizes and CRC after its data (data descriptors), and
@@ -35,6 +37,7 @@ from sqlalchemy import Table, false, or_, select
 from portal.datamap import PERSONAL, SELLER_TABLES, STORED_FILES, SellerTable, exported_columns
 from portal.documents import services as documents
 from portal.extensions import db
+from portal.outbox.redaction import PLACEHOLDER, redact_secret_links
 from portal.storage import StorageError, storage
 
 log = logging.getLogger(__name__)
@@ -81,6 +84,10 @@ TABLE_TITLES = {
     ),
     "pickups": _l("Pickups you arranged with a courier."),
     "store_connections": _l("The online store you connected to Koopseri."),
+    "mailbox_links": _l(
+        "Links we emailed you that are waiting to be used (not in the archive: each one is a "
+        "secret that proves you can read your mailbox)."
+    ),
     "seller_search_terms": _l(
         "The words of your name and shop name, your email and phone number, as our staff "
         "search for your account (not in the archive: the same data is in your account)."
@@ -222,8 +229,22 @@ def _dumps(value) -> str:
     return json.dumps(value, ensure_ascii=False, default=_jsonable)
 
 
-def data_json(user_id: int, generated_at: datetime, tables: list[ExportedTable]) -> Iterator[str]:
-    """``data.json`` in pieces: a header, then each table's rows, one row a line."""
+def _without_secret_links(row: dict, placeholder: str | None) -> dict:
+    return {
+        name: redact_secret_links(value, placeholder) if isinstance(value, str) else value
+        for name, value in row.items()
+    }
+
+
+def data_json(
+    user_id: int,
+    generated_at: datetime,
+    tables: list[ExportedTable],
+    placeholder: str | None = None,
+) -> Iterator[str]:
+    """``data.json`` in pieces: a header, then each table's rows, one row a line, with every
+    link that proves a mailbox replaced by ``placeholder`` (the notification centre hides
+    them alike)."""
     header = {"portal": PORTAL_NAME, "account_id": user_id, "generated_at": generated_at}
     yield "{\n"
     for key, value in header.items():
@@ -233,7 +254,9 @@ def data_json(user_id: int, generated_at: datetime, tables: list[ExportedTable])
         yield ("," if number else "") + f"\n    {_dumps(item.table.name)}: ["
         first = True
         for row in rows(item, user_id):
-            yield ("\n      " if first else ",\n      ") + _dumps(row)
+            yield ("\n      " if first else ",\n      ") + _dumps(
+                _without_secret_links(row, placeholder)
+            )
             first = False
         yield "]" if first else "\n    ]"
     yield "\n  }\n}\n"
@@ -390,7 +413,8 @@ def archive(user_id: int, *, generated_at: datetime, zone: tzinfo = UTC) -> Iter
     tables = exported_tables()
     files = [item for item in stored_files(user_id) if storage().exists(item.storage_key)]
     text = readme(user_id, generated_at, tables, files).encode("utf-8")
-    return _chunks(user_id, generated_at, zone, tables, files, text)
+    placeholder = str(PLACEHOLDER)  # in the seller's language, while the request is here
+    return _chunks(user_id, generated_at, zone, tables, files, text, placeholder)
 
 
 def _chunks(
@@ -400,6 +424,7 @@ def _chunks(
     tables: list[ExportedTable],
     files: list[StoredFile],
     text: bytes,
+    placeholder: str,
 ) -> Iterator[bytes]:
     sink = _Sink()
     archive_file = zipfile.ZipFile(sink, "w", allowZip64=True)
@@ -410,7 +435,7 @@ def _chunks(
 
     info = _entry("data.json", generated_at, zone, compress=True)
     with archive_file.open(info, "w", force_zip64=True) as out:  # its size is not known
-        for piece in data_json(user_id, generated_at, tables):
+        for piece in data_json(user_id, generated_at, tables, placeholder):
             out.write(piece.encode("utf-8"))
             yield from sink.drain(FLUSH_BYTES)
     db.session.commit()  # everything is read: the files need no connection

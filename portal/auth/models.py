@@ -1,4 +1,4 @@
-"""Accounts (sellers and staff) and their login sessions."""
+"""Accounts (sellers and staff), their login sessions and the links that prove their mailbox."""
 
 from __future__ import annotations
 
@@ -86,6 +86,11 @@ class User(UserMixin, db.Model):
     failed_login_count: Mapped[int] = mapped_column(default=0)
     last_failed_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     lockout_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Wrong codes at the second step of a log-in, after the right password: the password is
+    # known to whoever typed them. Only to alert the owner, once per TWO_FACTOR_ALERT_WINDOW.
+    two_factor_failures: Mapped[int] = mapped_column(default=0, server_default="0")
+    last_two_factor_failure_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    two_factor_alerted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     sessions: Mapped[list[LoginSession]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
@@ -162,3 +167,42 @@ class RecoveryCode(db.Model):
 
     def __repr__(self) -> str:
         return f"<RecoveryCode {self.id} user={self.user_id}>"
+
+
+class LinkPurpose(StrEnum):
+    """What a link sent by email lets its holder do; each purpose has its own lifetime."""
+
+    VERIFY = "verify"  # confirm the address given at registration
+    RESET = "reset"  # choose a new password
+    EMAIL_CHANGE = "email_change"  # move the account to the new address the link went to
+    EMAIL_CHANGE_CANCEL = "email_change_cancel"  # "this wasn't me", sent to the old address
+
+
+class MailboxLink(db.Model):
+    """A link we emailed whose use proves that its holder reads that mailbox.
+
+    The row is the link's life: a link works only while its row exists, unused and unexpired
+    (see :mod:`portal.auth.links`). Only a SHA-256 of the link's random secret is stored, as
+    for login sessions: a copy of the database holds no working link.
+    """
+
+    __tablename__ = "mailbox_links"
+    __table_args__ = (
+        CheckConstraint(
+            "purpose IN ('verify', 'reset', 'email_change', 'email_change_cancel')",
+            name="purpose_known",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(24))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The address an email change moves the account to (on both of its links).
+    new_email: Mapped[str | None] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def __repr__(self) -> str:
+        return f"<MailboxLink {self.id} user={self.user_id} {self.purpose}>"

@@ -6,6 +6,7 @@ CLI command that calls them commits once, and the outbox sends mail only after t
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -15,22 +16,22 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from portal.auth import sessions, twofactor
-from portal.auth.models import Role, User
+from portal.auth import links, sessions, twofactor
+from portal.auth.models import LinkPurpose, MailboxLink, Role, User
 from portal.extensions import db
 from portal.links import public_url
 from portal.outbox.services import queue_email
 from portal.policy import services as policy
 from portal.security import (
-    TokenInvalid,
+    TokenUsed,
     burn_password_check,
     check_password,
-    fingerprint,
     hash_password,
-    make_token,
-    read_token,
+    within_limit,
 )
 from portal.sqltypes import utcnow
+
+log = logging.getLogger(__name__)
 
 
 class UnderAge(Exception):
@@ -39,10 +40,6 @@ class UnderAge(Exception):
 
 class PolicyChanged(Exception):
     """The form named a policy version that is no longer the current one."""
-
-
-class TokenUsed(TokenInvalid):
-    """A genuine link that has already done its job."""
 
 
 @dataclass(frozen=True)
@@ -140,7 +137,15 @@ def register(data: Registration, *, today: date) -> User | None:
 
 
 def send_verification(user: User) -> None:
-    token = make_token("verify", {"u": user.id, "e": fingerprint("verify", user.email)})
+    """Email a link that confirms the address; an earlier verification link stops working.
+
+    Past ``RATELIMIT_VERIFY_PER_ACCOUNT`` nothing is sent and the last link stays valid:
+    anyone can register with someone else's address and log in again and again.
+    """
+    if not within_limit("RATELIMIT_VERIFY_PER_ACCOUNT", "verify-account", user.id):
+        log.info("verification mail held back: account over its limit user=%s", user.id)
+        return
+    token = links.issue(user, LinkPurpose.VERIFY)
     hours = int(current_app.config["VERIFY_EMAIL_MAX_AGE"].total_seconds() // 3600)
     queue_email(
         to=user.email,
@@ -152,21 +157,23 @@ def send_verification(user: User) -> None:
     )
 
 
-def verification_target(token: str) -> User:
-    """The account a verification link is for; :class:`TokenInvalid` or :class:`TokenUsed`."""
-    max_age = current_app.config["VERIFY_EMAIL_MAX_AGE"]
-    payload = read_token("verify", token, int(max_age.total_seconds()))
-    user = db.session.get(User, payload.get("u"))
-    if user is None or payload.get("e") != fingerprint("verify", user.email):
-        raise TokenInvalid()
-    if user.is_verified:
+def _verification(token: str) -> tuple[MailboxLink, User]:
+    link = links.find(LinkPurpose.VERIFY, token)
+    user = db.session.get(User, link.user_id)
+    if user.is_verified:  # confirmed another way since (a reset link proves the address too)
         raise TokenUsed()
-    return user
+    return link, user
+
+
+def verification_target(token: str) -> User:
+    """The account a verification link is for; ``TokenInvalid`` or :class:`TokenUsed`."""
+    return _verification(token)[1]
 
 
 def verify_email(token: str) -> User:
     """Mark the email of the token's account verified; raises as :func:`verification_target`."""
-    user = verification_target(token)
+    link, user = _verification(token)
+    links.use(link)
     user.email_verified_at = utcnow()
     return user
 
@@ -249,46 +256,44 @@ def confirm_identity(user: User, password: str, code: str) -> bool:
 # --- passwords -------------------------------------------------------------------------------
 
 
-def _reset_token(user: User) -> str:
-    # The password hash is in the fingerprint: once the password changes, the link is spent.
-    return make_token("reset", {"u": user.id, "p": fingerprint("reset", user.password_hash)})
-
-
 def request_password_reset(email: str) -> None:
     """Email a reset link if the account exists; silently nothing otherwise.
 
     Callers run it after answering (see portal.deferred), so that the answer's timing does
-    not tell whether the address has an account.
+    not tell whether the address has an account. The earlier reset link stops working. Past
+    ``RATELIMIT_RESET_PER_ACCOUNT`` no mail is sent, silently too: the account is capped
+    whatever address form, client address or route asked.
     """
     user = find_by_email(email)
     if user is None:
         return
+    if not within_limit("RATELIMIT_RESET_PER_ACCOUNT", "reset-account", user.id):
+        log.info("reset mail held back: account over its limit user=%s", user.id)
+        return
     minutes = int(current_app.config["RESET_PASSWORD_MAX_AGE"].total_seconds() // 60)
+    token = links.issue(user, LinkPurpose.RESET)
     queue_email(
         to=user.email,
         kind="reset_password",
         subject=_l("Reset your Koopseri password"),
         user=user,
-        reset_url=public_url("auth.reset", token=_reset_token(user)),
+        reset_url=public_url("auth.reset", token=token),
         minutes=minutes,
     )
 
 
 def user_for_reset_token(token: str) -> User:
-    """The account a reset link belongs to; :class:`TokenInvalid` or :class:`TokenUsed`."""
-    max_age = current_app.config["RESET_PASSWORD_MAX_AGE"]
-    payload = read_token("reset", token, int(max_age.total_seconds()))
-    user = db.session.get(User, payload.get("u"))
-    if user is None:
-        raise TokenInvalid()
-    if payload.get("p") != fingerprint("reset", user.password_hash):
-        raise TokenUsed()
-    return user
+    """The account a reset link belongs to; ``TokenInvalid`` or :class:`TokenUsed`."""
+    link = links.find(LinkPurpose.RESET, token)
+    return db.session.get(User, link.user_id)
 
 
 def reset_password(token: str, new_password: str) -> User:
-    """Set a new password from a reset link: every session ends, the owner is alerted."""
-    user = user_for_reset_token(token)
+    """Set a new password from a reset link: every session and every pending email change
+    ends, the owner is alerted. Raises as :func:`user_for_reset_token`."""
+    link = links.find(LinkPurpose.RESET, token)
+    links.use(link)
+    user = db.session.get(User, link.user_id)
     _set_password(user, new_password)
     sessions.end_others(user)  # this browser is not logged in, so this ends them all
     if user.email_verified_at is None:
@@ -312,6 +317,8 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
 def _set_password(user: User, new_password: str) -> None:
     user.password_hash = hash_password(new_password)
     user.password_changed_at = utcnow()
+    # Whoever knew the old password may have asked for these: a new password ends them.
+    links.end(user.id, LinkPurpose.RESET, LinkPurpose.EMAIL_CHANGE)
     queue_email(
         to=user.email,
         kind="password_changed",

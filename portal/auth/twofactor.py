@@ -13,12 +13,14 @@ import secrets
 
 import pyotp
 import segno
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import delete, func, select, update
 
 from portal.auth.models import RecoveryCode, User
 from portal.extensions import db
+from portal.links import public_url
 from portal.outbox.services import queue_email
 from portal.sqltypes import utcnow
 
@@ -99,10 +101,50 @@ def _accept_recovery_code(user: User, code: str) -> bool:
 
 
 def check_second_factor(user: User, code: str) -> bool:
-    """True, once, for a current authenticator code or an unused recovery code of ``user``."""
+    """True, once, for a current authenticator code or an unused recovery code of ``user``.
+
+    Call it only once the password was right (every caller does): a right code then starts
+    the count of wrong ones again, and a wrong one counts towards alerting the owner
+    (:func:`_count_wrong_code`). Flushes; the caller commits either way.
+    """
     if not user.two_factor_enabled or not code:
         return False
-    return _accept_totp(user, code) or _accept_recovery_code(user, code)
+    if not (_accept_totp(user, code) or _accept_recovery_code(user, code)):
+        _count_wrong_code(user)
+        return False
+    user.two_factor_failures = 0
+    user.last_two_factor_failure_at = None
+    return True
+
+
+def _count_wrong_code(user: User) -> None:
+    """Count a wrong code given with the right password: whoever typed it knows the password.
+
+    At ``TWO_FACTOR_ALERT_THRESHOLD`` wrong codes, each within ``TWO_FACTOR_ALERT_WINDOW``
+    of the one before, the owner is emailed, at most once per window. Blocking guesses is
+    the rate limiter's work; this only tells the owner.
+    """
+    config = current_app.config
+    now = utcnow()
+    window = config["TWO_FACTOR_ALERT_WINDOW"]
+    last = user.last_two_factor_failure_at
+    if last is None or now - last > window:
+        user.two_factor_failures = 0
+    user.two_factor_failures += 1
+    user.last_two_factor_failure_at = now
+    told = user.two_factor_alerted_at
+    recently_told = told is not None and now - told < window
+    if user.two_factor_failures >= config["TWO_FACTOR_ALERT_THRESHOLD"] and not recently_told:
+        user.two_factor_alerted_at = now
+        queue_email(
+            to=user.email,
+            kind="two_factor_failed",
+            subject=_l("Wrong two-factor codes were entered on your Koopseri account"),
+            user=user,
+            failures=user.two_factor_failures,
+            reset_url=public_url("auth.reset_request"),
+        )
+    db.session.flush()
 
 
 def _new_recovery_codes(user: User) -> list[str]:

@@ -18,6 +18,7 @@ from flask_login import current_user, login_required
 from portal.auth import bp, forms, services, sessions, twofactor
 from portal.deferred import after_response
 from portal.extensions import db, limit_key, limiter
+from portal.outbox.redaction import secret_link
 from portal.policy import services as policy
 from portal.security import TokenInvalid, client_user_agent, is_safe_redirect
 
@@ -39,9 +40,14 @@ def _login_account_key() -> str:
     return limit_key("login-account", email)
 
 
-def _reset_email_key() -> str:
-    email = services.normalize_email(request.form.get("email", ""))
-    return limit_key("reset-email", email)
+def _email_key(kind: str):
+    """A rate-limit key for the form's email address: a keyed digest (``limit_key``), so the
+    address cannot be read back from Redis, even by trying a list of addresses."""
+
+    def key() -> str:
+        return limit_key(kind, services.normalize_email(request.form.get("email", "")))
+
+    return key
 
 
 def _not_refused_minor(response) -> bool:
@@ -73,8 +79,16 @@ def _limit_failures(account_key, *, per_ip: bool = False):
     return decorator
 
 
+# Per address too: each attempt with a registered address mails its owner ("someone tried to
+# register"), so the address's mailbox is what the limit protects.
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit(_limit("RATELIMIT_SIGNUP_PER_IP"), methods=["POST"], deduct_when=_not_refused_minor)
+@limiter.limit(
+    _limit("RATELIMIT_SIGNUP_PER_EMAIL"),
+    methods=["POST"],
+    key_func=_email_key("signup-email"),
+    deduct_when=_not_refused_minor,
+)
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))
@@ -121,6 +135,7 @@ def check_email():
 
 
 @bp.route("/verify/<token>", methods=["GET", "POST"])
+@secret_link
 def verify(token: str):
     form = forms.ConfirmForm()
     try:
@@ -201,6 +216,7 @@ def two_factor():
         if twofactor.check_second_factor(pending.user, form.code.data):
             return _log_in(pending.user, remember=pending.remember, target=pending.next_url)
         g.login_failed = True
+        db.session.commit()  # the count of wrong codes, and the owner's alert at the threshold
         form.code.errors.append(
             _(
                 "That code is not right, or it has been used already. Enter the code your app shows now, or an unused recovery code."
@@ -220,8 +236,13 @@ def logout():
     return redirect(url_for("main.index"))
 
 
+# Per address and per client address, counted whether or not the address has an account, so
+# the 429 tells nothing; the mail itself is capped per account too (request_password_reset).
 @bp.route("/reset", methods=["GET", "POST"])
-@limiter.limit(_limit("RATELIMIT_RESET_PER_EMAIL"), methods=["POST"], key_func=_reset_email_key)
+@limiter.limit(
+    _limit("RATELIMIT_RESET_PER_EMAIL"), methods=["POST"], key_func=_email_key("reset-email")
+)
+@limiter.limit(_limit("RATELIMIT_RESET_PER_IP"), methods=["POST"])
 def reset_request():
     form = forms.ResetRequestForm()
     if form.validate_on_submit():
@@ -231,6 +252,7 @@ def reset_request():
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
+@secret_link
 def reset(token: str):
     try:
         user = services.user_for_reset_token(token)
@@ -289,6 +311,7 @@ def confirm():
             target = form.next.data if is_safe_redirect(form.next.data) else None
             return redirect(target or url_for("main.dashboard"))
         g.login_failed = True
+        db.session.commit()  # a wrong code after the right password counts, as at log-in
         message = (
             _("The password or the authentication code is not right.")
             if user.two_factor_enabled

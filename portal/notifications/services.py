@@ -2,29 +2,26 @@
 
 The outbox keeps every email written for a seller (``user_id``); these functions show a
 seller only their own rows. Bodies are shown from the plain-text part, never the HTML, and
-a link that proves access to the mailbox (``SECRET_LINK_KINDS``) is never shown at all.
+a link that proves access to the mailbox is never shown at all
+(:func:`portal.outbox.redaction.redact_secret_links`).
 """
 
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import defer
 
 from portal.extensions import db
 from portal.outbox import kinds
 from portal.outbox.models import OutboxMessage
+from portal.outbox.redaction import redact_secret_links
 from portal.sqltypes import utcnow
 
 PAGE_SIZE = 20
-LINK_PLACEHOLDER = _l("(link sent by email only)")
-
-_URL = re.compile(r"https?://\S+", re.IGNORECASE)
 
 
 class NotFound(Exception):
@@ -66,9 +63,8 @@ def shown_body(message: OutboxMessage) -> tuple[str, bool]:
     A verification, reset or email-change link proves that its holder reads the mailbox;
     shown here, it would let anyone holding the session prove it without the mailbox.
     """
-    if message.kind not in kinds.SECRET_LINK_KINDS:
-        return message.body_text, False
-    return _URL.sub(str(LINK_PLACEHOLDER), message.body_text), True
+    body = redact_secret_links(message.body_text)
+    return body, body != message.body_text
 
 
 def _notice(message: OutboxMessage) -> Notice:

@@ -1,9 +1,8 @@
 """What each kind of email is, for the places that show mail again after it was sent.
 
 Security notices (about the account's safety) and legal notices (about the seller's rights
-under the policy) are marked as such in the notification centre. Some emails carry a link
-that works once and proves its holder has the mailbox; those links are never shown in the
-portal, where anyone holding the session would see them.
+under the policy) are marked as such in the notification centre. Links that prove the
+mailbox are hidden by their address, whatever the kind (:mod:`portal.outbox.redaction`).
 """
 
 from __future__ import annotations
@@ -20,6 +19,7 @@ class Category(StrEnum):
 SECURITY_KINDS = frozenset(
     {
         "bank_details_changed",
+        "email_change_cancelled",
         "email_change_requested",
         "email_changed",
         "login_locked",
@@ -29,6 +29,7 @@ SECURITY_KINDS = frozenset(
         "reset_password",
         "two_factor_disabled",
         "two_factor_enabled",
+        "two_factor_failed",
     }
 )
 
@@ -42,9 +43,6 @@ LEGAL_KINDS = frozenset(
         "legal_disclosure",
     }
 )
-
-# Emails whose link is a secret for the mailbox: verifying an address, resetting a password.
-SECRET_LINK_KINDS = frozenset({"verify_email", "reset_password", "email_change_confirm"})
 
 
 def category(kind: str) -> Category:

@@ -15,10 +15,19 @@ from portal.policy.forms import AcceptForm
 from portal.security import client_user_agent, is_safe_redirect
 
 # What a seller may still do while a new version waits for their acceptance: read the
-# policies (this blueprint), log out, download their data and terminate their account.
-# Everything else is sent to the acceptance page.
+# policies (this blueprint), log out, download their data, terminate their account, and stop
+# an email change they did not ask for. Everything else is sent to the acceptance page.
 GATE_EXEMPT = frozenset(
-    {"static", "auth.logout", "main.healthz", "main.index", "account.export", "account.terminate"}
+    {
+        "static",
+        "auth.logout",
+        "main.healthz",
+        "main.index",
+        "account.export",
+        "account.terminate",
+        "profile.cancel_email_change",
+        "profile.email_change_cancelled",
+    }
 )
 
 

@@ -14,16 +14,21 @@ from flask_login import current_user
 from portal.auth import services as auth
 from portal.auth.forms import ConfirmForm
 from portal.auth.models import User
-from portal.extensions import db
+from portal.extensions import db, limit_key, limiter
+from portal.outbox.redaction import secret_link
 from portal.profile import bp, choices, email_change, forms, services
-from portal.security import TokenInvalid, reauth_required, sellers_only
+from portal.security import TokenInvalid, TokenUsed, reauth_required, sellers_only
 
 RECENT_CHANGES = 5
 HISTORY_PAGE_SIZE = 50
 
 
-# The email-change link is opened from a mailbox, possibly logged out or on another device.
-bp.before_request(sellers_only("profile.confirm_email"))
+# The email-change links are opened from a mailbox, possibly logged out or on another device.
+bp.before_request(
+    sellers_only(
+        "profile.confirm_email", "profile.cancel_email_change", "profile.email_change_cancelled"
+    )
+)
 
 
 # How the history names each field, and shows its values.
@@ -178,8 +183,37 @@ def account_number():
     return render_template("profile/account_number.html", bank=bank, choices=choices)
 
 
+def _limit(name: str):
+    return lambda: current_app.config[name]
+
+
+def _email_change_account_key() -> str:
+    return limit_key("email-change-account", current_user.id)
+
+
+def _email_change_address_key() -> str:
+    # A keyed digest: the address cannot be read back from the rate-limit store.
+    return limit_key(
+        "email-change-address", auth.normalize_email(request.form.get("new_email", ""))
+    )
+
+
+# Each request mails the new address and the current one: limited per account, per client
+# address and per new address (which never asked for anything). Counted once the password
+# was confirmed, so a redirect to confirm it costs nothing.
 @bp.route("/email", methods=["GET", "POST"])
 @reauth_required
+@limiter.limit(
+    _limit("RATELIMIT_EMAIL_CHANGE_PER_ACCOUNT"),
+    methods=["POST"],
+    key_func=_email_change_account_key,
+)
+@limiter.limit(_limit("RATELIMIT_EMAIL_CHANGE_PER_IP"), methods=["POST"])
+@limiter.limit(
+    _limit("RATELIMIT_EMAIL_CHANGE_PER_ADDRESS"),
+    methods=["POST"],
+    key_func=_email_change_address_key,
+)
 def change_email():
     user = _me()
     form = forms.EmailChangeForm()
@@ -202,6 +236,7 @@ def change_email():
 
 
 @bp.route("/email/confirm/<token>", methods=["GET", "POST"])
+@secret_link
 def confirm_email(token: str):
     form = ConfirmForm()
     try:
@@ -215,7 +250,7 @@ def confirm_email(token: str):
             if current_user.is_authenticated:
                 return redirect(url_for("profile.index", _anchor="contact"))
             return redirect(url_for("auth.login"))
-    except auth.TokenUsed:
+    except TokenUsed:
         flash(_("This link has already been used: your email address was changed."), "info")
         return redirect(url_for("main.dashboard"))
     except TokenInvalid as exc:
@@ -224,6 +259,45 @@ def confirm_email(token: str):
             "profile/email_link_invalid.html", expired=exc.expired, taken=taken
         ), 400
     return render_template("profile/confirm_email.html", form=form, new_email=new_email)
+
+
+@bp.route("/email/cancel/<token>", methods=["GET", "POST"])
+@secret_link
+def cancel_email_change(token: str):
+    """The "This wasn't me" link in the alert sent to the current address; works logged out.
+
+    Opening the link only shows a button: mail scanners open every link in a message.
+    """
+    form = ConfirmForm()
+    try:
+        new_email_masked = email_change.cancel_offer(token)
+        if form.validate_on_submit():
+            email_change.cancel_email_change(token)
+            db.session.commit()
+            return _cancelled()
+    except TokenUsed:
+        return _cancelled()  # pressed twice: the same answer, nothing more to do
+    except TokenInvalid as exc:
+        return render_template(
+            "profile/email_link_invalid.html", expired=exc.expired, cancel=True
+        ), 400
+    return render_template(
+        "profile/cancel_email_change.html", form=form, new_email_masked=new_email_masked
+    )
+
+
+def _cancelled():
+    flash(
+        _("The change of email address is cancelled. Your account keeps its email address."),
+        "success",
+    )
+    return redirect(url_for("profile.email_change_cancelled"))
+
+
+@bp.get("/email/cancelled")
+def email_change_cancelled():
+    """What to do after cancelling a change someone else asked for."""
+    return render_template("profile/email_change_cancelled.html")
 
 
 @bp.get("/history")

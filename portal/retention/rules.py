@@ -17,7 +17,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
 from portal.accesslog.models import StaffAccess
-from portal.auth.models import AccountStatus, LoginSession, RecoveryCode, Role, User
+from portal.auth.models import (
+    AccountStatus,
+    LoginSession,
+    MailboxLink,
+    RecoveryCode,
+    Role,
+    User,
+)
 from portal.datamap import Retention
 from portal.extensions import db
 from portal.outbox.models import MessageStatus, OutboxMessage
@@ -96,7 +103,11 @@ def _delete(run: Run, model, *conditions) -> int:
 def delete_spent_tokens(run: Run) -> int:
     sessions = _delete(run, LoginSession, LoginSession.expires_at <= run.now)
     codes = _delete(run, RecoveryCode, RecoveryCode.used_at.is_not(None))
-    return sessions + codes
+    # Links ended otherwise (a newer request, a new password) are deleted at once.
+    spent_links = _delete(
+        run, MailboxLink, (MailboxLink.expires_at <= run.now) | MailboxLink.used_at.is_not(None)
+    )
+    return sessions + codes + spent_links
 
 
 def clear_reporters(run: Run) -> int:
@@ -164,9 +175,10 @@ RULES: tuple[Rule, ...] = (
     Rule(
         Retention.TOKENS,
         _l(
-            "Log-in sessions that have expired, and recovery codes once used. Links we email "
-            "(to confirm an address or reset a password) are not stored at all: they stop "
-            "working by themselves"
+            "Log-in sessions that have expired, recovery codes once used, and the links we "
+            "email (to confirm an address, reset a password, or make or cancel a change of "
+            "email address: only a fingerprint of each is stored, with the new address for a "
+            "change)"
         ),
         lambda: _("Deleted as soon as they expire or are used"),
         delete_spent_tokens,

@@ -116,7 +116,7 @@ def test_signup_is_limited_to_20_per_minute_per_address(client):
     )
 
 
-def test_reset_requests_are_limited_to_5_per_minute_per_email(client, seller, mailbox):
+def test_reset_requests_are_limited_to_5_an_hour_per_email(client, seller, mailbox):
     for _ in range(5):
         assert client.post("/auth/reset", data={"email": seller["email"]}).status_code == 200
     _assert_clear_429(client.post("/auth/reset", data={"email": seller["email"]}))

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from portal.auth.models import User
 from portal.extensions import db
-from portal.outbox.kinds import SECRET_LINK_KINDS
 from portal.outbox.models import OutboxMessage
+from portal.outbox.redaction import secret_link_prefixes
 from portal.outbox.services import queue_email
 from portal.sqltypes import utcnow
 from tests.support import PASSWORD, QueryCounter, link_in, make_staff
@@ -185,11 +185,34 @@ SECRET_CONTEXT = {
         "confirm_url": "http://localhost/profile/email/confirm/SECRET-change",
         "hours": 24,
     },
+    "email_change_requested": {
+        "cancel_url": "https://portal.koopseri.com/profile/email/cancel/SECRET-cancel",
+        "new_email_masked": "n•••@example.net",
+        "hours": 24,
+    },
 }
 
 
-def test_every_secret_link_kind_is_covered():
-    assert set(SECRET_CONTEXT) == SECRET_LINK_KINDS
+def test_every_secret_link_route_is_covered(app):
+    urls = [
+        v for context in SECRET_CONTEXT.values() for v in context.values() if "SECRET" in str(v)
+    ]
+    covered = {re.sub(r"^https?://[^/]+", "", url).split("SECRET")[0] for url in urls}
+    assert covered == set(secret_link_prefixes(app))
+
+
+def test_a_secret_link_is_hidden_in_any_kind_of_mail(app, client, logged_in):
+    """Hidden by its address, not by the kind of mail: a new kind carrying one is covered."""
+    message_id = _queue(app, logged_in["id"], "password_changed")
+    with app.app_context():
+        db.session.execute(
+            db.update(OutboxMessage)
+            .where(OutboxMessage.id == message_id)
+            .values(body_text="Open https://portal.koopseri.com/auth/reset/SECRET-x to go on.")
+        )
+        db.session.commit()
+    page = _page(client, f"/notifications/{message_id}")
+    assert "SECRET" not in page and PLACEHOLDER in page
 
 
 @pytest.mark.parametrize("kind", sorted(SECRET_CONTEXT))

@@ -237,8 +237,9 @@ def test_the_gate_covers_every_seller_page(app, client, gated):
     from tests.support import routes_under
 
     # Downloading one's data and closing the account stay open: a seller who does not
-    # accept the new version must still be able to leave with their data.
-    exempt = {"/account/export", "/account/terminate"}
+    # accept the new version must still be able to leave with their data. So does stopping
+    # an email change someone else asked for (the page after the cancel link).
+    exempt = {"/account/export", "/account/terminate", "/profile/email/cancelled"}
     pages = [
         url
         for prefix in ("/dashboard", "/profile", "/documents", "/notifications", "/account")

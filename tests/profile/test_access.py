@@ -10,8 +10,11 @@ from portal.extensions import db
 from portal.profile.models import ProfileChange
 from tests.support import PASSWORD, link_in, make_staff, routes_under
 
-# The email-change link is reached from a mailbox, so it stands on its token alone.
-TOKEN_ROUTES = frozenset({"/profile/email/confirm/<token>"})
+# The email-change links are reached from a mailbox, so they stand on their token alone;
+# the page after a cancel says only what to do next.
+TOKEN_ROUTES = frozenset(
+    {"/profile/email/confirm/<token>", "/profile/email/cancel/<token>", "/profile/email/cancelled"}
+)
 
 
 def _profile_routes(app):

@@ -264,6 +264,43 @@ def test_spent_tokens_go_at_once_and_live_ones_stay(app, seller):
         assert db.session.scalars(select(RecoveryCode.code_hash)).all() == ["d" * 64]
 
 
+def test_mailbox_links_go_once_expired_or_used_and_live_ones_stay(app, seller):
+    from portal.auth.models import MailboxLink
+    from portal.sqltypes import utcnow
+
+    now = utcnow()
+    hour = timedelta(hours=1)
+    with app.app_context():
+        db.session.add_all(
+            [
+                MailboxLink(
+                    user_id=seller["id"],
+                    purpose="reset",
+                    token_hash="e" * 64,
+                    expires_at=now - hour,
+                ),
+                MailboxLink(
+                    user_id=seller["id"],
+                    purpose="verify",
+                    token_hash="f" * 64,
+                    expires_at=now + hour,
+                    used_at=now,
+                ),
+                MailboxLink(
+                    user_id=seller["id"],
+                    purpose="email_change",
+                    token_hash="0" * 64,
+                    new_email="new@example.net",
+                    expires_at=now + hour,
+                ),
+            ]
+        )
+        db.session.commit()
+    assert _run(app, now).counts["tokens"] == 2
+    with app.app_context():
+        assert db.session.scalars(select(MailboxLink.token_hash)).all() == ["0" * 64]
+
+
 def test_mail_copies_go_after_the_configured_months(make_app, seller):
     app = make_app(RETENTION_MAIL_MONTHS=12)
     now = datetime(2027, 6, 1, tzinfo=UTC)

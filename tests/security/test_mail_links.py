@@ -79,7 +79,15 @@ CONTEXTS = {
         "hours": 24,
     },
     "email_change_existing": lambda: {"login_url": public_url("auth.login")},
-    "email_change_requested": lambda: {"new_email_masked": "n***@example.com", "hours": 24},
+    "email_change_requested": lambda: {
+        "new_email_masked": "n***@example.com",
+        "hours": 24,
+        "cancel_url": public_url("profile.cancel_email_change", token=TOKEN),
+    },
+    "email_change_cancelled": lambda: {
+        "new_email_masked": "n***@example.com",
+        "reset_url": public_url("auth.reset_request"),
+    },
     "email_changed": lambda: {"new_email_masked": "n***@example.com"},
     "legal_disclosure": lambda: {"disclosure": DISCLOSURE},
     "login_locked": lambda: {"minutes": 5, "reset_url": public_url("auth.reset_request")},
@@ -109,6 +117,7 @@ CONTEXTS = {
         "last_reviewed": date(2025, 12, 1),
     },
     "two_factor_disabled": lambda: {},
+    "two_factor_failed": lambda: {"failures": 3, "reset_url": public_url("auth.reset_request")},
     "two_factor_enabled": lambda: {},
     "verify_email": lambda: {"verify_url": public_url("auth.verify", token=TOKEN), "hours": 48},
 }

@@ -47,7 +47,7 @@ def test_no_limiter_key_holds_a_session_token_or_an_email(app, client, seller):
     for key in keys:
         assert token not in key, key
         assert seller["email"] not in key, key
-        # LIMITER/<key>/<endpoint>/<limit>: the key itself is a scope and digests.
-        own_key = key.split("/")[1]
-        for part in own_key.split(":"):
-            assert DIGEST_OR_SCOPE.match(part), key
+        # LIMITER/[prefix/]<key>/[endpoint/]<limit>: the key is a scope and digests.
+        for own_key in (segment for segment in key.split("/") if ":" in segment):
+            for part in own_key.split(":"):
+                assert DIGEST_OR_SCOPE.match(part), key
