@@ -280,6 +280,9 @@ NOT_PERSONAL: frozenset[str] = frozenset(
         "store_connections.user_id", "store_connections.third_party_id",
         "store_connections.disclosure_id", "store_connections.connected_at",
         "seller_search_terms.seller_id",
+        "erasure_proposals.id", "erasure_proposals.user_id", "erasure_proposals.source",
+        "erasure_proposals.report_id", "erasure_proposals.document_id",
+        "erasure_proposals.proposed_by", "erasure_proposals.proposed_at",
     }
 )  # fmt: skip
 
@@ -313,6 +316,9 @@ SELLER_TABLES: dict[str, SellerTable] = {
     "pickups": SellerTable("user_id"),
     "store_connections": SellerTable("user_id"),
     "seller_search_terms": SellerTable("seller_id"),
+    # Staff's pending decision to erase the account, short-lived: it goes with the account
+    # or when withdrawn. Not exported (below): the seller is told of the freeze it causes.
+    "erasure_proposals": SellerTable("user_id"),
     "users": SellerTable("id"),
 }
 
@@ -340,6 +346,9 @@ NEVER_EXPORTED: frozenset[str] = frozenset(
         "document_files.storage_key", "document_files.key_id",
         "disclosures.withheld", "disclosures.withheld_reason", "disclosures.review_on",
         "disclosures.recorded_by", "seller_search_terms.seller_id",
+        "erasure_proposals.id", "erasure_proposals.user_id", "erasure_proposals.source",
+        "erasure_proposals.report_id", "erasure_proposals.document_id",
+        "erasure_proposals.proposed_by", "erasure_proposals.proposed_at",
     }
 )  # fmt: skip
 
