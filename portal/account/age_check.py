@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from portal.account.models import ErasureProposal, ProposalSource
 from portal.audit.services import record as audit
@@ -106,6 +106,17 @@ def pending_for(user_ids: list[int]) -> dict[int, Pending]:
         .where(ErasureProposal.user_id.in_(user_ids))
     ).all()
     return {proposal.user_id: Pending(proposal, email) for proposal, email in rows}
+
+
+def waiting(limit: int = 10) -> tuple[int, list[ErasureProposal]]:
+    """How many proposals wait for a second person, and the oldest ``limit`` of them."""
+    count = db.session.scalar(select(func.count()).select_from(ErasureProposal))
+    oldest = db.session.scalars(
+        select(ErasureProposal)
+        .order_by(ErasureProposal.proposed_at, ErasureProposal.id)
+        .limit(limit)
+    ).all()
+    return count, list(oldest)
 
 
 def _bound(proposal: ErasureProposal | None, source: ProposalSource, object_id: int) -> bool:

@@ -122,6 +122,10 @@ def test_erasing_takes_a_proposal_and_a_second_persons_confirmation(app, people,
     assert _erasures(app) == 0
 
     admin = client_as(app, "admin@staff.example")
+    home = admin.get("/admin/").get_data(as_text=True)
+    assert "Erasures to confirm" in home and f'href="/admin/minor-reports/{report}"' in home
+    seller_page = admin.get(f"/admin/sellers/{minor}").get_data(as_text=True)
+    assert "Erasure proposed by reviewer@staff.example" in seller_page
     page = admin.get(f"/admin/minor-reports/{report}").get_data(as_text=True)
     assert "Erasure proposed by reviewer@staff.example" in page
     assert f"/admin/minor-reports/{report}/confirm/{minor}" in page
