@@ -154,13 +154,14 @@ class ReasonRequired(TransitionRefused):
     """Staff must say why; the reason goes into the audit trail."""
 
 
-def actor_of(user: User, actor: User | None) -> Actor:
-    """Who ``actor`` is to ``user``'s account: None is the system."""
+def actor_of(user: User, actor: User | None) -> Actor | None:
+    """Who ``actor`` is to ``user``'s account (None is the system); None for no one the
+    table knows: another seller, or a role it does not name."""
     if actor is None:
         return Actor.SYSTEM
     if actor.role == Actor.SELLER:
         return Actor.SELLER if actor.id == user.id else None
-    return Actor(actor.role)
+    return Actor(actor.role) if actor.role in STAFF else None
 
 
 def allowed(status: str, transition: Transition, actor: Actor | None) -> bool:
@@ -217,7 +218,7 @@ def _refuse_set(target, value, oldvalue, initiator):
 
 
 def _refuse_bulk(state) -> None:
-    if not state.is_update or _applying.get():
+    if not state.is_update:
         return
     table = getattr(state.statement, "table", None)
     if getattr(table, "name", None) == "users" and "status" in state.statement.compile().params:
