@@ -145,6 +145,9 @@ def propose(
         if _bound(existing, source, object_id):
             return existing
         raise AlreadyProposed(seller.id)
+    who = states.actor_of(seller, staff)
+    if seller.status not in HELD and not states.allowed(seller.status, Transition.FREEZE, who):
+        raise states.NotFromThisState(Transition.FREEZE, seller.status, who)
     proposal = ErasureProposal(
         user_id=seller.id,
         source=source,

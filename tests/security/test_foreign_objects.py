@@ -62,6 +62,7 @@ class World:
     open_report: int  # about "mine"
     closed_report: int  # about "mine", dismissed
     proposed_report: int  # about "proposed", open; the proposal did not come from it
+    closed_seller_report: int  # about the seller who closed their account, open
     sent_message: int
     released: int  # a legal disclosure the seller sees
     withheld: int  # a legal disclosure of the other seller, withheld
@@ -152,6 +153,7 @@ def world(app) -> World:
     open_report = file_report(app, "mine@example.com")
     closed_report = file_report(app, "mine@example.com")
     proposed_report = file_report(app, "proposed@example.com")
+    closed_seller_report = file_report(app, "closed-by-seller@example.com")
     admin.post(f"/admin/minor-reports/{closed_report}/dismiss", data={"reason": "An adult."})
     admin.post(f"/admin/sellers/{ids['closed-by-staff']}/terminate", data=_TERMINATE)
     admin.post(
@@ -182,6 +184,7 @@ def world(app) -> World:
         open_report=open_report,
         closed_report=closed_report,
         proposed_report=proposed_report,
+        closed_seller_report=closed_seller_report,
         sent_message=sent,
         released=released,
         withheld=withheld,
@@ -233,10 +236,14 @@ def _foreign(w: World) -> dict[str, list[tuple[str, dict, str]]]:
             (f"{minor}/{w.open_report}/freeze/{w.other}", {}, "the report does not match"),
             (f"{minor}/{w.closed_report}/freeze/{w.mine}", {}, "report closed"),
             (f"{minor}/{w.open_report}/freeze/{w.staff}", {}, "not a seller"),
+            (f"{minor}/{w.closed_seller_report}/freeze/{w.closed_by_seller}", {},
+             "closed by its seller: nothing to freeze"),
         ],
         "admin.minor_report_propose": [
             (f"{minor}/{w.open_report}/propose/{w.other}", _ERASE, "the report does not match"),
             (f"{minor}/{w.closed_report}/propose/{w.mine}", _ERASE, "report closed"),
+            (f"{minor}/{w.closed_seller_report}/propose/{w.closed_by_seller}", _ERASE,
+             "closed by its seller: it cannot be held"),
         ],
         "admin.minor_report_confirm": [
             (f"{minor}/{w.open_report}/confirm/{w.other}", _ERASE, "the report does not match"),
