@@ -94,7 +94,7 @@ def seller(n: int, now) -> dict:
         "email": f"seller{n}@example.com",
         "password_hash": "$2b$12$" + "x" * 53,
         "role": "seller",
-        "status": "terminated" if n % 100 == 50 else "active",
+        "status": "closed_by_seller" if n % 100 == 50 else "active",
         "full_name": f"Seller {n}",
         "locale": locale,
         "created_at": now,

@@ -75,7 +75,7 @@ def prepare(instance: Path, sellers: int) -> None:
                         "email": f"seller{i}@bench.test",
                         "password_hash": "x" * 60,
                         "role": "seller",
-                        "status": "terminated",
+                        "status": "closed_by_seller",
                         "full_name": f"Seller {i}",
                         "phone_e164": "+60123456789",
                         "terminated_at": terminated,

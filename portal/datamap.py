@@ -294,6 +294,9 @@ NOT_PERSONAL: frozenset[str] = frozenset(
         "mailbox_links.id", "mailbox_links.user_id", "mailbox_links.purpose",
         "mailbox_links.token_hash", "mailbox_links.created_at", "mailbox_links.expires_at",
         "mailbox_links.used_at",
+        "erasure_proposals.id", "erasure_proposals.user_id", "erasure_proposals.source",
+        "erasure_proposals.report_id", "erasure_proposals.document_id",
+        "erasure_proposals.proposed_by", "erasure_proposals.proposed_at",
     }
 )  # fmt: skip
 
@@ -328,6 +331,9 @@ SELLER_TABLES: dict[str, SellerTable] = {
     "pickups": SellerTable("user_id"),
     "store_connections": SellerTable("user_id"),
     "seller_search_terms": SellerTable("seller_id"),
+    # Staff's pending decision to erase the account, short-lived: it goes with the account
+    # or when withdrawn. Not exported (below): the seller is told of the freeze it causes.
+    "erasure_proposals": SellerTable("user_id"),
     "users": SellerTable("id"),
 }
 
@@ -360,6 +366,9 @@ NEVER_EXPORTED: frozenset[str] = frozenset(
         "mailbox_links.id", "mailbox_links.user_id", "mailbox_links.purpose",
         "mailbox_links.token_hash", "mailbox_links.created_at", "mailbox_links.expires_at",
         "mailbox_links.used_at",
+        "erasure_proposals.id", "erasure_proposals.user_id", "erasure_proposals.source",
+        "erasure_proposals.report_id", "erasure_proposals.document_id",
+        "erasure_proposals.proposed_by", "erasure_proposals.proposed_at",
     }
 )  # fmt: skip
 

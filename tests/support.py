@@ -124,6 +124,19 @@ def make_seller(email_address="seller@example.com", password=PASSWORD, verified=
     return user
 
 
+def put_in_state(user_id: int, status: str) -> None:
+    """Test set-up: put an account straight into ``status``, as a database may hold it.
+
+    Plain SQL, because the portal's own code cannot: its status changes only through the
+    state machine (``portal.auth.states``), which guards every ORM write of it."""
+    from sqlalchemy import text
+
+    db.session.execute(
+        text("UPDATE users SET status = :status WHERE id = :id"), {"status": status, "id": user_id}
+    )
+    db.session.commit()
+
+
 # Staff must log in with two-factor: their authenticator secrets, by email, for the tests.
 STAFF_TOTP: dict[str, str] = {}
 

@@ -1,7 +1,7 @@
 """minor reports: the showing of the form that filed each one, so a form files one report
 
 Revision ID: 0022
-Revises: 0020
+Revises: 0021
 Create Date: 2026-12-06
 
 A digest of the random value carried by the form's "started" token; unique, so a robot that
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0022"
-down_revision = "0020"
+down_revision = "0021"
 branch_labels = None
 depends_on = None
 

@@ -92,6 +92,10 @@ TABLE_TITLES = {
         "The words of your name and shop name, your email and phone number, as our staff "
         "search for your account (not in the archive: the same data is in your account)."
     ),
+    "erasure_proposals": _l(
+        "A proposal by our staff to erase your account at once, waiting for a second person "
+        "to confirm it (not in the archive: while it waits, your account shows as paused)."
+    ),
 }
 
 KIND_TITLES = {

@@ -3,7 +3,8 @@
 "Upon termination of account, we will retain your personal information for 3 more months
 before we delete and remove everything." Terminating takes effect at once: every session
 ends, sharing stops (the sharing service serves active accounts only), and logging in
-shows only the deletion date and the way back. The retention job erases the account once
+shows only the deletion date, and the way back when the seller closed it themselves: an
+account staff closed, only an admin reopens (:mod:`portal.auth.states`). The retention job erases the account once
 ``deletion_due_at`` has passed, and emails a reminder a week before.
 """
 
@@ -17,18 +18,16 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete
 
-from portal.audit.services import record as audit
-from portal.auth.models import AccountStatus, LoginSession, User
+from portal.account import age_check
+from portal.auth import links, states
+from portal.auth.models import LinkPurpose, LoginSession, User
+from portal.auth.states import AccountStatus, Transition
 from portal.extensions import db
 from portal.outbox.services import queue_email
 from portal.sqltypes import utcnow
 
 KEEP_AFTER_TERMINATION_MONTHS = 3
 REMINDER_BEFORE = timedelta(days=7)
-
-
-class NotTerminated(Exception):
-    pass
 
 
 class TooLate(Exception):
@@ -63,37 +62,68 @@ def deletion_day(user: User) -> date | None:
 
 
 def terminate(user: User, *, actor: User, reason: str | None = None) -> None:
-    """Terminate ``user``'s account now; flushes, the caller commits.
+    """Close ``user``'s account now; flushes, the caller commits.
 
-    ``actor`` is the seller themself or a member of staff; staff give a reason, and the act
-    goes into the audit trail.
+    ``actor`` is the seller themself (who may reopen it until the deletion date) or an admin,
+    who gives a reason: then only an admin reopens it. An account its seller closed keeps
+    its deletion date when an admin closes it too. Raises
+    :class:`portal.auth.states.TransitionRefused` (a frozen seller may not close their
+    account; only admins close someone else's).
     """
-    now = utcnow()
-    user.status = AccountStatus.TERMINATED
-    user.terminated_at = now
-    user.deletion_due_at = deletion_due(now, zone_of(user))
-    user.deletion_reminded_at = None
-    db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
-    if actor.id != user.id:
-        audit(actor, "account.terminate", "user", user.id, reason)
+    by_staff = actor.id != user.id
+    already_closed = user.status == AccountStatus.CLOSED_BY_SELLER
+    states.apply(
+        user,
+        Transition.TERMINATE if by_staff else Transition.CLOSE,
+        actor=actor,
+        reason=reason,
+    )
+    if not already_closed:
+        now = utcnow()
+        user.terminated_at = now
+        user.deletion_due_at = deletion_due(now, zone_of(user))
+        user.deletion_reminded_at = None
+        db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
+        # A closed account changes nothing more: a link still waiting in a mailbox (a new
+        # address, a reset) must not act on it. Reactivating does not bring them back.
+        links.end(user.id, *LinkPurpose)
     queue_email(
         to=user.email,
         kind="account_terminated",
         subject=_l("Your seller account is closed"),
         user=user,
         deletion_day=deletion_day(user),
-        by_staff=actor.id != user.id,
+        by_staff=by_staff,
     )
     db.session.flush()
 
 
 def reactivate(user: User) -> None:
-    """Take the account back before its deletion date; flushes, the caller commits."""
-    if user.status != AccountStatus.TERMINATED:
-        raise NotTerminated(user.id)
+    """The seller takes back an account they closed, before its deletion date; flushes.
+
+    Raises :class:`TooLate`, or :class:`portal.auth.states.TransitionRefused` for an account
+    the seller did not close themselves (what staff closed, only staff reopen).
+    """
+    if not states.allowed(user.status, Transition.REACTIVATE, states.actor_of(user, user)):
+        raise states.NotFromThisState(Transition.REACTIVATE, user.status, states.Actor.SELLER)
     if utcnow() >= user.deletion_due_at:
         raise TooLate(user.id)
-    user.status = AccountStatus.ACTIVE
+    states.apply(user, Transition.REACTIVATE, actor=user)
+    _reopened(user, by_staff=False)
+
+
+def reopen(user: User, *, staff: User, reason: str) -> None:
+    """An admin reopens an account staff closed, with a reason; the seller is emailed, and
+    an erasure proposal waiting for the account is withdrawn. Flushes only. Raises
+    :class:`TooLate` or :class:`portal.auth.states.TransitionRefused`."""
+    if user.deletion_due_at is not None and utcnow() >= user.deletion_due_at:
+        raise TooLate(user.id)
+    states.apply(user, Transition.REOPEN, actor=staff, reason=reason)
+    age_check.withdraw(user.id, staff, reason)
+    _reopened(user, by_staff=True)
+
+
+def _reopened(user: User, *, by_staff: bool) -> None:
     user.terminated_at = None
     user.deletion_due_at = None
     user.deletion_reminded_at = None
@@ -102,6 +132,7 @@ def reactivate(user: User) -> None:
         kind="account_reactivated",
         subject=_l("Your seller account is open again"),
         user=user,
+        by_staff=by_staff,
     )
     db.session.flush()
 

@@ -9,9 +9,9 @@ from flask_login import current_user
 
 from portal.account import bp, termination
 from portal.account.forms import TerminateForm
-from portal.auth import sessions, twofactor
+from portal.auth import sessions, states, twofactor
 from portal.auth.forms import ConfirmForm
-from portal.auth.models import AccountStatus
+from portal.auth.states import AccountStatus, Actor, Transition
 from portal.auth.views import _limit_failures
 from portal.extensions import db, limit_key
 from portal.security import check_password
@@ -39,7 +39,7 @@ CLOSED_ALLOWED = frozenset(
 
 @bp.before_app_request
 def _closed_accounts_see_only_their_deletion_date():
-    if not current_user.is_authenticated or current_user.status != AccountStatus.TERMINATED:
+    if not current_user.is_authenticated or current_user.status not in states.CLOSED:
         return None
     if request.endpoint in CLOSED_ALLOWED or request.blueprint == "policy":
         return None
@@ -52,6 +52,8 @@ def _terminate_page(form: TerminateForm, status: int = 200):
         render_template(
             "account/terminate.html",
             form=form,
+            # A frozen account stays as staff left it until they lift the freeze.
+            may_close=states.allowed(user.status, Transition.CLOSE, Actor.SELLER),
             two_factor=user.two_factor_enabled,
             deletion_day=termination.deletion_due(utcnow(), termination.zone_of(user))
             .astimezone(termination.zone_of(user))
@@ -70,9 +72,11 @@ def _terminate_key() -> str:
 @_limit_failures(_terminate_key)
 def terminate():
     form = TerminateForm()
+    user = current_user._get_current_object()
+    if not states.allowed(user.status, Transition.CLOSE, Actor.SELLER):
+        return _terminate_page(form, 409 if form.is_submitted() else 200)
     if not form.validate_on_submit():
         return _terminate_page(form, 400 if form.is_submitted() else 200)
-    user = current_user._get_current_object()
     if not check_password(form.password.data, user.password_hash):
         g.login_failed = True
         form.password.errors.append(_("That is not your password. Nothing has been changed."))
@@ -100,12 +104,14 @@ def terminate():
 @bp.get("/account/closed")
 def closed():
     user = current_user._get_current_object()
-    if user.status != AccountStatus.TERMINATED:
+    if user.status not in states.CLOSED:
         return redirect(url_for("main.dashboard"))
     return render_template(
         "account/closed.html",
         deletion_day=termination.deletion_day(user),
-        can_reactivate=utcnow() < user.deletion_due_at,
+        by_staff=user.status == AccountStatus.CLOSED_BY_STAFF,
+        can_reactivate=states.allowed(user.status, Transition.REACTIVATE, Actor.SELLER)
+        and utcnow() < user.deletion_due_at,
         form=ConfirmForm(),
     )
 
@@ -117,7 +123,10 @@ def reactivate():
         return redirect(url_for("account.closed"))
     try:
         termination.reactivate(user)
-    except termination.NotTerminated:
+    except states.TransitionRefused:
+        if user.status in states.CLOSED:
+            flash(_("Koopseri closed your account: only Koopseri can reopen it."), "error")
+            return redirect(url_for("account.closed"))
         return redirect(url_for("main.dashboard"))
     except termination.TooLate:
         flash(_("The deletion date has passed: the account can no longer be reactivated."), "error")

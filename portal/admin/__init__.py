@@ -58,6 +58,22 @@ def _role_name(role) -> str:
     return str(ROLE_NAMES.get(value, value))
 
 
+STATUS_NAMES = {
+    "unverified": _l("Awaiting verification"),
+    "active": _l("Active"),
+    "frozen": _l("Frozen"),
+    "closed_by_seller": _l("Closed by the seller"),
+    "closed_by_staff": _l("Closed by Koopseri"),
+}
+
+
+@bp.app_template_filter("status_name")
+def _status_name(status) -> str:
+    """An account's state (``portal.auth.states``) as staff call it, in the page's language."""
+    value = getattr(status, "value", status)
+    return str(STATUS_NAMES.get(value, value))
+
+
 # The feature modules attach their routes to bp when imported.
 from portal.admin import (  # noqa: E402,F401
     accounts,
@@ -67,6 +83,7 @@ from portal.admin import (  # noqa: E402,F401
     minor_reports,
     outbox,
     policy,
+    seller_data,
     sellers,
     staff,
     third_parties,

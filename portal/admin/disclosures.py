@@ -1,6 +1,7 @@
 """/admin/disclosures: disclosures required by law, recorded and reviewed by admins.
 
-Viewing these pages is not written to the seller's access log: an entry there would tell
+A release or a decision to keep withholding names a legal disclosure that is withheld;
+anything else is a 404. Viewing these pages is not written to the seller's access log: an entry there would tell
 the seller about a disclosure that is withheld from them. Every change is in the audit trail.
 """
 
@@ -91,13 +92,14 @@ def _disclosure_page(item: Disclosure, keep_form: KeepWithheldForm, status: int 
 
 @bp.post("/disclosures/<int:disclosure_id>/release")
 def disclosure_release(disclosure_id: int):
+    item = _legal(disclosure_id)
+    if not item.withheld:
+        abort(404)  # the seller sees it already: nothing to release
     if not EmptyForm().validate_on_submit():
         abort(400)
-    item = _legal(disclosure_id)
-    if item.withheld:
-        legal.release(item, current_user._get_current_object())
-        db.session.commit()
-        flash(_("The seller now sees this disclosure and has been emailed."), "success")
+    legal.release(item, current_user._get_current_object())
+    db.session.commit()
+    flash(_("The seller now sees this disclosure and has been emailed."), "success")
     return redirect(url_for("admin.disclosure", disclosure_id=item.id))
 
 

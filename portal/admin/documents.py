@@ -1,4 +1,9 @@
-"""The review queue for identity and bank documents: reviewers and admins only."""
+"""The review queue for identity and bank documents: reviewers and admins only.
+
+A decision lands only on an identity or bank document still waiting for one; an identity
+document showing someone under 18 leads to erasing the account at once, which takes two
+people: the reviewer proposes (the seller is frozen from then on), another admin confirms.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +11,14 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal.account import age_check
+from portal.account.models import ProposalSource
 from portal.admin import bp
 from portal.admin.forms import ConfirmErasureForm
-from portal.audit.services import record as audit
+from portal.auth.states import TransitionRefused
 from portal.documents import choices, review
 from portal.documents.forms import DecisionForm
-from portal.documents.models import DocumentKind, FilePurpose
-from portal.erasure import erase_account
+from portal.documents.models import DocumentKind, FilePurpose, ReviewStatus
 from portal.extensions import db
 from portal.profile import services as profile
 
@@ -46,6 +52,7 @@ def _review_page(document_id: int, form: DecisionForm, status: int = 200):
             form=form,
             choices=choices,
             erase_form=ConfirmErasureForm(),
+            proposal=age_check.pending_for([document.user_id]).get(document.user_id),
         ),
         status,
     )
@@ -53,6 +60,9 @@ def _review_page(document_id: int, form: DecisionForm, status: int = 200):
 
 @bp.post("/documents/<int:document_id>/decision")
 def document_decision(document_id: int):
+    document = review.evidence_document(document_id)
+    if document is None or document.status != ReviewStatus.PENDING:
+        abort(404)  # a photograph, or decided already: nothing to decide
     form = DecisionForm()
     if not form.validate_on_submit() or not (form.revision.data or "").isdigit():
         return _review_page(document_id, form, 400)
@@ -83,20 +93,70 @@ def document_decision(document_id: int):
     return redirect(url_for("admin.documents_queue"))
 
 
-@bp.post("/documents/<int:document_id>/under-age")
-def document_under_age(document_id: int):
-    """The identity document shows the seller is under 18: the account is erased at once,
-    through the same routine as a confirmed report about a minor."""
+def _identity_document(document_id: int):
     document = review.evidence_document(document_id)
     if document is None or document.kind != DocumentKind.IDENTITY:
+        abort(404)
+    return document
+
+
+@bp.post("/documents/<int:document_id>/under-age")
+def document_under_age(document_id: int):
+    """The identity document shows the seller is under 18: propose erasing the account at
+    once. The seller is frozen from now on; another admin confirms (below)."""
+    document = _identity_document(document_id)
+    if not ConfirmErasureForm().validate_on_submit():
+        flash(_("Tick the box to confirm that the document shows someone under 18."), "error")
+        return redirect(url_for("admin.document_review", document_id=document_id))
+    try:
+        age_check.propose(
+            review.seller_of(document),
+            current_user._get_current_object(),
+            source=ProposalSource.UNDER_AGE_DOCUMENT,
+            object_id=document.id,
+            reference=_reference(document.id),
+        )
+    except TransitionRefused:
+        abort(404)  # closed by its seller, or awaiting verification: it cannot be held
+    except age_check.AlreadyProposed:
+        flash(_("An erasure of this account is already proposed elsewhere."), "warning")
+        return redirect(url_for("admin.document_review", document_id=document_id))
+    db.session.commit()
+    flash(
+        _("Erasure proposed. The account is frozen until another administrator confirms it."),
+        "success",
+    )
+    return redirect(url_for("admin.document_review", document_id=document_id))
+
+
+@bp.post("/documents/<int:document_id>/under-age/confirm")
+def document_under_age_confirm(document_id: int):
+    """A second person, an admin, confirms the proposal made from this document: the
+    account is erased at once, through the same routine as a confirmed report."""
+    document = _identity_document(document_id)
+    source = ProposalSource.UNDER_AGE_DOCUMENT
+    if not age_check.is_proposed(document.user_id, source, document.id):
         abort(404)
     if not ConfirmErasureForm().validate_on_submit():
         flash(_("Tick the box to confirm that the document shows someone under 18."), "error")
         return redirect(url_for("admin.document_review", document_id=document_id))
-    audit(current_user, "document.under_age_erase", "account", document.user_id)
-    erase_account(
-        document.user_id, reason="under_age_document", reference=f"document-{document_id}"
-    )
+    try:
+        age_check.confirm(
+            document.user_id,
+            current_user._get_current_object(),
+            source=source,
+            object_id=document.id,
+            reference=_reference(document.id),
+        )
+    except age_check.NoProposal:
+        abort(404)  # withdrawn meanwhile
+    except age_check.OwnProposal:
+        flash(_("You proposed this erasure: another administrator must confirm it."), "error")
+        return redirect(url_for("admin.document_review", document_id=document_id))
     db.session.commit()
     flash(_("The account and its files were erased: the seller is under 18."), "success")
     return redirect(url_for("admin.documents_queue"))
+
+
+def _reference(document_id: int) -> str:
+    return f"document-{document_id}"

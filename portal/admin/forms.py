@@ -321,3 +321,23 @@ class StaffTerminateForm(FlaskForm):
         _l("I understand that the seller is logged out now and their data is deleted in 3 months"),
         validators=[DataRequired(message=_l("Tick the box to confirm."))],
     )
+
+
+def _account_reason(label, field_id: str):
+    return TextAreaField(
+        label,
+        id=field_id,  # two of these can share the seller's page with the reveal form
+        filters=[strip],
+        validators=[
+            DataRequired(message=_l("Give the reason: it goes into the audit trail.")),
+            Length(max=255),
+        ],
+    )
+
+
+class LiftFreezeForm(FlaskForm):
+    reason = _account_reason(_l("Why the freeze can end"), "lift-reason")
+
+
+class ReopenForm(FlaskForm):
+    reason = _account_reason(_l("Why the account is reopened"), "reopen-reason")

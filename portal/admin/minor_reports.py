@@ -1,4 +1,8 @@
-"""/admin/minor-reports: open reports about minors, for reviewers and admins."""
+"""/admin/minor-reports: open reports about minors, for reviewers and admins.
+
+Every action names the report and, for an account, a seller the report matches; anything
+else is a 404, and so is a closed report. Erasing takes two people: a reviewer or admin
+proposes (the seller is frozen from then on), another admin confirms."""
 
 from __future__ import annotations
 
@@ -6,14 +10,17 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal.account import age_check
+from portal.account.models import ProposalSource
 from portal.admin import bp
 from portal.admin.forms import ConfirmErasureForm, DismissForm, EmptyForm, QuestionForm
+from portal.auth.states import TransitionRefused
 from portal.documents import services as documents
 from portal.documents.serving import file_response
 from portal.extensions import db
 from portal.reports import review
 from portal.reports.forms import RELATIONSHIPS
-from portal.reports.models import MinorReport
+from portal.reports.models import MinorReport, ReportStatus
 
 
 @bp.get("/minor-reports")
@@ -32,11 +39,13 @@ def _report_page(report_id, question_form, dismiss_form, status=200):
     report = db.session.get(MinorReport, report_id)
     if report is None:
         abort(404)
+    matches = review.matches(report)
     return (
         render_template(
             "admin/minor_report.html",
             report=report,
-            matches=review.matches(report),
+            matches=matches,
+            proposals=age_check.pending_for([user.id for user, _profile in matches]),
             relationships=RELATIONSHIPS,
             question_form=question_form,
             dismiss_form=dismiss_form,
@@ -46,15 +55,27 @@ def _report_page(report_id, question_form, dismiss_form, status=200):
     )
 
 
+def _open_report(report_id: int) -> MinorReport:
+    report = db.session.get(MinorReport, report_id)
+    if report is None or report.status != ReportStatus.OPEN:
+        abort(404)
+    return report
+
+
+def _matched(report: MinorReport, user_id: int) -> None:
+    try:
+        review.matched_seller(report, user_id)
+    except LookupError:
+        abort(404)
+
+
 @bp.post("/minor-reports/<int:report_id>/question")
 def minor_report_question(report_id: int):
     form = QuestionForm()
-    report = db.session.get(MinorReport, report_id)
-    if report is None:
-        abort(404)
+    _open_report(report_id)
     if not form.validate_on_submit():
         return _report_page(report_id, form, DismissForm(), 400)
-    review.ask_reporter(report, form.question.data, current_user._get_current_object())
+    review.ask_reporter(report_id, form.question.data, current_user._get_current_object())
     db.session.commit()
     flash(_("Your question was emailed to the reporter."), "success")
     return redirect(url_for("admin.minor_report", report_id=report_id))
@@ -63,19 +84,15 @@ def minor_report_question(report_id: int):
 @bp.post("/minor-reports/<int:report_id>/dismiss")
 def minor_report_dismiss(report_id: int):
     form = DismissForm()
-    if db.session.get(MinorReport, report_id) is None:
-        abort(404)
+    _open_report(report_id)
     if not form.validate_on_submit():
         return _report_page(report_id, QuestionForm(), form, 400)
     try:
-        review.dismiss(report_id, current_user, form.reason.data)
+        review.dismiss(report_id, current_user._get_current_object(), form.reason.data)
     except review.ReasonRequired:
         dismiss_form = DismissForm()
         dismiss_form.reason.errors = [_("Give the reason: it is kept with the report.")]
         return _report_page(report_id, QuestionForm(), dismiss_form, 400)
-    except review.AlreadyClosed:
-        flash(_("This report was already closed. Nothing was changed."), "warning")
-        return redirect(url_for("admin.minor_reports"))
     db.session.commit()
     flash(_("Report dismissed; the reporter has been told."), "success")
     return redirect(url_for("admin.minor_reports"))
@@ -83,28 +100,54 @@ def minor_report_dismiss(report_id: int):
 
 @bp.post("/minor-reports/<int:report_id>/freeze/<int:user_id>")
 def minor_report_freeze(report_id: int, user_id: int):
+    _matched(_open_report(report_id), user_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
         review.freeze(report_id, user_id, current_user._get_current_object())
-    except (review.AlreadyClosed, LookupError):
-        abort(404)
+    except TransitionRefused:
+        abort(404)  # closed, or awaiting verification: nothing to freeze
     db.session.commit()
     flash(_("The account is frozen and the seller asked for proof of age."), "success")
     return redirect(url_for("admin.minor_report", report_id=report_id))
 
 
-@bp.post("/minor-reports/<int:report_id>/confirm/<int:user_id>")
-def minor_report_confirm(report_id: int, user_id: int):
-    form = ConfirmErasureForm()
-    if not form.validate_on_submit():
+@bp.post("/minor-reports/<int:report_id>/propose/<int:user_id>")
+def minor_report_propose(report_id: int, user_id: int):
+    _matched(_open_report(report_id), user_id)
+    if not ConfirmErasureForm().validate_on_submit():
         flash(_("Tick the box to confirm that this account belongs to a minor."), "error")
         return redirect(url_for("admin.minor_report", report_id=report_id))
-    staff = current_user._get_current_object()
     try:
-        review.confirm(report_id, user_id, staff)
-    except (review.AlreadyClosed, LookupError):
+        review.propose_erasure(report_id, user_id, current_user._get_current_object())
+    except TransitionRefused:
+        abort(404)  # closed by its seller, or awaiting verification: it cannot be held
+    except age_check.AlreadyProposed:
+        flash(_("An erasure of this account is already proposed elsewhere."), "warning")
+        return redirect(url_for("admin.minor_report", report_id=report_id))
+    db.session.commit()
+    flash(
+        _("Erasure proposed. The account is frozen until another administrator confirms it."),
+        "success",
+    )
+    return redirect(url_for("admin.minor_report", report_id=report_id))
+
+
+@bp.post("/minor-reports/<int:report_id>/confirm/<int:user_id>")
+def minor_report_confirm(report_id: int, user_id: int):
+    report = _open_report(report_id)
+    if not age_check.is_proposed(user_id, ProposalSource.MINOR_REPORT, report.id):
         abort(404)
+    if not ConfirmErasureForm().validate_on_submit():
+        flash(_("Tick the box to confirm that this account belongs to a minor."), "error")
+        return redirect(url_for("admin.minor_report", report_id=report_id))
+    try:
+        review.confirm(report_id, user_id, current_user._get_current_object())
+    except age_check.NoProposal:
+        abort(404)  # withdrawn meanwhile
+    except age_check.OwnProposal:
+        flash(_("You proposed this erasure: another administrator must confirm it."), "error")
+        return redirect(url_for("admin.minor_report", report_id=report_id))
     db.session.commit()
     flash(
         _("Confirmed. The account and its files were erased; the reporter has been told."),

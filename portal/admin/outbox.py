@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from portal.admin import bp
@@ -35,9 +35,10 @@ def outbox():
 def outbox_retry(message_id: int):
     if not EmptyForm().validate_on_submit():
         return redirect(url_for("admin.outbox"))
-    if monitor.retry(message_id):
-        db.session.commit()
-        flash(_("The message is back in the queue; the worker sends it next."), "success")
-    else:
-        flash(_("That message is no longer failed. Nothing was changed."), "warning")
+    # Only a failed message goes back in the queue: any other (sent, waiting, or none) is
+    # not this button's object.
+    if not monitor.retry(message_id):
+        abort(404)
+    db.session.commit()
+    flash(_("The message is back in the queue; the worker sends it next."), "success")
     return redirect(url_for("admin.outbox"))

@@ -24,6 +24,9 @@ class Permission(StrEnum):
     SEARCH_SELLERS = "search sellers and open a seller's page"
     REVEAL_SELLER_DATA = "reveal a masked value or open a seller's document"
     TERMINATE_ACCOUNTS = "close a seller's account"
+    REOPEN_ACCOUNTS = "reopen a seller's account that staff closed"
+    LIFT_FREEZE = "lift the freeze on a seller's account"
+    CONFIRM_ERASURE = "confirm an erasure someone else proposed"
     PUBLISH_POLICY = "draft and publish the privacy policy"
     KEEP_REGISTRY = "keep the registry of third parties"
     RECORD_DISCLOSURES = "record and review legal disclosures"
@@ -44,6 +47,11 @@ MATRIX: dict[Permission, frozenset[Role]] = {
     Permission.SEARCH_SELLERS: EVERY_STAFF,
     Permission.REVEAL_SELLER_DATA: frozenset({ADMIN, REVIEWER}),
     Permission.TERMINATE_ACCOUNTS: frozenset({ADMIN}),
+    Permission.REOPEN_ACCOUNTS: frozenset({ADMIN}),
+    Permission.LIFT_FREEZE: frozenset({ADMIN, REVIEWER}),
+    # Proposing is for whoever handles the report or the document; confirming, which erases
+    # at once, for a second person who is an admin (portal.account.age_check).
+    Permission.CONFIRM_ERASURE: frozenset({ADMIN}),
     Permission.PUBLISH_POLICY: frozenset({ADMIN}),
     Permission.KEEP_REGISTRY: frozenset({ADMIN}),
     Permission.RECORD_DISCLOSURES: frozenset({ADMIN}),
@@ -60,6 +68,7 @@ ENDPOINTS: dict[str, Permission] = {
     "admin.document_review": _P.REVIEW_DOCUMENTS,
     "admin.document_decision": _P.REVIEW_DOCUMENTS,
     "admin.document_under_age": _P.REVIEW_DOCUMENTS,
+    "admin.document_under_age_confirm": _P.CONFIRM_ERASURE,
     # minor reports
     "admin.minor_reports": _P.HANDLE_MINOR_REPORTS,
     "admin.minor_report": _P.HANDLE_MINOR_REPORTS,
@@ -67,7 +76,8 @@ ENDPOINTS: dict[str, Permission] = {
     "admin.minor_report_question": _P.HANDLE_MINOR_REPORTS,
     "admin.minor_report_dismiss": _P.HANDLE_MINOR_REPORTS,
     "admin.minor_report_freeze": _P.HANDLE_MINOR_REPORTS,
-    "admin.minor_report_confirm": _P.HANDLE_MINOR_REPORTS,
+    "admin.minor_report_propose": _P.HANDLE_MINOR_REPORTS,
+    "admin.minor_report_confirm": _P.CONFIRM_ERASURE,
     # mail and reachability
     "admin.outbox": _P.OPERATE_MAIL,
     "admin.outbox_retry": _P.OPERATE_MAIL,
@@ -80,6 +90,8 @@ ENDPOINTS: dict[str, Permission] = {
     "admin.seller_reveal": _P.REVEAL_SELLER_DATA,
     "admin.seller_document": _P.REVEAL_SELLER_DATA,
     "admin.terminate_seller": _P.TERMINATE_ACCOUNTS,
+    "admin.seller_reopen": _P.REOPEN_ACCOUNTS,
+    "admin.seller_lift_freeze": _P.LIFT_FREEZE,
     # policy, registry, disclosures
     "admin.policy": _P.PUBLISH_POLICY,
     "admin.policy_save": _P.PUBLISH_POLICY,

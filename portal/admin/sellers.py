@@ -1,12 +1,11 @@
 """/admin/sellers: find a seller, and the seller's page.
 
 The search (:mod:`portal.search`) runs one statement per page of 25, however many sellers
-match. The seller's page shows their status, profile, documents, consents, notifications
-and disclosures (withheld ones marked), with the date of birth, phone number and bank
+match. The seller's page shows their status (and the staff actions the state machine allows
+from it), profile, documents, consents, notifications and disclosures (those withheld by
+law to admins only, marked), with the date of birth, phone number and bank
 account number masked; every view of it is written to the access log. Revealing a masked
-value, or opening a document, asks for a reason first and records it with the look: the
-document is served here, in the response to that form, so its look is recorded once, with
-the reason (``/documents/files/<id>`` would record it again, without one).
+value, or opening a document (:mod:`portal.admin.seller_data`), asks for a reason first.
 
 Who may do what is the back office's permissions matrix (``portal.admin.permissions``).
 """
@@ -15,7 +14,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import phonenumbers
 from flask import abort, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -27,13 +25,16 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from portal.accesslog import services as accesslog
+from portal.account import age_check
 from portal.admin import bp
+from portal.admin.forms import LiftFreezeForm, ReopenForm
+from portal.admin.permissions import Permission, may
+from portal.auth import states
 from portal.auth.forms import strip
 from portal.auth.models import Role, User
+from portal.auth.states import Transition
 from portal.documents import choices as document_choices
-from portal.documents import services as documents
-from portal.documents.models import Document, DocumentFile, DocumentKind, FilePurpose
-from portal.documents.serving import file_response
+from portal.documents.models import Document, DocumentKind, FilePurpose
 from portal.extensions import db
 from portal.outbox.models import OutboxMessage
 from portal.policy.models import ConsentRecord, PolicyVersion
@@ -97,7 +98,7 @@ class OpenDocumentForm(FlaskForm):
     )
 
 
-def _document_prefix(document_id: int) -> str:
+def document_prefix(document_id: int) -> str:
     return f"document-{document_id}"
 
 
@@ -129,7 +130,7 @@ class BankSummary:
     masked_number: str
 
 
-def _seller(seller_id: int) -> User:
+def seller_or_404(seller_id: int) -> User:
     seller = db.session.get(User, seller_id)
     if seller is None or seller.role != Role.SELLER:
         abort(404)
@@ -170,17 +171,37 @@ def _documents(seller_id: int) -> list[Document]:
     return sorted(found, key=lambda document: order.get(document.kind, len(order)))
 
 
-def _page(
+def may_move(seller: User, transition: Transition) -> bool:
+    """Whether the member of staff logged in may move the account through ``transition``:
+    the state machine (``portal.auth.states``) from its present state, for their role."""
+    return states.allowed(seller.status, transition, states.actor_of(seller, current_user))
+
+
+def _disclosures(seller_id: int) -> list[Disclosure]:
+    """The disclosures of the seller's data; a withheld one for those who may record them
+    (admins) only: nobody else needs to know of it."""
+    query = select(Disclosure).where(Disclosure.user_id == seller_id)
+    if not may(current_user, Permission.RECORD_DISCLOSURES):
+        query = query.where(Disclosure.withheld.is_(False))
+    return db.session.scalars(
+        query.order_by(Disclosure.disclosed_at.desc(), Disclosure.id.desc())
+    ).all()
+
+
+def page(
     seller: User,
     *,
     reveal_form: RevealForm | None = None,
     bound_document_form: tuple[int, OpenDocumentForm] | None = None,
     revealed: dict | None = None,
+    lift_form: LiftFreezeForm | None = None,
+    reopen_form: ReopenForm | None = None,
     status: int = 200,
 ):
+    """The seller's page (recording the look is the caller's business)."""
     documents_list = _documents(seller.id)
     document_forms = {
-        document.id: OpenDocumentForm(prefix=_document_prefix(document.id), formdata=None)
+        document.id: OpenDocumentForm(prefix=document_prefix(document.id), formdata=None)
         for document in documents_list
     }
     if bound_document_form is not None:
@@ -219,11 +240,13 @@ def _page(
             ).all(),
             notifications=notifications[:NOTIFICATIONS_SHOWN],
             more_notifications=len(notifications) > NOTIFICATIONS_SHOWN,
-            disclosures=db.session.scalars(
-                select(Disclosure)
-                .where(Disclosure.user_id == seller.id)
-                .order_by(Disclosure.disclosed_at.desc(), Disclosure.id.desc())
-            ).all(),
+            disclosures=_disclosures(seller.id),
+            proposal=age_check.pending_for([seller.id]).get(seller.id),
+            can_terminate=may_move(seller, Transition.TERMINATE),
+            can_lift=may_move(seller, Transition.LIFT_FREEZE),
+            can_reopen=may_move(seller, Transition.REOPEN),
+            lift_form=lift_form or LiftFreezeForm(formdata=None),
+            reopen_form=reopen_form or ReopenForm(formdata=None),
             reveal_form=reveal_form or RevealForm(formdata=None),
             revealed=revealed or {},
             revealable=REVEALABLE,
@@ -239,71 +262,7 @@ def _page(
 
 @bp.get("/sellers/<int:seller_id>")
 def seller(seller_id: int):
-    seller = _seller(seller_id)
+    seller = seller_or_404(seller_id)
     accesslog.record(current_user, seller.id, "seller_page")
     db.session.commit()  # the record, before anything is shown
-    return _page(seller)
-
-
-# --- revealing a value, opening a document ----------------------------------------------------
-
-
-def _full_value(seller: User, key: str):
-    """The value in full, or None when the seller has not given it."""
-    if key == "date_of_birth":
-        return seller.date_of_birth
-    if key == "phone":
-        if not seller.phone_e164:
-            return None
-        try:
-            number = phonenumbers.parse(seller.phone_e164, None)
-        except phonenumbers.NumberParseException:
-            return seller.phone_e164
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-    return db.session.scalar(
-        select(BankAccount.account_number).where(BankAccount.user_id == seller.id)
-    )
-
-
-@bp.post("/sellers/<int:seller_id>/reveal")
-def seller_reveal(seller_id: int):
-    """Shows one masked value in full, in this response only, once the reason is recorded."""
-    seller = _seller(seller_id)
-    form = RevealForm()
-    if not form.validate_on_submit():
-        return _page(seller, reveal_form=form, status=400)
-    key = form.value.data
-    value = _full_value(seller, key)
-    if value is None:
-        form.value.errors = [_l("The seller has not given this; there is nothing to show.")]
-        return _page(seller, reveal_form=form, status=400)
-    accesslog.record(
-        current_user,
-        seller.id,
-        # Which value, as a subject the seller's access log names in their language.
-        f"revealed:{key}",
-        reason=form.reason.data,
-    )
-    db.session.commit()
-    return _page(seller, reveal_form=RevealForm(formdata=None), revealed={key: value})
-
-
-@bp.post("/sellers/<int:seller_id>/documents/<int:file_id>")
-def seller_document(seller_id: int, file_id: int):
-    """Serves one of the seller's files once the reason for opening it is recorded."""
-    seller = _seller(seller_id)
-    item = db.session.get(DocumentFile, file_id)
-    if item is None or item.purpose == FilePurpose.ORIGINAL or item.document.user_id != seller.id:
-        abort(404)
-    form = OpenDocumentForm(prefix=_document_prefix(item.document_id))
-    if not form.validate_on_submit():
-        return _page(seller, bound_document_form=(item.document_id, form), status=400)
-    accesslog.record(
-        current_user, seller.id, "document", object_id=item.document_id, reason=form.reason.data
-    )
-    name = document_choices.KIND_FILENAMES[DocumentKind(item.document.kind)]
-    filename = f"{name}-{item.document_id}-{item.purpose}-{item.page}"
-    content_type, size = item.content_type, item.size_bytes
-    chunks = documents.read(item)
-    db.session.commit()  # the record, before anything is shown
-    return file_response(chunks, content_type, size, filename)
+    return page(seller)

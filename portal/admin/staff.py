@@ -71,21 +71,22 @@ def staff():
     return render_template("admin/staff.html", members=members, form=EmptyForm())
 
 
-def _member(staff_id: int) -> User:
+def _member(staff_id: int, *, disabled: bool) -> User:
+    """The member of staff, if in the state the button acts on; otherwise 404."""
+    member = db.session.get(User, staff_id)
+    if member is None or not member.is_staff or (member.disabled_at is not None) != disabled:
+        abort(404)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    member = db.session.get(User, staff_id)
-    if member is None or not member.is_staff:
-        abort(404)
     return member
 
 
 @bp.post("/staff/<int:staff_id>/disable")
 def staff_disable(staff_id: int):
-    member = _member(staff_id)
+    member = _member(staff_id, disabled=False)
     if member.id == current_user.id:
         flash(_("You cannot disable your own account."), "error")
-    elif member.disabled_at is None:
+    else:
         member.disabled_at = utcnow()
         db.session.execute(delete(LoginSession).where(LoginSession.user_id == member.id))
         audit(current_user, "staff.disable", "user", member.id, member.role)
@@ -96,10 +97,9 @@ def staff_disable(staff_id: int):
 
 @bp.post("/staff/<int:staff_id>/enable")
 def staff_enable(staff_id: int):
-    member = _member(staff_id)
-    if member.disabled_at is not None:
-        member.disabled_at = None
-        audit(current_user, "staff.enable", "user", member.id, member.role)
-        db.session.commit()
-        flash(_("%(email)s can log in again.", email=member.email), "success")
+    member = _member(staff_id, disabled=True)
+    member.disabled_at = None
+    audit(current_user, "staff.enable", "user", member.id, member.role)
+    db.session.commit()
+    flash(_("%(email)s can log in again.", email=member.email), "success")
     return redirect(url_for("admin.staff"))

@@ -90,32 +90,32 @@ def third_party_edit(party_id: int):
 
 @bp.post("/third-parties/<int:party_id>/retire")
 def third_party_retire(party_id: int):
-    party = _party_for_button(party_id)
-    if party.active:
-        party.retired_at = utcnow()
-        audit(current_user, "third_party.retire", "third_party", party.id, party.slug)
-        db.session.commit()
+    party = _party_for_button(party_id, active=True)
+    party.retired_at = utcnow()
+    audit(current_user, "third_party.retire", "third_party", party.id, party.slug)
+    db.session.commit()
     flash(_("%(name)s is retired: nothing more is sent to it.", name=party.name), "success")
     return redirect(url_for("admin.third_parties"))
 
 
 @bp.post("/third-parties/<int:party_id>/reinstate")
 def third_party_reinstate(party_id: int):
-    party = _party_for_button(party_id)
-    if not party.active:
-        party.retired_at = None
-        audit(current_user, "third_party.reinstate", "third_party", party.id, party.slug)
-        db.session.commit()
+    party = _party_for_button(party_id, active=False)
+    party.retired_at = None
+    audit(current_user, "third_party.reinstate", "third_party", party.id, party.slug)
+    db.session.commit()
     flash(_("%(name)s is active again.", name=party.name), "success")
     return redirect(url_for("admin.third_parties"))
 
 
-def _party_for_button(party_id: int) -> ThirdParty:
+def _party_for_button(party_id: int, *, active: bool) -> ThirdParty:
+    """The party, if it is in the state the button acts on (active to retire, retired to
+    reinstate); otherwise 404."""
+    party = db.session.get(ThirdParty, party_id)
+    if party is None or party.active != active:
+        abort(404)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    party = db.session.get(ThirdParty, party_id)
-    if party is None:
-        abort(404)
     return party
 
 

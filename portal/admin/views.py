@@ -5,6 +5,7 @@ from flask import render_template
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from portal.account import age_check
 from portal.admin import bp
 from portal.admin.permissions import Permission, may
 from portal.auth.models import Role, User
@@ -38,4 +39,5 @@ def index():
         disclosures_due=legal.review_summary(local_today())
         if may(current_user, Permission.RECORD_DISCLOSURES)
         else None,
+        erasures=age_check.waiting() if may(current_user, Permission.CONFIRM_ERASURE) else None,
     )

@@ -10,6 +10,8 @@ from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.auth import states
+from portal.auth.states import STORED, AccountStatus
 from portal.crypto import Encrypted
 from portal.extensions import db
 from portal.sqltypes import UTCDateTime, utcnow
@@ -25,10 +27,11 @@ class Role(StrEnum):
 STAFF_ROLES = (Role.ADMIN, Role.REVIEWER, Role.SUPPORT)
 
 
-class AccountStatus(StrEnum):
-    ACTIVE = "active"
-    FROZEN = "frozen"  # under review after a report that the seller is a minor
-    TERMINATED = "terminated"  # closed; erased at deletion_due_at unless reactivated
+def _initial_status(context) -> str:
+    """Where an account starts in the state machine: awaiting verification until its email
+    is confirmed (staff, and demo accounts, are created confirmed)."""
+    confirmed = context.get_current_parameters().get("email_verified_at") is not None
+    return AccountStatus.ACTIVE if confirmed else AccountStatus.UNVERIFIED
 
 
 class User(UserMixin, db.Model):
@@ -37,13 +40,18 @@ class User(UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
         CheckConstraint("role IN ('seller', 'admin', 'reviewer', 'support')", name="role_known"),
+        CheckConstraint(
+            "status IN (" + ", ".join(f"'{status}'" for status in STORED) + ")",
+            name="status_known",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(100))
     role: Mapped[str] = mapped_column(String(16), default=Role.SELLER)
-    status: Mapped[str] = mapped_column(String(16), default=AccountStatus.ACTIVE)
+    # Changed only through the state machine (portal.auth.states.apply).
+    status: Mapped[str] = mapped_column(String(16), default=_initial_status)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -125,6 +133,9 @@ class User(UserMixin, db.Model):
         if not self.session_token:
             raise RuntimeError("log in through portal.auth.sessions, not login_user directly")
         return self.session_token
+
+
+states.guard(User.status)  # the status changes through portal.auth.states.apply only
 
 
 class LoginSession(db.Model):

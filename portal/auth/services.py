@@ -16,8 +16,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from portal.auth import links, sessions, twofactor
+from portal.auth import links, sessions, states, twofactor
 from portal.auth.models import LinkPurpose, MailboxLink, Role, User
+from portal.auth.states import AccountStatus
 from portal.extensions import db
 from portal.links import public_url
 from portal.outbox.services import queue_email
@@ -174,8 +175,15 @@ def verify_email(token: str) -> User:
     """Mark the email of the token's account verified; raises as :func:`verification_target`."""
     link, user = _verification(token)
     links.use(link)
-    user.email_verified_at = utcnow()
+    _mark_verified(user)
     return user
+
+
+def _mark_verified(user: User) -> None:
+    """The link proved the mailbox: an account awaiting verification becomes active."""
+    user.email_verified_at = utcnow()
+    if user.status == AccountStatus.UNVERIFIED:
+        states.apply(user, states.Transition.VERIFY_EMAIL, actor=None)
 
 
 # --- login ---------------------------------------------------------------------------------
@@ -297,7 +305,7 @@ def reset_password(token: str, new_password: str) -> User:
     _set_password(user, new_password)
     sessions.end_others(user)  # this browser is not logged in, so this ends them all
     if user.email_verified_at is None:
-        user.email_verified_at = utcnow()  # the link proved the address works
+        _mark_verified(user)  # the link proved the address works
     user.failed_login_count = 0
     return user
 

@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.auth.models import AccountStatus
+from portal.auth import states
 from portal.extensions import db
 from portal.i18n import chosen, current_language
 from portal.policy import bp, services
@@ -37,7 +37,7 @@ def _acceptance_gate():
         return None
     if not current_user.is_authenticated or not current_user.is_seller:
         return None
-    if current_user.status == AccountStatus.TERMINATED:  # it sees only its deletion date
+    if current_user.status in states.CLOSED:  # it sees only its deletion date
         return None
     if services.acceptance_due(current_user.id):
         target = request.full_path.rstrip("?") if request.method == "GET" else None

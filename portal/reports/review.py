@@ -1,6 +1,7 @@
 """Staff review of minor reports: the open queue, matching to accounts, asking the reporter,
-freezing the account while it is checked, dismissing, and confirming, which erases the
-account at once through the one erasure routine (:mod:`portal.erasure`)."""
+freezing the account while it is checked, dismissing, and erasing the account at once,
+which takes two people (:mod:`portal.account.age_check`). Staff act only on an account the
+report matches, and only while the report is open."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
+from portal.account import age_check
+from portal.account.models import ProposalSource
 from portal.audit.services import record as audit
-from portal.auth.models import AccountStatus, Role, User
-from portal.erasure import erase_account
+from portal.auth.models import Role, User
+from portal.auth.states import AccountStatus
 from portal.extensions import db
 from portal.outbox.services import queue_email
 from portal.profile.models import SellerProfile
@@ -50,31 +53,53 @@ def open_reports(page: int = 1, per_page: int = 50) -> tuple[list[Waiting], int]
     return [Waiting(report, now - report.created_at) for report in rows], total
 
 
-def matches(report: MinorReport, limit: int = 20) -> list[tuple[User, SellerProfile | None]]:
-    """Seller accounts the report may mean: the email given, or a shop name containing
-    the words given (case ignored)."""
+def _hint_condition(report: MinorReport):
+    """The accounts the report may mean: the email given, or a shop name containing the
+    words given (case ignored); None when it names nothing."""
     hint = report.seller_hint.strip().lower()
     if not hint:
-        return []
+        return None
     escaped = hint.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    rows = db.session.execute(
+    return or_(
+        func.lower(User.email) == hint,
+        func.lower(SellerProfile.display_name).like(f"%{escaped}%", escape="\\"),
+    )
+
+
+def _matching(report: MinorReport):
+    condition = _hint_condition(report)
+    if condition is None:
+        return None
+    return (
         select(User, SellerProfile)
         .outerjoin(SellerProfile, SellerProfile.user_id == User.id)
-        .where(
-            User.role == Role.SELLER,
-            or_(
-                func.lower(User.email) == hint,
-                func.lower(SellerProfile.display_name).like(f"%{escaped}%", escape="\\"),
-            ),
-        )
-        .order_by(User.id)
-        .limit(limit)
-    ).all()
+        .where(User.role == Role.SELLER, condition)
+    )
+
+
+def matches(report: MinorReport, limit: int = 20) -> list[tuple[User, SellerProfile | None]]:
+    """Seller accounts the report may mean, by account id."""
+    query = _matching(report)
+    if query is None:
+        return []
+    rows = db.session.execute(query.order_by(User.id).limit(limit)).all()
     return [(user, profile) for user, profile in rows]
 
 
-def ask_reporter(report: MinorReport, question: str, staff: User) -> None:
-    """Email the reporter a question from staff, through the outbox. Flushes only."""
+def matched_seller(report: MinorReport, user_id: int) -> User:
+    """The seller ``user_id`` if the report matches them (as :func:`matches` finds, however
+    many match); staff act on no other account from a report. Raises LookupError."""
+    query = _matching(report)
+    seller = None if query is None else db.session.scalars(query.where(User.id == user_id)).first()
+    if seller is None:
+        raise LookupError(user_id)
+    return seller
+
+
+def ask_reporter(report_id: int, question: str, staff: User) -> None:
+    """Email the reporter a question from staff, through the outbox. Flushes only.
+    Raises :class:`AlreadyClosed`: a closed report is not followed up."""
+    report = _open_report(report_id)
     if not report.reporter_email:
         return
     audit(staff, "minor_report.question", "minor_report", report.id)
@@ -88,21 +113,22 @@ def ask_reporter(report: MinorReport, question: str, staff: User) -> None:
 
 
 def dismiss(report_id: int, staff: User, reason: str) -> MinorReport:
-    """Close the report without action: the account stays (and a freeze for this report
-    ends). The reporter is told the outcome, never the reason (it may name other people).
-    Flushes only."""
+    """Close the report without action: the account stays, an erasure proposed from this
+    report is withdrawn, and the freeze this report caused ends unless another open report
+    or proposal still holds the account. The reporter is told the outcome, never the reason
+    (it may name other people). Flushes only."""
     if not reason.strip():
         raise ReasonRequired()
     report = _open_report(report_id)
     audit(staff, "minor_report.dismiss", "minor_report", report.id)
-    frozen = db.session.get(User, report.matched_user_id) if report.matched_user_id else None
-    if frozen is not None and frozen.status == AccountStatus.FROZEN:
-        frozen.status = AccountStatus.ACTIVE  # the check cleared them: the pause ends
+    seller = db.session.get(User, report.matched_user_id) if report.matched_user_id else None
     report.status = ReportStatus.DISMISSED
     report.closing_reason = reason.strip()
     report.closed_by = staff.id
     report.closed_at = utcnow()
     db.session.flush()
+    if seller is not None:
+        _release(seller, report, staff)
     if report.reporter_email:
         queue_email(
             to=report.reporter_email,
@@ -113,6 +139,26 @@ def dismiss(report_id: int, staff: User, reason: str) -> MinorReport:
     return report
 
 
+def _release(seller: User, report: MinorReport, staff: User) -> None:
+    """The report is closed: its proposal goes, and its freeze too if nothing else holds it."""
+    proposal = age_check.pending(seller.id)
+    if proposal is not None and proposal.report_id == report.id:
+        age_check.withdraw(seller.id, staff, f"report {report.reference} dismissed")
+        proposal = None
+    other_open = db.session.scalar(
+        select(func.count())
+        .select_from(MinorReport)
+        .where(
+            MinorReport.matched_user_id == seller.id,
+            MinorReport.status == ReportStatus.OPEN,
+            MinorReport.id != report.id,
+        )
+    )
+    if seller.status == AccountStatus.FROZEN and proposal is None and not other_open:
+        # The check cleared them: the pause ends.
+        age_check.lift(seller, staff, f"report {report.reference} dismissed")
+
+
 def _open_report(report_id: int) -> MinorReport:
     report = db.session.get(MinorReport, report_id)
     if report is None or report.status != ReportStatus.OPEN:
@@ -120,39 +166,54 @@ def _open_report(report_id: int) -> MinorReport:
     return report
 
 
-def _reported_seller(user_id: int) -> User:
-    seller = db.session.get(User, user_id)
-    if seller is None or not seller.is_seller:
-        raise LookupError(user_id)
+def freeze(report_id: int, user_id: int, staff: User) -> User:
+    """Freeze a seller the open report matches while it is checked (hidden from buyers,
+    nothing shared with third parties) and ask them for proof of age. Flushes only.
+
+    Raises :class:`AlreadyClosed`, LookupError (the report does not match this seller) or
+    :class:`portal.auth.states.TransitionRefused` (closed, awaiting verification)."""
+    report = _open_report(report_id)
+    seller = matched_seller(report, user_id)
+    age_check.freeze(seller, staff, f"report {report.reference}")
+    report.matched_user_id = seller.id
+    db.session.flush()
     return seller
 
 
-def freeze(report_id: int, user_id: int, staff: User) -> User:
-    """Freeze the matched seller while the report is checked (hidden from buyers, nothing
-    shared with third parties) and ask them for proof of age. Flushes only."""
+def propose_erasure(report_id: int, user_id: int, staff: User) -> User:
+    """Propose erasing a seller the open report matches; they are frozen from now on and an
+    admin who is someone else confirms (:mod:`portal.account.age_check`). Raises as
+    :func:`freeze`, and :class:`portal.account.age_check.AlreadyProposed`."""
     report = _open_report(report_id)
-    seller = _reported_seller(user_id)
+    seller = matched_seller(report, user_id)
+    age_check.propose(
+        seller,
+        staff,
+        source=ProposalSource.MINOR_REPORT,
+        object_id=report.id,
+        reference=report.reference,
+    )
     report.matched_user_id = seller.id
-    audit(staff, "minor_report.freeze", "account", seller.id, f"report {report.reference}")
-    if seller.status != AccountStatus.FROZEN:
-        seller.status = AccountStatus.FROZEN
-        queue_email(
-            to=seller.email,
-            kind="account_frozen_age",
-            subject=_l("Please confirm your age: your shop is paused"),
-            user=seller,
-        )
     db.session.flush()
     return seller
 
 
 def confirm(report_id: int, user_id: int, staff: User) -> MinorReport:
-    """The seller is a minor: erase their account now, not after the retention period,
-    close the report, and tell the reporter. Flushes only; the files go after the commit."""
+    """The seller is a minor, as proposed from this report by someone else: erase their
+    account now, not after the retention period, close the report, and tell the reporter.
+    Flushes only; the files go after the commit.
+
+    Raises :class:`AlreadyClosed`, :class:`portal.account.age_check.NoProposal` (nothing
+    proposed for this seller from this report, which matched them when it was proposed) or
+    ``OwnProposal``."""
     report = _open_report(report_id)
-    _reported_seller(user_id)
-    audit(staff, "minor_report.confirm", "account", user_id, f"report {report.reference}")
-    erase_account(user_id, reason="minor_report", reference=report.reference)
+    age_check.confirm(
+        user_id,
+        staff,
+        source=ProposalSource.MINOR_REPORT,
+        object_id=report.id,
+        reference=report.reference,
+    )
     report = db.session.get(MinorReport, report_id)  # the erasure cleared the session
     report.status = ReportStatus.CONFIRMED
     report.matched_user_id = None  # the account is gone; the erasure record keeps its id

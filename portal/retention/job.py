@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from portal import erasure
-from portal.auth.models import AccountStatus, User
+from portal.auth import states
+from portal.auth.models import User
 from portal.extensions import db
 from portal.retention.rules import RULES, Run
 from portal.sqltypes import utcnow
@@ -58,13 +59,13 @@ def erase_in_batches(run: Run, ids_query, reason: str) -> int:
 
 
 def send_reminders(run: Run) -> int:
-    """Email each terminated seller once, a week before their deletion date."""
+    """Email each seller whose account is closed once, a week before their deletion date."""
     from portal.account import termination
 
     due = (
         select(User)
         .where(
-            User.status == AccountStatus.TERMINATED,
+            User.status.in_(sorted(states.CLOSED)),
             User.deletion_reminded_at.is_(None),
             User.deletion_due_at <= run.now + termination.REMINDER_BEFORE,
             User.deletion_due_at > run.now,

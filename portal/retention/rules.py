@@ -17,14 +17,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
 from portal.accesslog.models import StaffAccess
-from portal.auth.models import (
-    AccountStatus,
-    LoginSession,
-    MailboxLink,
-    RecoveryCode,
-    Role,
-    User,
-)
+from portal.auth import states
+from portal.auth.models import LoginSession, MailboxLink, RecoveryCode, Role, User
+from portal.auth.states import AccountStatus, Actor, Transition
 from portal.datamap import Retention
 from portal.extensions import db
 from portal.outbox.models import MessageStatus, OutboxMessage
@@ -76,9 +71,14 @@ def _erase_accounts(run: Run, query, reason: str) -> int:
     return job.erase_in_batches(run, query, reason)
 
 
+# What the job may erase, as the account state machine allows the system (the "expire"
+# transition), so the two cannot disagree.
+_EXPIRES = states.sources(Transition.EXPIRE, Actor.SYSTEM)
+
+
 def erase_terminated(run: Run) -> int:
     due = select(User.id).where(
-        User.status == AccountStatus.TERMINATED, User.deletion_due_at <= run.now
+        User.status.in_(sorted(_EXPIRES & states.CLOSED)), User.deletion_due_at <= run.now
     )
     return _erase_accounts(run, due, "retention")
 
@@ -86,7 +86,7 @@ def erase_terminated(run: Run) -> int:
 def erase_unverified(run: Run) -> int:
     stale = select(User.id).where(
         User.role == Role.SELLER,
-        User.email_verified_at.is_(None),
+        User.status.in_(sorted(_EXPIRES & {AccountStatus.UNVERIFIED})),
         User.created_at < run.now - current_app.config["RETENTION_UNVERIFIED"],
     )
     return _erase_accounts(run, stale, "unverified")

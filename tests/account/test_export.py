@@ -14,11 +14,11 @@ from urllib.parse import urlsplit
 
 import pytest
 from PIL import Image
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from portal.accesslog.models import StaffAccess
 from portal.account import export
-from portal.auth.models import AccountStatus, User
+from portal.auth.models import AccountStatus
 from portal.datamap import SELLER_TABLES
 from portal.documents import services
 from portal.documents.models import Document, DocumentFile
@@ -27,7 +27,7 @@ from portal.profile.models import BankAccount, ProfileChange, SellerProfile
 from portal.sharing.models import Disclosure, DisclosureKind
 from tests.documents import samples
 from tests.documents.conftest import Uploader
-from tests.support import PASSWORD, body_text, expire_reauth, make_staff
+from tests.support import PASSWORD, body_text, expire_reauth, make_staff, put_in_state
 
 SELLER_ACCOUNT_NUMBER = "5140-1234-5678"
 OTHER_ACCOUNT_NUMBER = "7730-9999-0001"
@@ -427,13 +427,10 @@ def test_staff_get_404_and_visitors_are_sent_to_log_in(app, client, auth):
 def test_a_closed_account_can_still_download_its_data(app, client, seller, auth):
     auth.login()
     with app.app_context():
-        db.session.execute(
-            update(User).where(User.id == seller["id"]).values(status=AccountStatus.TERMINATED)
-        )
-        db.session.commit()
+        put_in_state(seller["id"], AccountStatus.CLOSED_BY_SELLER)
     assert client.get("/account/export").status_code == 200
     archive = _open(_download(client))
-    assert _data(archive)["tables"]["users"][0]["status"] == "terminated"
+    assert _data(archive)["tables"]["users"][0]["status"] == "closed_by_seller"
 
 
 # --- streamed, not built -----------------------------------------------------------------------

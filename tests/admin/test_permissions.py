@@ -83,6 +83,15 @@ def test_the_table_says_what_the_issue_expects_of_each_role():
     assert not endpoint_allowed("seller", "admin.index")
     assert not endpoint_allowed(None, "admin.index")
     assert not endpoint_allowed("admin", "admin.a_route_nobody_listed")
+    # Erasing at once: reviewers propose, only admins confirm (and never their own).
+    assert endpoint_allowed("reviewer", "admin.minor_report_propose")
+    assert not endpoint_allowed("reviewer", "admin.minor_report_confirm")
+    assert not endpoint_allowed("reviewer", "admin.document_under_age_confirm")
+    assert endpoint_allowed("admin", "admin.minor_report_confirm")
+    # What staff did, staff undo: a freeze by reviewers or admins, a closure by admins.
+    assert endpoint_allowed("reviewer", "admin.seller_lift_freeze")
+    assert not endpoint_allowed("support", "admin.seller_lift_freeze")
+    assert not endpoint_allowed("reviewer", "admin.seller_reopen")
 
 
 def test_staff_without_two_factor_reach_no_admin_page(app, entered):

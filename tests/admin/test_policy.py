@@ -13,7 +13,7 @@ from portal.extensions import db
 from portal.outbox.models import OutboxMessage
 from portal.policy import publishing, services
 from portal.policy.models import PolicyDraft, PolicyVersion
-from tests.support import PASSWORD, make_seller, make_staff
+from tests.support import PASSWORD, make_seller, make_staff, put_in_state
 
 MALAYSIA = ZoneInfo("Asia/Kuala_Lumpur")
 ADDED = "We never sell your data to advertisers."
@@ -151,9 +151,7 @@ def test_publish_creates_the_version_and_emails_every_active_seller_once(app, cl
     with app.app_context():
         for n in range(3):
             make_seller(f"seller{n}@example.com")
-        gone = make_seller("gone@example.com")
-        gone.status = "terminated"
-        db.session.commit()
+        put_in_state(make_seller("gone@example.com").id, "closed_by_seller")
     client.post("/admin/policy/draft", data=_form(v1))
     app.config["POLICY_NOTIFY_BATCH_SIZE"] = 2
     day = _today() + timedelta(days=7)

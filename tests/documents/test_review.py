@@ -55,11 +55,9 @@ def test_approving_emails_the_seller_once_and_verifies_identity(
     )
     assert first.status_code == 302
     again = client.post(
-        f"/admin/documents/{pending}/decision",
-        data={"revision": "1", "decision": "approve"},
-        follow_redirects=True,
+        f"/admin/documents/{pending}/decision", data={"revision": "1", "decision": "approve"}
     )
-    assert "decided or replaced meanwhile" in again.get_data(as_text=True)
+    assert again.status_code == 404  # decided: no longer a document to decide
 
     decisions = [m for m in mailbox.messages(seller["email"]) if "approved" in m["Subject"]]
     assert len(decisions) == 1
@@ -167,19 +165,24 @@ def test_the_back_office_home_shows_the_queue_to_reviewers(app, client, pending)
     assert 'href="/admin/documents"' in page
 
 
-def test_an_identity_document_showing_under_18_erases_the_account(
-    app, client, pending, seller, stored
+def test_an_identity_document_showing_under_18_erases_the_account_once_an_admin_confirms(
+    app, client, auth, pending, seller, stored
 ):
     from sqlalchemy import select as sql_select
 
     from portal.erasure import Erasure
+    from tests.support import make_staff
 
     assert len(stored()) > 0
     unticked = client.post(f"/admin/documents/{pending}/under-age")
     assert unticked.status_code == 302
-    with app.app_context():
-        assert db.session.get(User, seller["id"]) is not None
     client.post(f"/admin/documents/{pending}/under-age", data={"checked": "y"})
+    with app.app_context():
+        assert db.session.get(User, seller["id"]).status == "frozen"  # proposed, not erased
+        make_staff("admin@example.com", "admin")
+    auth.logout()
+    auth.login("admin@example.com", PASSWORD)
+    client.post(f"/admin/documents/{pending}/under-age/confirm", data={"checked": "y"})
     with app.app_context():
         assert db.session.get(User, seller["id"]) is None
         record = db.session.scalar(sql_select(Erasure))

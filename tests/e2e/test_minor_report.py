@@ -1,7 +1,8 @@
 """A report about a minor in a real browser: a visitor, not logged in, files it from the
 footer and gets a reference by email; a reviewer matches it to the seller's shop and
-confirms it; the account is erased at once, so the seller can no longer log in, their files
-are gone from storage, and the reporter is told the outcome."""
+proposes erasing the account, and an admin (a second person) confirms it; the account is
+erased at once, so the seller can no longer log in, their files are gone from storage, and
+the reporter is told the outcome."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from tests.support import make_seller, make_staff
 
 SELLER = "kedai.comel.e2e@example.com"
 REVIEWER = "reviewer@example.com"
+ADMIN = "admin@example.com"
 REPORTER = "parent.e2e@example.com"
 SHOP = "Kedai Comel"
 REFERENCE = re.compile(r"MR-[2-9A-Z]{8}")
@@ -65,9 +67,11 @@ def test_visitor_reports_a_minor_and_the_reviewer_confirms_it(live_server, brows
     app.config["MINOR_REPORT_MIN_SECONDS"] = 0
     with app.app_context():
         seller = make_seller(SELLER)
+        seller_id = seller.id
         db.session.add(SellerProfile(user_id=seller.id, display_name=SHOP))
         db.session.commit()
         make_staff(REVIEWER, "reviewer")
+        make_staff(ADMIN, "admin")
     page, base = browser_page, live_server.url
     page_errors: list[str] = []
     page.on("pageerror", lambda exc: page_errors.append(str(exc)))
@@ -100,7 +104,7 @@ def test_visitor_reports_a_minor_and_the_reviewer_confirms_it(live_server, brows
     acknowledgement = live_server.wait_for_email(REPORTER)
     assert reference in acknowledgement["Subject"]
 
-    # A reviewer finds it in the queue, sees the matching seller and confirms it.
+    # A reviewer finds it in the queue, sees the matching seller and proposes the erasure.
     log_in(page, live_server, REVIEWER)
     expect(page).to_have_url(f"{base}/admin/")
     page.goto(f"{base}/admin/minor-reports")
@@ -109,6 +113,20 @@ def test_visitor_reports_a_minor_and_the_reviewer_confirms_it(live_server, brows
     match = page.get_by_role("listitem").filter(has_text=SELLER)
     expect(match).to_contain_text("Tan Mei Ling")
     expect(match).to_contain_text(SHOP)
+    match.get_by_label("I have checked that this account belongs to someone under 18").check()
+    match.get_by_role("button", name="Propose erasing this account").click()
+    expect(page.get_by_role("status")).to_contain_text("Erasure proposed.")
+    match = page.get_by_role("listitem").filter(has_text=SELLER)
+    expect(match).to_contain_text(f"Erasure proposed by {REVIEWER}")
+    expect(match.get_by_role("button", name="Confirm and erase this account now")).to_have_count(0)
+    page.get_by_role("button", name="Log out").click()
+
+    # An admin, a second person, finds it from the back-office home and confirms it.
+    log_in(page, live_server, ADMIN)
+    expect(page).to_have_url(f"{base}/admin/")
+    page.get_by_role("link", name=f"account {seller_id}").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Report {reference}")
+    match = page.get_by_role("listitem").filter(has_text=SELLER)
     match.get_by_label("I have checked that this account belongs to someone under 18").check()
     match.get_by_role("button", name="Confirm and erase this account now").click()
     expect(page.get_by_role("status")).to_contain_text(

@@ -16,7 +16,7 @@ from portal.policy import publishing
 from portal.policy.diff import word_diff
 from portal.policy.models import ConsentRecord, PolicyVersion
 from portal.sqltypes import utcnow
-from tests.support import PASSWORD, make_seller
+from tests.support import PASSWORD, make_seller, put_in_state
 
 V1 = "We collect your name.\n\nWe keep it while your account is open."
 V2 = (
@@ -90,9 +90,7 @@ def test_cli_publish_emails_every_active_seller_exactly_once(app, runner, tmp_pa
     with app.app_context():
         ids = [make_seller(f"seller{n}@example.com").id for n in range(7)]
         make_seller("ms@example.com", locale="ms")
-        gone = make_seller("gone@example.com")
-        gone.status = "terminated"
-        db.session.commit()
+        put_in_state(make_seller("gone@example.com").id, "closed_by_seller")
     source = tmp_path / "v2.md"
     source.write_text(V2)
     (tmp_path / "v2.ms.md").write_text(V2_MS)

@@ -161,6 +161,9 @@ def test_confirming_erases_the_account_its_rows_and_files_and_tells_the_reporter
     assert len(stored()) > 0
     assert _rows_about(app, seller["id"])["documents.user_id"] == 2
     _login(app, auth, "reviewer")
+    client.post(f"/admin/minor-reports/{report}/propose/{seller['id']}", data={"checked": "y"})
+    auth.logout()
+    _login(app, auth, "admin")  # a second person confirms
 
     unticked = client.post(f"/admin/minor-reports/{report}/confirm/{seller['id']}")
     assert unticked.status_code == 302 and _rows_about(app, seller["id"])["users"] == 1
@@ -226,6 +229,9 @@ def test_every_staff_step_on_a_report_is_in_the_audit_trail(app, client, auth, r
     _login(app, auth, "reviewer")
     client.post(f"/admin/minor-reports/{report}/question", data={"question": "Age?"})
     client.post(f"/admin/minor-reports/{report}/freeze/{seller['id']}")
+    client.post(f"/admin/minor-reports/{report}/propose/{seller['id']}", data={"checked": "y"})
+    auth.logout()
+    _login(app, auth, "admin")
     client.post(f"/admin/minor-reports/{report}/confirm/{seller['id']}", data={"checked": "y"})
     with app.app_context():
         events = db.session.execute(
@@ -235,8 +241,9 @@ def test_every_staff_step_on_a_report_is_in_the_audit_trail(app, client, auth, r
         ).all()
     assert [(e.action, e.actor_role) for e in events] == [
         ("minor_report.question", "reviewer"),
-        ("minor_report.freeze", "reviewer"),
-        ("minor_report.confirm", "reviewer"),
+        ("account.freeze", "reviewer"),
+        ("erasure.propose", "reviewer"),
+        ("account.erase", "admin"),
     ]
     assert events[-1].subject_id == seller["id"]  # the account id, kept after the erasure
 

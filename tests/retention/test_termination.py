@@ -95,7 +95,7 @@ def test_closing_logs_out_everywhere_stops_sharing_and_emails_the_date(
             assert browser.get("/dashboard").headers["Location"].startswith("/auth/login")
     with app.app_context():
         user = db.session.get(User, logged_in["id"])
-        assert user.status == AccountStatus.TERMINATED
+        assert user.status == AccountStatus.CLOSED_BY_SELLER
         assert user.deletion_due_at == datetime(2027, 2, 28, 10, tzinfo=UTC)
         with pytest.raises(sharing.SharingPaused):
             sharing.share(user, sharing.party_by_slug("dhl"), ("name",), request={})
@@ -135,7 +135,7 @@ def test_after_the_date_the_account_cannot_come_back(app, client, auth, seller):
         assert "Reactivate my account" not in page
         client.post("/account/reactivate")
     with app.app_context():
-        assert db.session.get(User, logged_in["id"]).status == AccountStatus.TERMINATED
+        assert db.session.get(User, logged_in["id"]).status == AccountStatus.CLOSED_BY_SELLER
 
 
 def test_with_two_factor_the_code_is_needed_too(app, client, logged_in):
@@ -154,7 +154,7 @@ def test_with_two_factor_the_code_is_needed_too(app, client, logged_in):
     response = client.post("/account/terminate", data={**CLOSE, "code": pyotp.TOTP(secret).now()})
     assert response.status_code == 302
     with app.app_context():
-        assert db.session.get(User, logged_in["id"]).status == AccountStatus.TERMINATED
+        assert db.session.get(User, logged_in["id"]).status == AccountStatus.CLOSED_BY_SELLER
 
 
 def test_an_admin_closes_an_account_with_a_reason(app, client, auth, seller, mailbox):
@@ -172,7 +172,7 @@ def test_an_admin_closes_an_account_with_a_reason(app, client, auth, seller, mai
         client.post(url, data={"reason": "Fraud case 2026-114", "confirm": "y"}).status_code == 302
     )
     with app.app_context():
-        assert db.session.get(User, seller["id"]).status == AccountStatus.TERMINATED
+        assert db.session.get(User, seller["id"]).status == AccountStatus.CLOSED_BY_STAFF
         event = db.session.scalar(
             select(AuditEvent).where(AuditEvent.action == "account.terminate")
         )

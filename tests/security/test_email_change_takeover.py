@@ -143,3 +143,20 @@ def test_the_cancel_offer_is_in_the_sellers_language(app, mailbox):
     cancel = link_in(alert, "/profile/email/cancel/")
     page = app.test_client().get(cancel, headers={"Accept-Language": "ms"})
     assert "Batalkan perubahan" in page.get_data(as_text=True)
+
+
+def test_closing_the_account_ends_a_pending_email_change(app, mailbox, seller):
+    """The seller closes the account: a link waiting in the attacker's mailbox must not
+    move the closed account (nor the reopened one) to the attacker's address."""
+    link = _ask_to_move(app, mailbox, seller)
+    owner = client_as(app, seller["email"])
+    closed = owner.post(
+        "/account/terminate", data={"password": PASSWORD, "confirmation": "TERMINATE"}
+    )
+    assert closed.status_code == 302
+    assert app.test_client().post(link).status_code == 400
+    assert _email_of(app, seller["id"]) == seller["email"]
+    back = client_as(app, seller["email"])
+    assert back.post("/account/reactivate").status_code == 302
+    assert app.test_client().post(link).status_code == 400
+    assert _email_of(app, seller["id"]) == seller["email"]

@@ -59,8 +59,9 @@ def _for_reporter(**context) -> dict:
 # ``user``), as its call site passes it. Values are functions: links need the app.
 CONTEXTS = {
     "account_frozen_age": lambda: {},
-    "account_reactivated": lambda: {},
-    "account_terminated": lambda: {"deletion_day": date(2027, 3, 6), "by_staff": True},
+    "account_reactivated": lambda: {"by_staff": False},
+    "account_terminated": lambda: {"deletion_day": date(2027, 3, 6), "by_staff": False},
+    "account_unfrozen": lambda: {},
     "bank_details_changed": lambda: {"last4": "6789"},
     "data_exported": lambda: {"when": WHEN},
     "deletion_reminder": lambda: {"deletion_day": date(2027, 3, 6)},
@@ -121,6 +122,11 @@ CONTEXTS = {
     "two_factor_enabled": lambda: {},
     "verify_email": lambda: {"verify_url": public_url("auth.verify", token=TOKEN), "hours": 48},
 }
+# Kinds written in more than one way: each way is rendered too.
+VARIANTS = {
+    "account_reactivated": {"by_staff": True},
+    "account_terminated": {"by_staff": True},
+}
 
 
 @pytest.fixture
@@ -131,12 +137,16 @@ def app(make_app):
     return app
 
 
-def _write(app, kind: str):
+def _write(app, kind: str) -> list[str]:
     seller = db.session.scalar(db.select(User).where(User.email == "seller@example.com"))
-    arguments = {"user": seller, **CONTEXTS[kind]()}
-    recipient = seller.email if arguments["user"] is not None else "reporter@example.com"
-    message = queue_email(to=recipient, kind=kind, subject="A notice", **arguments)
-    bodies = message.body_text, message.body_html
+    bodies = []
+    for variant in ({}, VARIANTS.get(kind)):
+        if variant is None:
+            continue
+        arguments = {"user": seller, **CONTEXTS[kind](), **variant}
+        recipient = seller.email if arguments["user"] is not None else "reporter@example.com"
+        message = queue_email(to=recipient, kind=kind, subject="A notice", **arguments)
+        bodies += [message.body_text, message.body_html]
     db.session.rollback()
     return bodies
 

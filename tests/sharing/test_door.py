@@ -19,6 +19,7 @@ from portal.sharing.models import Disclosure
 from portal.sqltypes import utcnow
 from tests.partner import Reply
 from tests.sharing.conftest import give_address
+from tests.support import put_in_state
 
 # Everything the sharing service knows how to read that is outside name, address and phone.
 EVERYTHING = ("name", "address", "phone", "email", "bank_account", "date_of_birth")
@@ -235,9 +236,8 @@ def test_production_without_an_endpoint_refuses_instead_of_parking_data(make_app
 
 def test_a_seller_whose_account_is_not_active_shares_nothing(app, ready_seller, dhl, partner):
     with app.app_context():
+        put_in_state(ready_seller["id"], AccountStatus.FROZEN)
         user = db.session.get(User, ready_seller["id"])
-        user.status = AccountStatus.FROZEN
-        db.session.commit()
         with pytest.raises(services.SharingPaused):
             services.share(user, _party(dhl), ("name",), request={})
         assert _disclosures() == 0

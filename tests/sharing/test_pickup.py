@@ -15,7 +15,7 @@ from portal.extensions import db
 from portal.sharing.models import Disclosure, Pickup
 from tests.partner import Reply
 from tests.sharing.conftest import tomorrow
-from tests.support import make_staff
+from tests.support import make_staff, put_in_state
 
 
 def _count(model) -> int:
@@ -164,8 +164,7 @@ def test_bad_choices_are_explained_and_nothing_is_sent(
 def test_a_frozen_account_shares_nothing(app, client, logged_in, partner):
     preview = client.post("/shipping/pickup", data=_form(app)).get_data(as_text=True)
     with app.app_context():
-        db.session.get(User, logged_in["id"]).status = AccountStatus.FROZEN
-        db.session.commit()
+        put_in_state(logged_in["id"], AccountStatus.FROZEN)
     assert "Sharing with our partners is paused" in client.get("/shipping/pickup").get_data(
         as_text=True
     )
