@@ -19,7 +19,6 @@ import phonenumbers
 from flask import abort, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms import RadioField, TextAreaField
@@ -35,6 +34,7 @@ from portal.documents import services as documents
 from portal.documents.models import Document, DocumentFile, DocumentKind, FilePurpose
 from portal.documents.serving import file_response
 from portal.extensions import db
+from portal.forms import PortalForm
 from portal.outbox.models import OutboxMessage
 from portal.policy.models import ConsentRecord, PolicyVersion
 from portal.profile import choices as profile_choices
@@ -79,7 +79,7 @@ def _reason_field(label, message):
     )
 
 
-class RevealForm(FlaskForm):
+class RevealForm(PortalForm):
     value = RadioField(
         _l("Value to show"),
         choices=[SelectChoice(key, label) for key, label in REVEALABLE.items()],
@@ -90,7 +90,7 @@ class RevealForm(FlaskForm):
     )
 
 
-class OpenDocumentForm(FlaskForm):
+class OpenDocumentForm(PortalForm):
     reason = _reason_field(
         _l("Reason for opening it"),
         _l("Give the reason: it is recorded, and the seller can read it."),
