@@ -1,5 +1,6 @@
-"""What every form and every list shares: the base form with the single-line-text rule, the
-shared filters and name rule, confirm forms, and page numbers read from the query string.
+"""What every form shares: the base form with the single-line-text rule, the shared filters,
+the name rule, confirm forms, and numbers sent back in hidden fields. (Page numbers read
+from the query string are in :mod:`portal.pagination`, where services reach them too.)
 
 Every form in the portal inherits :class:`PortalForm` (a test walks the package to hold it
 to that). Its one rule is applied to every field by type, so a new field cannot forget it:
@@ -26,16 +27,14 @@ leaves the others, and what was saved before, as they were).
 
 from __future__ import annotations
 
-import math
 import re
-from collections.abc import Callable, Mapping
-from typing import TypeVar
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from werkzeug.routing import IntegerConverter
 from wtforms import PasswordField, StringField, TextAreaField
 from wtforms.validators import ValidationError
+
+from portal.pagination import whole_number
 
 # --- the single-line-text rule ------------------------------------------------------------
 
@@ -127,84 +126,15 @@ def no_web_address(form, field) -> None:
         )
 
 
-# --- numbers from the URL: page numbers and ids ---------------------------------------------
-
-# The largest whole number both databases store: SQLite's INTEGER and PostgreSQL's bigint
-# are signed 64-bit. A number past it must never reach a query: SQLite's driver raises
-# OverflowError, PostgreSQL "bigint out of range", and either is a 500.
-LARGEST_ID = 2**63 - 1
-# Further than any list here goes; (page - 1) * page size stays far within LARGEST_ID.
-MAX_PAGE = 1_000_000
-_DIGITS = re.compile(r"[0-9]+")  # ASCII only: str.isdigit() also says yes to "²" and "٣"
+# --- numbers a page sends back ----------------------------------------------------------
 
 
-def whole_number(text: str | None) -> int | None:
-    """The whole number ``text`` is written as (ASCII digits only, spaces around allowed),
-    or None for anything else, or a number the databases cannot hold."""
-    text = (text or "").strip()
-    if not _DIGITS.fullmatch(text) or len(text) > len(str(LARGEST_ID)):
-        return None
-    number = int(text)
-    return number if number <= LARGEST_ID else None
-
-
-def page_number(args: Mapping[str, str], name: str = "page") -> int:
-    """The page a list was asked for, from 1 to :data:`MAX_PAGE`, whatever was written.
-
-    Missing, empty, 0, negative or not a number: page 1. Larger than MAX_PAGE (however
-    many digits): MAX_PAGE, which :func:`clamp` or the helpers below bring to the last page.
-    """
-    text = (args.get(name) or "").strip()
-    if _DIGITS.fullmatch(text):
-        return max(1, min(whole_number(text) or MAX_PAGE, MAX_PAGE))
-    return 1
-
-
-def clamp(page: int, total: int, per_page: int) -> int:
-    """``page`` brought within the pages ``total`` items make (page 1 when there are none)."""
-    last = max(1, math.ceil(total / per_page))
-    return min(max(page, 1), last)
-
-
-T = TypeVar("T")
-
-
-def page_with_total(
-    fetch: Callable[[int], tuple[list[T], int]], args: Mapping[str, str], per_page: int
-) -> tuple[list[T], int, int]:
-    """A list that knows its total: ``fetch(page)`` gives (items, total). Returns the items,
-    the total and the page shown: the one asked for, or the last when it is past the end
-    (fetched again only then)."""
-    page = page_number(args)
-    items, total = fetch(page)
-    shown = clamp(page, total, per_page)
-    if shown != page:
-        items, total = fetch(shown)
-    return items, total, shown
-
-
-def page_with_next(
-    fetch: Callable[[int], tuple[list[T], bool]], args: Mapping[str, str]
-) -> tuple[list[T], bool, int]:
-    """A list that only knows whether another page follows: ``fetch(page)`` gives (items,
-    has_next). A page past the end shows page 1 (fetched again only then)."""
-    page = page_number(args)
-    items, has_next = fetch(page)
-    if not items and page > 1:
-        page = 1
-        items, has_next = fetch(page)
-    return items, has_next, page
-
-
-class DatabaseIntConverter(IntegerConverter):
-    """``<int:...>`` in every route, limited to what the databases store: a longer number
-    matches no route (404) instead of failing in the query (500)."""
-
-    def __init__(self, map, *args, **kwargs):
-        kwargs.setdefault("max", LARGEST_ID)
-        super().__init__(map, *args, **kwargs)
-
-
-def init_app(app) -> None:
-    """Before any blueprint: routes take their converters when they are added."""
-    app.url_map.converters["int"] = DatabaseIntConverter
+def whole_number_or_empty(form, field) -> None:
+    """A number a page sends back in a hidden field (a version, a revision): digits up to
+    :data:`portal.pagination.LARGEST_ID`, or nothing. Anything else did not come from our page, and must not
+    reach ``int()`` or a query."""
+    value = "" if field.data is None else str(field.data).strip()
+    if value and whole_number(value) is None:
+        raise ValidationError(
+            _l("This page cannot be used that way. Please go back and try again.")
+        )

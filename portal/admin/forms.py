@@ -23,7 +23,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Re
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.auth.forms import ValidationError, required, strip
-from portal.forms import PortalForm
+from portal.forms import PortalForm, whole_number_or_empty
 from portal.outbox.models import ContactChannel, ContactOutcome
 
 
@@ -91,7 +91,7 @@ class PolicyDraftForm(PortalForm):
     )
     effective = DateField(_l("Takes effect on"), validators=[Optional()])
     # The version the admin saw the button for: a publish by someone else meanwhile shows.
-    number = HiddenField()
+    number = HiddenField(validators=[whole_number_or_empty])
 
 
 class PolicyPublishForm(PolicyDraftForm):

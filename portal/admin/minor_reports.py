@@ -11,6 +11,7 @@ from portal.admin.forms import ConfirmErasureForm, DismissForm, EmptyForm, Quest
 from portal.documents import services as documents
 from portal.documents.serving import file_response
 from portal.extensions import db
+from portal.pagination import clamp, page_number
 from portal.reports import review
 from portal.reports.forms import RELATIONSHIPS
 from portal.reports.models import MinorReport
@@ -18,8 +19,9 @@ from portal.reports.models import MinorReport
 
 @bp.get("/minor-reports")
 def minor_reports():
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_number(request.args)
     items, total = review.open_reports(page=page)
+    page = clamp(page, total, 50)  # past the end: the last page, as the service chose
     return render_template("admin/minor_reports.html", items=items, total=total, page=page)
 
 

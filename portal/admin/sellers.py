@@ -36,6 +36,7 @@ from portal.documents.serving import file_response
 from portal.extensions import db
 from portal.forms import PortalForm
 from portal.outbox.models import OutboxMessage
+from portal.pagination import page_number
 from portal.policy.models import ConsentRecord, PolicyVersion
 from portal.profile import choices as profile_choices
 from portal.profile.models import BankAccount, SellerProfile, mask
@@ -107,7 +108,7 @@ def _document_prefix(document_id: int) -> str:
 @bp.get("/sellers")
 def sellers():
     query = request.args.get("q", "").strip()[:QUERY_MAX]
-    page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+    page = min(page_number(request.args), MAX_PAGE)
     results, has_next = search.search(query, page=page, per_page=PER_PAGE) if query else ([], False)
     return render_template(
         "admin/sellers.html",

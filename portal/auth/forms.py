@@ -13,7 +13,7 @@ from wtforms.fields import DateField
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, ValidationError
 
 from portal.forms import ConfirmForm as ConfirmForm  # long imported from here by the features
-from portal.forms import PortalForm, no_web_address, strip
+from portal.forms import PortalForm, no_web_address, strip, whole_number_or_empty
 from portal.security import password_problems
 
 
@@ -82,7 +82,7 @@ class RegistrationForm(PortalForm):
     consent = BooleanField(
         validators=[DataRequired(message=_l("You must accept the privacy policy to register."))]
     )
-    policy_version = HiddenField()
+    policy_version = HiddenField(validators=[whole_number_or_empty])
 
     def not_the_password(self) -> list[str]:
         return [self.email.data or "", self.full_name.data or ""]

@@ -15,7 +15,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.documents.choices import IDENTITY_TYPES, REJECTION_REASONS
 from portal.documents.models import IdentityType
-from portal.forms import PortalForm
+from portal.forms import PortalForm, whole_number_or_empty
 
 PHOTO_ACCEPT = "image/jpeg,image/png,image/webp,.jpg,.jpeg,.png,.webp"
 DOCUMENT_ACCEPT = PHOTO_ACCEPT + ",application/pdf,.pdf"
@@ -70,7 +70,7 @@ class DeleteForm(PortalForm):
 
 
 class DecisionForm(PortalForm):
-    revision = HiddenField()
+    revision = HiddenField(validators=[whole_number_or_empty])
     reasons = SelectMultipleField(
         _l("Reasons"),
         choices=[SelectChoice(value, label) for value, label in REJECTION_REASONS.items()],

@@ -179,6 +179,6 @@ class FinancialForm(PortalForm):
             return
         if not digits:
             raise ValidationError(_l("This field is required."))
-        if not digits.isdigit() or not 6 <= len(digits) <= 20:
+        if not re.fullmatch(r"[0-9]{6,20}", digits):  # ASCII: isdigit() takes any script's
             raise ValidationError(_l("Enter the account number as 6 to 20 digits."))
         field.data = digits

@@ -15,6 +15,7 @@ from portal.auth import services as auth
 from portal.auth.forms import ConfirmForm
 from portal.auth.models import User
 from portal.extensions import db
+from portal.pagination import page_number
 from portal.profile import bp, choices, email_change, forms, services
 from portal.security import TokenInvalid, reauth_required, sellers_only
 
@@ -228,7 +229,7 @@ def confirm_email(token: str):
 
 @bp.get("/history")
 def history():
-    page = request.args.get("page", 1, type=int) or 1
+    page = page_number(request.args)
     rows, more = services.history(_me().id, page=page, per_page=HISTORY_PAGE_SIZE)
     return render_template("profile/history.html", rows=rows, page=page, more=more, choices=choices)
 
