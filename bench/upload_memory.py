@@ -31,6 +31,16 @@ upload. One untimed warm-up upload of the small scan comes first (imports, templ
 caches). Each size is then sent ``--rounds`` times, small and large alternating; a size's
 figure is the highest peak of its rounds. The exit status is 1 if the large upload's peak
 is more than ``--tolerance-mb`` over the small one's, or if an upload is refused.
+
+The second part measures the memory budget of one picture (issue 19, finding 8). A second
+server, which runs every request on its one thread as a gunicorn sync worker does (a
+thread per request would spread freed memory over several of malloc's arenas and raise
+the resting size), is sent the costliest picture the portal accepts of each kind
+(:mod:`bench.worst_pictures`), each as the proof of bank account, and two at once as the
+sides of a MyKad, after a log-in and one warm-up upload. Each upload's peak is printed
+against ``--budget-mib`` (256 MiB), and the worst accepted one named; the exit status is
+also 1 if it is over the budget, or if a picture is accepted or refused against
+expectation (the attacker's 7990x7990 PNG must be refused).
 """
 
 from __future__ import annotations
@@ -57,20 +67,21 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import procstat  # noqa: E402
+from bench import procstat, worst_pictures  # noqa: E402
 from tests.support import PASSWORD  # noqa: E402
 
 SELLER = "bench.uploads@example.com"
 MIB = 1024 * 1024
 PAGE_SIZE = (1400, 1000)
 UPLOAD_PATH = "/documents/bank-proof"
+IDENTITY_PATH = "/documents/identity"
 BLOCK = 64 * 1024
 
 
 # --- the server process ------------------------------------------------------------------------
 
 
-def serve(instance: Path, max_bytes: int) -> None:
+def serve(instance: Path, max_bytes: int, one_thread: bool = False) -> None:
     """The portal with a seller, on a free loopback port; prints the port, serves forever."""
     from werkzeug.serving import make_server
 
@@ -83,18 +94,19 @@ def serve(instance: Path, max_bytes: int) -> None:
     app.config["UPLOAD_MAX_BYTES"] = max_bytes
     with app.app_context():
         make_seller(SELLER)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, app, threaded=not one_thread)
     print(server.server_port, flush=True)
     server.serve_forever()
 
 
-def start_server(instance: Path, max_bytes: int, log: Path) -> tuple[subprocess.Popen, int]:
-    """This script with ``--serve``, its log (migrations, errors) in ``log``."""
-    return procstat.start_server(
-        [sys.executable, __file__, "--serve", str(instance), "--max-bytes", str(max_bytes)],
-        log,
-        ROOT,
-    )
+def start_server(
+    instance: Path, max_bytes: int, log: Path, one_thread: bool = False
+) -> tuple[subprocess.Popen, int]:
+    """This script with ``--serve``, its log (migrations, errors) in ``log``; with
+    ``one_thread``, every request on the server's one thread, as in a gunicorn sync worker
+    (a thread per request spreads freed memory over several of malloc's arenas)."""
+    argv = [sys.executable, __file__, "--serve", str(instance), "--max-bytes", str(max_bytes)]
+    return procstat.start_server(argv + ["--one-thread"] * one_thread, log, ROOT)
 
 
 # --- memory of the server process, from the kernel ---------------------------------------------
@@ -157,10 +169,15 @@ class Client:
         if status != 302 or "/auth/login" in headers.get("Location", ""):
             raise SystemExit(f"could not log in as {email} ({status})")
 
-    def upload(self, path: Path, work: Path) -> tuple[int, str]:
-        """Send ``path`` as the proof of bank account, streamed from a multipart file."""
-        fields = self.form("/documents/", UPLOAD_PATH)
+    def upload(
+        self, paths: Path | tuple[Path, ...], work: Path, action: str = UPLOAD_PATH, **extra
+    ) -> tuple[int, str]:
+        """Send ``paths`` with the documents page's form for ``action`` (the proof of bank
+        account by default), streamed from a multipart file; ``extra``: more fields."""
+        paths = (paths,) if isinstance(paths, Path) else paths
+        fields = self.form("/documents/", action)
         file_field = fields.pop("<file>")
+        fields.update(extra)
         boundary = f"bench-{secrets.token_hex(12)}"
         body_path = work / "body.multipart"
         with open(body_path, "wb") as body:
@@ -169,18 +186,20 @@ class Client:
                     f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
                     f"{value}\r\n".encode()
                 )
-            body.write(
-                f'--{boundary}\r\nContent-Disposition: form-data; name="{file_field}"; '
-                f'filename="{path.name}"\r\nContent-Type: application/pdf\r\n\r\n'.encode()
-            )
-            with open(path, "rb") as source:
-                shutil.copyfileobj(source, body, BLOCK)
-            body.write(f"\r\n--{boundary}--\r\n".encode())
+            for path in paths:
+                body.write(
+                    f'--{boundary}\r\nContent-Disposition: form-data; name="{file_field}"; '
+                    f'filename="{path.name}"\r\nContent-Type: {_content_type(path)}\r\n\r\n'.encode()
+                )
+                with open(path, "rb") as source:
+                    shutil.copyfileobj(source, body, BLOCK)
+                body.write(b"\r\n")
+            body.write(f"--{boundary}--\r\n".encode())
         try:
             with open(body_path, "rb") as body:
                 status, headers, text = self.request(
                     "POST",
-                    UPLOAD_PATH,
+                    action,
                     body=body,
                     headers={
                         "Content-Type": f"multipart/form-data; boundary={boundary}",
@@ -196,6 +215,12 @@ class Client:
             r"<h1>(.*?)</h1>", text, re.S
         )
         return status, unescape(found.group(1).strip()) if found else text[:200]
+
+
+def _content_type(path: Path) -> str:
+    return {".pdf": "application/pdf", ".png": "image/png", ".webp": "image/webp"}.get(
+        path.suffix, "image/jpeg"
+    )
 
 
 # --- the scans ----------------------------------------------------------------------------------
@@ -244,16 +269,118 @@ def measure(client: Client, pid: int, label: str, path: Path, pages: int, work: 
     return Result(label, path.stat().st_size, pages, seconds, before, peak)
 
 
+@dataclass
+class PictureResult:
+    case: worst_pictures.Case
+    size: int
+    status: int
+    detail: str
+    seconds: float
+    peak_kib: int
+
+    @property
+    def as_expected(self) -> bool:
+        return (self.status == 302) == self.case.accepted
+
+
+def pictures_on_a_worker(work: Path, max_bytes: int, warm_up: Path) -> tuple[list, int]:
+    """The pictures, sent to a server of their own that runs every request on one thread,
+    as a gunicorn worker does, after a log-in and one untimed upload (the scan
+    ``warm_up``); the results and the server's resident memory before the first picture."""
+    log = work / "pictures-server.log"
+    process, port = start_server(work / "pictures-instance", max_bytes, log, one_thread=True)
+    try:
+        client = Client(port)
+        client.log_in(SELLER, PASSWORD)
+        status, detail = client.upload(warm_up, work)
+        if status != 302:
+            raise SystemExit(f"warm-up: the upload was refused ({status}): {detail}")
+        baseline = procstat.status_kib("VmRSS", process.pid)
+        return measure_pictures(client, process.pid, work), baseline
+    except BaseException:
+        print(log.read_text()[-3000:], file=sys.stderr)
+        raise
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def measure_pictures(client: Client, pid: int, work: Path) -> list[PictureResult]:
+    """Each of the costliest accepted pictures (and the attacker's), uploaded as the proof
+    of bank account, or as a MyKad's two sides; the server's peak for each."""
+    from portal.config import Defaults
+
+    results = []
+    for case in worst_pictures.cases(work, Defaults.IMAGE_MAX_PIXELS, Defaults.IMAGE_MAX_SIDE):
+        action, extra = UPLOAD_PATH, {}
+        if len(case.files) > 1:
+            action, extra = IDENTITY_PATH, {"identity-identity_type": "mykad"}
+        procstat.reset_peak(pid)
+        started = time.perf_counter()
+        status, detail = client.upload(case.files, work, action, **extra)
+        seconds = time.perf_counter() - started
+        results.append(
+            PictureResult(
+                case,
+                sum(path.stat().st_size for path in case.files),
+                status,
+                detail,
+                seconds,
+                procstat.status_kib("VmHWM", pid),
+            )
+        )
+    return results
+
+
+def report_pictures(results: list[PictureResult], baseline_kib: int, budget_mib: float) -> bool:
+    """Print the pictures' table; True if every accepted one stayed within the budget and
+    each was accepted or refused as it should be."""
+    from portal.config import Defaults
+
+    print(
+        f"Pictures: the costliest the portal accepts, by kind (IMAGE_MAX_PIXELS "
+        f"{Defaults.IMAGE_MAX_PIXELS:,}, IMAGE_MAX_SIDE {Defaults.IMAGE_MAX_SIDE}); "
+        f"the server's peak resident memory during each upload, budget {budget_mib:g} MiB"
+    )
+    print()
+    print(
+        "server (one thread, as a gunicorn worker) RSS after log-in and one warm-up upload: "
+        f"{baseline_kib / 1024:.1f} MiB"
+    )
+    print()
+    print(f"{'picture':<34} {'file MiB':>8} {'answer':>6} {'time s':>7} {'peak MiB':>9}")
+    for r in results:
+        size = r.size / MIB
+        answer = "302" if r.status == 302 else f"{r.status}"
+        print(
+            f"{r.case.label:<34} {size:>8.1f} {answer:>6} {r.seconds:>7.2f} "
+            f"{r.peak_kib / 1024:>9.1f}" + ("" if r.as_expected else f"   UNEXPECTED: {r.detail}")
+        )
+    accepted = [r for r in results if r.case.accepted and r.status == 302]
+    worst = max(accepted, key=lambda r: r.peak_kib)
+    within = worst.peak_kib / 1024 <= budget_mib
+    print()
+    print(
+        f"worst accepted picture: {worst.case.label}, peak {worst.peak_kib / 1024:.1f} MiB: "
+        + (f"within the {budget_mib:g} MiB budget" if within else f"OVER {budget_mib:g} MiB")
+    )
+    return within and all(r.as_expected for r in results)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--large-mb", type=int, default=50, help="size of the large scan")
     parser.add_argument("--rounds", type=int, default=2, help="uploads of each size")
     parser.add_argument("--tolerance-mb", type=float, default=16.0)
+    parser.add_argument(
+        "--budget-mib", type=float, default=256.0, help="the most a worker may reach for a picture"
+    )
     parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--one-thread", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--max-bytes", type=int, default=64 * MIB, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
-        serve(args.serve, args.max_bytes)
+        serve(args.serve, args.max_bytes, args.one_thread)
         return 0
     if not Path("/proc/self/clear_refs").exists():
         raise SystemExit("needs Linux: /proc/<pid>/clear_refs resets the peak memory")
@@ -294,6 +421,7 @@ def main() -> int:
         finally:
             process.terminate()
             process.wait(timeout=10)
+        pictures, picture_baseline = pictures_on_a_worker(work, max_bytes, small)
 
     print(
         f"Upload memory, POST {UPLOAD_PATH} (proof of bank account, scanned PDF), "
@@ -325,15 +453,20 @@ def main() -> int:
         )
     )
     print()
+    pictures_within = report_pictures(pictures, picture_baseline, args.budget_mib)
+    print()
     print(
         f"machine: Python {platform.python_version()}, os.cpu_count() = {os.cpu_count()}, "
         f"{platform.system()} {platform.machine()}; run on {date.today().isoformat()}"
     )
     command = ".venv/bin/python bench/upload_memory.py"
-    if (args.large_mb, args.rounds, args.tolerance_mb) != (50, 2, 16.0):
-        command += f" --large-mb {args.large_mb} --rounds {args.rounds} --tolerance-mb {args.tolerance_mb:g}"
+    if (args.large_mb, args.rounds, args.tolerance_mb, args.budget_mib) != (50, 2, 16.0, 256.0):
+        command += (
+            f" --large-mb {args.large_mb} --rounds {args.rounds}"
+            f" --tolerance-mb {args.tolerance_mb:g} --budget-mib {args.budget_mib:g}"
+        )
     print(f"reproduce: {command}")
-    return 0 if within else 1
+    return 0 if within and pictures_within else 1
 
 
 if __name__ == "__main__":

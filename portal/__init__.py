@@ -94,11 +94,14 @@ def register_blueprints(app: Flask) -> None:
         i18n,
         main,
         notifications,
+        pagination,
         policy,
         profile,
         reports,
         sharing,
     )
+
+    pagination.init_app(app)  # first: a route takes its converters (<int:...>) when added
 
     for module in (
         main,

@@ -151,8 +151,17 @@ class Defaults:
     # An oversized upload is read to its end (and thrown away) up to this many bytes, so the
     # browser shows the error page instead of "connection reset".
     UPLOAD_DRAIN_MAX_BYTES = 256 * 1024 * 1024
-    IMAGE_MAX_PIXELS = 64_000_000  # more is refused as a decompression bomb
-    IMAGE_MAX_SIDE = 4000  # pictures are scaled down to this longest side
+    # Decoding a picture is what costs an upload memory. A picture is let in only if what
+    # decoding and cleaning it hold stays within what an opaque colour picture of
+    # IMAGE_MAX_PIXELS holds (portal.documents.pictures): PNG up to 16 million pixels (fewer
+    # with transparency, more in grey), JPEG decoded reduced so a 48 MP photo costs little.
+    # Chosen with bench/upload_memory.py: the costliest accepted picture of each kind takes a
+    # worker to about 210 MiB, within a budget of 256 MiB (docs/performance.md).
+    IMAGE_MAX_PIXELS = 16_000_000
+    # Pictures are scaled down to this longest side: a MyKad at about 590 dpi, an A4 page at
+    # about 170 dpi. Also what JPEGs are decoded reduced towards, and what bounds the one
+    # step of scaling that cannot be reduced first (under twice this a side).
+    IMAGE_MAX_SIDE = 2000
     THUMBNAIL_SIDE = 320
     PDF_PREVIEW_PAGES = 2  # pages of a PDF drawn for reviewers (MyKad front and back)
     ORPHAN_GRACE = timedelta(hours=1)  # `documents check` leaves younger files alone

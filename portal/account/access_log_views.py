@@ -20,9 +20,9 @@ from portal.accesslog.models import StaffAccess
 from portal.account import bp
 from portal.auth.models import User
 from portal.extensions import db
+from portal.pagination import page_number
 
 PER_PAGE = 50
-LAST_PAGE = 1_000_000  # beyond any log; keeps the offset within the databases' integers
 
 # What was looked at, by the subject the features record. Spaces, hyphens and case do not
 # matter ("contact details" and "contact_details" are the same subject).
@@ -106,6 +106,6 @@ def entries_page(seller_id: int, page: int) -> tuple[list[AccessEntry], bool]:
 
 @bp.get("/account/access-log")
 def access_log():
-    page = min(max(request.args.get("page", 1, type=int), 1), LAST_PAGE)
+    page = page_number(request.args)
     entries, has_next = entries_page(current_user.id, page)
     return render_template("account/access_log.html", entries=entries, page=page, has_next=has_next)

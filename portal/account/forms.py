@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from portal.auth.forms import required, strip
+from portal.forms import PortalForm
 
 
-class TwoFactorSetupForm(FlaskForm):
+class TwoFactorSetupForm(PortalForm):
     """The first code from the authenticator app, proving it holds the new secret."""
 
     code = StringField(
@@ -21,7 +21,7 @@ class TwoFactorSetupForm(FlaskForm):
     )
 
 
-class TerminateForm(FlaskForm):
+class TerminateForm(PortalForm):
     """Closing the account: the password (and code, with two-factor), and the word typed."""
 
     password = PasswordField(_l("Password"), validators=[required])

@@ -23,9 +23,9 @@ from portal.admin import bp
 from portal.audit.models import AuditEvent
 from portal.auth.models import User
 from portal.extensions import db
+from portal.pagination import page_number, whole_number
 
 PER_PAGE = 50
-LAST_PAGE = 1_000_000  # beyond any trail; keeps the offset within the databases' integers
 
 
 @dataclass
@@ -47,9 +47,8 @@ class AuditFilters:
         )
         subject_id = (args.get("subject_id") or "").strip()
         if subject_id:
-            if subject_id.isdigit():
-                found.subject_id = int(subject_id)
-            else:
+            found.subject_id = whole_number(subject_id)  # not int(): "²" is a digit too
+            if found.subject_id is None:
                 found.errors["subject_id"] = _("Give the id as a whole number.")
         found.day_from = found._day(args, "from")
         found.day_to = found._day(args, "to")
@@ -124,7 +123,7 @@ def _distinct(column) -> list[str]:
 
 @bp.get("/audit")
 def audit():
-    page = min(max(request.args.get("page", 1, type=int), 1), LAST_PAGE)
+    page = page_number(request.args)
     filters = AuditFilters.from_args(request.args)
     zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
     rows, has_next = events_page(filters, page, zone)

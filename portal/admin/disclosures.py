@@ -17,13 +17,14 @@ from portal.admin.forms import EmptyForm, KeepWithheldForm, LegalDisclosureForm
 from portal.auth.models import Role, User
 from portal.auth.services import local_today
 from portal.extensions import db
+from portal.pagination import page_number
 from portal.sharing import legal
 from portal.sharing.models import Disclosure, DisclosureKind
 
 
 @bp.get("/disclosures")
 def disclosures():
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_number(request.args)
     items, has_next = legal.legal_disclosures(page=page)
     return render_template(
         "admin/disclosures.html",

@@ -20,13 +20,15 @@ from portal.documents import choices, review
 from portal.documents.forms import DecisionForm
 from portal.documents.models import DocumentKind, FilePurpose, ReviewStatus
 from portal.extensions import db
+from portal.pagination import clamp, page_number
 from portal.profile import services as profile
 
 
 @bp.get("/documents")
 def documents_queue():
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_number(request.args)
     items, total = review.queue(page=page)
+    page = clamp(page, total, 50)  # past the end: the last page, as the service chose
     return render_template(
         "admin/documents_queue.html", items=items, total=total, page=page, choices=choices
     )

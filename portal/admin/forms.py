@@ -6,7 +6,6 @@ from datetime import date
 from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -24,10 +23,11 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Re
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.auth.forms import ValidationError, required, strip
+from portal.forms import PortalForm, whole_number_or_empty
 from portal.outbox.models import ContactChannel, ContactOutcome
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(PortalForm):
     """Only the CSRF token: for buttons whose target is in the URL."""
 
 
@@ -46,7 +46,7 @@ OUTCOMES = {
 }
 
 
-class ContactAttemptForm(FlaskForm):
+class ContactAttemptForm(PortalForm):
     channel = RadioField(
         _l("How"),
         choices=[SelectChoice(value, label) for value, label in CHANNELS.items()],
@@ -68,7 +68,7 @@ def _unix_newlines(value):
     return value
 
 
-class PolicyDraftForm(FlaskForm):
+class PolicyDraftForm(PortalForm):
     """The next privacy policy version as an admin writes it; saved as a draft as it is."""
 
     body = TextAreaField(
@@ -91,7 +91,7 @@ class PolicyDraftForm(FlaskForm):
     )
     effective = DateField(_l("Takes effect on"), validators=[Optional()])
     # The version the admin saw the button for: a publish by someone else meanwhile shows.
-    number = HiddenField()
+    number = HiddenField(validators=[whole_number_or_empty])
 
 
 class PolicyPublishForm(PolicyDraftForm):
@@ -132,7 +132,7 @@ class PolicyPublishForm(PolicyDraftForm):
             raise ValidationError(_l("Choose today or a later date."))
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(PortalForm):
     question = TextAreaField(
         _l("Question for the reporter"),
         filters=[strip],
@@ -140,7 +140,7 @@ class QuestionForm(FlaskForm):
     )
 
 
-class DismissForm(FlaskForm):
+class DismissForm(PortalForm):
     reason = TextAreaField(
         _l("Why this report is dismissed"),
         filters=[strip],
@@ -151,7 +151,7 @@ class DismissForm(FlaskForm):
     )
 
 
-class ConfirmErasureForm(FlaskForm):
+class ConfirmErasureForm(PortalForm):
     checked = BooleanField(
         _l("I have checked that this account belongs to someone under 18"),
         validators=[DataRequired()],
@@ -180,7 +180,7 @@ def check_https_url(form, field):
         raise ValidationError(_l("Enter a full https:// address."))
 
 
-class ThirdPartyForm(FlaskForm):
+class ThirdPartyForm(PortalForm):
     name = StringField(_l("Name"), filters=[strip], validators=[required, Length(max=100)])
     slug = StringField(
         _l("Connector key"),
@@ -228,7 +228,7 @@ class ThirdPartyForm(FlaskForm):
             del self.slug
 
 
-class LegalDisclosureForm(FlaskForm):
+class LegalDisclosureForm(PortalForm):
     seller_email = EmailField(
         _l("Seller's email"), filters=[strip], validators=[required, Length(max=254)]
     )
@@ -297,7 +297,7 @@ def check_review_date(field) -> bool:
     return True
 
 
-class KeepWithheldForm(FlaskForm):
+class KeepWithheldForm(PortalForm):
     withheld_reason = TextAreaField(
         _l("Reason for withholding"), filters=[strip], validators=[required, Length(max=2000)]
     )
@@ -308,7 +308,7 @@ class KeepWithheldForm(FlaskForm):
         return check_review_date(self.review_on) and valid
 
 
-class StaffTerminateForm(FlaskForm):
+class StaffTerminateForm(PortalForm):
     reason = TextAreaField(
         _l("Reason"),
         filters=[strip],
@@ -335,9 +335,9 @@ def _account_reason(label, field_id: str):
     )
 
 
-class LiftFreezeForm(FlaskForm):
+class LiftFreezeForm(PortalForm):
     reason = _account_reason(_l("Why the freeze can end"), "lift-reason")
 
 
-class ReopenForm(FlaskForm):
+class ReopenForm(PortalForm):
     reason = _account_reason(_l("Why the account is reopened"), "reopen-reason")

@@ -18,6 +18,7 @@ from portal.auth.states import TransitionRefused
 from portal.documents import services as documents
 from portal.documents.serving import file_response
 from portal.extensions import db
+from portal.pagination import clamp, page_number
 from portal.reports import review
 from portal.reports.forms import RELATIONSHIPS
 from portal.reports.models import MinorReport, ReportStatus
@@ -25,8 +26,9 @@ from portal.reports.models import MinorReport, ReportStatus
 
 @bp.get("/minor-reports")
 def minor_reports():
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_number(request.args)
     items, total = review.open_reports(page=page)
+    page = clamp(page, total, 50)  # past the end: the last page, as the service chose
     return render_template("admin/minor_reports.html", items=items, total=total, page=page)
 
 

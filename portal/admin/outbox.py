@@ -10,6 +10,7 @@ from portal.admin.forms import EmptyForm
 from portal.extensions import db
 from portal.outbox import monitor
 from portal.outbox.kinds import category
+from portal.pagination import page_number
 from portal.profile.email_change import mask_email
 
 PER_PAGE = 50
@@ -17,7 +18,7 @@ PER_PAGE = 50
 
 @bp.get("/outbox")
 def outbox():
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_number(request.args)
     rows = monitor.failed(page=page, per_page=PER_PAGE)
     return render_template(
         "admin/outbox.html",

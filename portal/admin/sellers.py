@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from flask import abort, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms import RadioField, TextAreaField
@@ -36,7 +35,9 @@ from portal.auth.states import Transition
 from portal.documents import choices as document_choices
 from portal.documents.models import Document, DocumentKind, FilePurpose
 from portal.extensions import db
+from portal.forms import PortalForm
 from portal.outbox.models import OutboxMessage
+from portal.pagination import page_number
 from portal.policy.models import ConsentRecord, PolicyVersion
 from portal.profile import choices as profile_choices
 from portal.profile.models import BankAccount, SellerProfile, mask
@@ -80,7 +81,7 @@ def _reason_field(label, message):
     )
 
 
-class RevealForm(FlaskForm):
+class RevealForm(PortalForm):
     value = RadioField(
         _l("Value to show"),
         choices=[SelectChoice(key, label) for key, label in REVEALABLE.items()],
@@ -91,7 +92,7 @@ class RevealForm(FlaskForm):
     )
 
 
-class OpenDocumentForm(FlaskForm):
+class OpenDocumentForm(PortalForm):
     reason = _reason_field(
         _l("Reason for opening it"),
         _l("Give the reason: it is recorded, and the seller can read it."),
@@ -108,7 +109,7 @@ def document_prefix(document_id: int) -> str:
 @bp.get("/sellers")
 def sellers():
     query = request.args.get("q", "").strip()[:QUERY_MAX]
-    page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+    page = min(page_number(request.args), MAX_PAGE)
     results, has_next = search.search(query, page=page, per_page=PER_PAGE) if query else ([], False)
     return render_template(
         "admin/sellers.html",

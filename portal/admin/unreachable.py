@@ -11,14 +11,16 @@ from portal.admin import bp
 from portal.admin.forms import CHANNELS, OUTCOMES, ContactAttemptForm
 from portal.extensions import db
 from portal.outbox import reachability
+from portal.pagination import clamp, page_number
 from portal.profile import choices as profile_choices
 from portal.profile import services as profile
 
 
 @bp.get("/unreachable")
 def unreachable():
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_number(request.args)
     items, total = reachability.unreachable(page=page)
+    page = clamp(page, total, 50)  # past the end: the last page, as the service chose
     return render_template("admin/unreachable.html", items=items, total=total, page=page)
 
 

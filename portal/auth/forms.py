@@ -8,11 +8,12 @@ import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField, TelField
 from wtforms.fields import DateField
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, ValidationError
 
+from portal.forms import ConfirmForm as ConfirmForm  # long imported from here by the features
+from portal.forms import PortalForm, no_web_address, strip, whole_number_or_empty
 from portal.security import password_problems
 
 
@@ -57,16 +58,14 @@ def check_date_of_birth(form, field) -> None:
         raise ValidationError(_l("Enter your date of birth as day, month and year."))
 
 
-def strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 required = DataRequired(message=_l("This field is required."))
 
 
-class RegistrationForm(FlaskForm):
+class RegistrationForm(PortalForm):
     full_name = StringField(
-        _l("Full legal name"), filters=[strip], validators=[required, Length(max=200)]
+        _l("Full legal name"),
+        filters=[strip],
+        validators=[required, Length(max=200), no_web_address],
     )
     email = EmailField(
         _l("Email"), filters=[strip], validators=[required, Length(max=254), check_email]
@@ -83,7 +82,7 @@ class RegistrationForm(FlaskForm):
     consent = BooleanField(
         validators=[DataRequired(message=_l("You must accept the privacy policy to register."))]
     )
-    policy_version = HiddenField()
+    policy_version = HiddenField(validators=[whole_number_or_empty])
 
     def not_the_password(self) -> list[str]:
         return [self.email.data or "", self.full_name.data or ""]
@@ -92,20 +91,20 @@ class RegistrationForm(FlaskForm):
         check_date_of_birth(self, field)
 
 
-class LoginForm(FlaskForm):
+class LoginForm(PortalForm):
     email = EmailField(_l("Email"), filters=[strip], validators=[required, Length(max=254)])
     password = PasswordField(_l("Password"), validators=[required])
     remember = BooleanField(_l("Keep me logged in for 30 days"))
     next = HiddenField()
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(PortalForm):
     email = EmailField(
         _l("Email"), filters=[strip], validators=[required, Length(max=254), check_email]
     )
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(PortalForm):
     """A new password for the account whose email is ``account_email``."""
 
     def __init__(self, *args, account_email: str = "", **kwargs):
@@ -126,11 +125,7 @@ class ChangePasswordForm(NewPasswordForm):
     current_password = PasswordField(_l("Current password"), validators=[required])
 
 
-class ConfirmForm(FlaskForm):
-    """A form with nothing but its CSRF token, for one-button confirmations."""
-
-
-class ConfirmIdentityForm(FlaskForm):
+class ConfirmIdentityForm(PortalForm):
     """The password again (and a code, with two-factor) before a sensitive act."""
 
     password = PasswordField(_l("Password"), validators=[required])
@@ -143,7 +138,7 @@ class ConfirmIdentityForm(FlaskForm):
     next = HiddenField()
 
 
-class TwoFactorLoginForm(FlaskForm):
+class TwoFactorLoginForm(PortalForm):
     """The second step of a log-in with two-factor on: a code from the app, or a recovery code."""
 
     code = StringField(

@@ -126,7 +126,8 @@ def register():
         else:
             db.session.commit()
             return redirect(url_for("auth.check_email"))
-    return render_template("auth/register.html", form=form, version=version)
+    status = 400 if form.errors else 200
+    return render_template("auth/register.html", form=form, version=version), status
 
 
 @bp.get("/check-email")

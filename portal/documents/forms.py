@@ -7,7 +7,6 @@ a form only says whether a file was chosen at all.
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
 from wtforms import HiddenField, RadioField, SelectMultipleField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -16,6 +15,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.documents.choices import IDENTITY_TYPES, REJECTION_REASONS
 from portal.documents.models import IdentityType
+from portal.forms import PortalForm, whole_number_or_empty
 
 PHOTO_ACCEPT = "image/jpeg,image/png,image/webp,.jpg,.jpeg,.png,.webp"
 DOCUMENT_ACCEPT = PHOTO_ACCEPT + ",application/pdf,.pdf"
@@ -26,7 +26,7 @@ def _chosen(field) -> list:
     return [f for f in data if f is not None and getattr(f, "filename", "")]
 
 
-class _UploadForm(FlaskForm):
+class _UploadForm(PortalForm):
     def chosen(self) -> list:
         return _chosen(self.file)
 
@@ -65,12 +65,12 @@ class BankProofForm(_UploadForm):
         super().__init__(*args, prefix="bank_proof", **kwargs)
 
 
-class DeleteForm(FlaskForm):
+class DeleteForm(PortalForm):
     """Only the CSRF token: the document is named by the URL and checked against the owner."""
 
 
-class DecisionForm(FlaskForm):
-    revision = HiddenField()
+class DecisionForm(PortalForm):
+    revision = HiddenField(validators=[whole_number_or_empty])
     reasons = SelectMultipleField(
         _l("Reasons"),
         choices=[SelectChoice(value, label) for value, label in REJECTION_REASONS.items()],

@@ -9,6 +9,7 @@ pictures, so nothing in it can run and none of its metadata travels.
 from __future__ import annotations
 
 import logging
+from itertools import chain
 from pathlib import Path
 
 import pikepdf
@@ -22,15 +23,31 @@ log = logging.getLogger(__name__)
 
 # Names that only appear where a PDF runs code, opens other files or carries files inside.
 _FORBIDDEN_KEYS = {"/JS", "/JavaScript", "/EmbeddedFile", "/EmbeddedFiles", "/RichMedia", "/XFA"}
+# Actions (ISO 32000-1:2008, 12.6.4, "Action Types") that run code, start programs, send
+# the form somewhere, read data in, or open another file (GoToR, GoToE; a 3D view runs the
+# 3D artwork's scripts). Going to a page (GoTo) or a web address (URI) is harmless.
 _FORBIDDEN_ACTIONS = {
     "/JavaScript",
     "/Launch",
+    "/GoToR",
     "/GoToE",
+    "/GoTo3DView",
     "/ImportData",
     "/SubmitForm",
     "/Rendition",
 }
-_FORBIDDEN_TYPES = {"/EmbeddedFile", "/FileAttachment", "/RichMedia", "/Sound", "/Movie", "/Screen"}
+_FORBIDDEN_TYPES = {
+    "/EmbeddedFile",
+    "/FileAttachment",
+    "/RichMedia",
+    "/Sound",
+    "/Movie",
+    "/Screen",
+    "/3D",
+}
+# How many dictionary entries and array items one check may look at. A long bank statement
+# has some tens of thousands; a file built to keep a worker busy is refused at this count.
+MAX_ITEMS = 1_000_000
 
 
 def check_pdf(path: Path) -> int:
@@ -45,15 +62,12 @@ def check_pdf(path: Path) -> int:
                 raise Refused(
                     _l("This PDF is password-protected. Please send it without a password.")
                 )
-            for obj in pdf.objects:
-                if isinstance(obj, pikepdf.Stream):
-                    obj = obj.stream_dict
-                if isinstance(obj, pikepdf.Dictionary) and _is_active(obj):
-                    raise Refused(
-                        _l(
-                            "This PDF contains scripts or attached files, which we do not accept. Please print it to a new PDF, or send a photo of the document."
-                        )
+            if _holds_active_content(pdf):
+                raise Refused(
+                    _l(
+                        "This PDF contains scripts or attached files, which we do not accept. Please print it to a new PDF, or send a photo of the document."
                     )
+                )
             pages = len(pdf.pages)
     except pikepdf.PasswordError:
         raise Refused(
@@ -68,6 +82,43 @@ def check_pdf(path: Path) -> int:
     if pages == 0:
         raise Refused(_l("This PDF has no pages."))
     return pages
+
+
+def _holds_active_content(pdf: pikepdf.Pdf) -> bool:
+    """Every dictionary in the file, indirect or written inline inside another object.
+
+    Each indirect object (qpdf lists them all, reachable from the catalogue or not) and the
+    trailer is walked through the dictionaries and arrays written inside it, but never
+    through a reference: what a reference points to is an indirect object, walked on its
+    own turn. So a reference cycle cannot loop, and no object is looked at twice. Direct
+    objects can only nest as a tree; the walk keeps its own stack, so however deep the
+    nesting, Python's recursion limit is never reached. :class:`Refused` past
+    :data:`MAX_ITEMS`.
+    """
+    budget = MAX_ITEMS
+    for top in chain((pdf.trailer,), pdf.objects):
+        stack = [top]
+        while stack:
+            obj = stack.pop()
+            if isinstance(obj, pikepdf.Dictionary | pikepdf.Stream):
+                if _is_active(obj):
+                    return True
+                children = obj.values()
+            elif isinstance(obj, pikepdf.Array):
+                children = obj
+            else:  # an indirect number, name or string: nothing inside
+                continue
+            for child in children:
+                budget -= 1
+                if isinstance(child, pikepdf.Dictionary | pikepdf.Array) and not child.is_indirect:
+                    stack.append(child)
+            if budget < 0:
+                raise Refused(
+                    _l(
+                        "This PDF is too complex for us to check. Please print it to a new PDF, or send a photo of the document."
+                    )
+                )
+    return False
 
 
 def _is_active(obj) -> bool:

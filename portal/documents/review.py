@@ -19,6 +19,7 @@ from portal.documents.choices import KIND_LABELS, REJECTION_REASONS, reason_labe
 from portal.documents.models import Document, DocumentKind, ReviewStatus
 from portal.extensions import db
 from portal.outbox.services import queue_email
+from portal.pagination import clamp
 from portal.sqltypes import as_utc, utcnow
 
 
@@ -41,6 +42,7 @@ def queue(page: int = 1, per_page: int = 50) -> tuple[list[QueueItem], int]:
     """Pending documents, oldest upload first, and how many are pending in all."""
     pending = Document.status == ReviewStatus.PENDING
     total = db.session.scalar(select(func.count()).select_from(Document).where(pending))
+    page = clamp(page, total, per_page)  # past the end: the last page
     rows = db.session.execute(
         select(Document, User)
         .join(User, User.id == Document.user_id)

@@ -25,7 +25,7 @@ from portal import filecrypto
 from portal.accesslog import services as accesslog
 from portal.auth.models import Role, User
 from portal.crypto import keyring
-from portal.documents import content, pdf
+from portal.documents import content, pdf, pictures
 from portal.documents.content import DOCUMENT_TYPES, PHOTO_TYPES, FileType, Limits, Refused
 from portal.documents.models import (
     MAX_SHOP_PHOTOS,
@@ -214,20 +214,27 @@ def _back_to_review(document: Document, identity_type: IdentityType | None) -> N
 
 def _prepare(kind: DocumentKind, uploads: list[Upload], work: Path) -> list[Prepared]:
     """Every file to store for ``uploads``, made in ``work``; :class:`Refused` on the first
-    problem, before anything is stored."""
-    rules, prepared, pictures = limits(), [], []
+    problem, before anything is stored.
+
+    Each upload's pictures are saved to ``work`` before the next upload is decoded, and
+    let go: an upload of two files never holds more than one decoded picture at a time
+    (and the first one's thumbnail), which keeps it within the memory budget of one.
+    """
+    rules, originals, displays, first = limits(), [], [], None
     for number, item in enumerate(uploads, start=1):
         received, file_type, drawn = _receive(item, ALLOWED_TYPES[kind], work / f"upload-{number}")
         if kind.is_evidence:
-            prepared.append(Prepared(received, FilePurpose.ORIGINAL, number, file_type))
-        pictures.extend(drawn)
-    for page, (picture, file_type) in enumerate(pictures, start=1):
-        prepared.append(
-            _save(picture, file_type, work / f"display-{page}", FilePurpose.DISPLAY, page)
-        )
-    first = content.thumbnail(pictures[0][0], rules.thumbnail_side)
-    prepared.append(_save(first, FileType.JPEG, work / "thumbnail", FilePurpose.THUMBNAIL, 1))
-    return prepared
+            originals.append(Prepared(received, FilePurpose.ORIGINAL, number, file_type))
+        while drawn:
+            picture, picture_type = drawn.pop(0)
+            if first is None:
+                first = pictures.thumbnail(picture, rules.thumbnail_side)
+            page = len(displays) + 1
+            path = work / f"display-{page}"
+            displays.append(_save(picture, picture_type, path, FilePurpose.DISPLAY, page))
+            del picture
+    thumbnail = _save(first, FileType.JPEG, work / "thumbnail", FilePurpose.THUMBNAIL, 1)
+    return [*originals, *displays, thumbnail]
 
 
 def _receive(item: Upload, allowed, target: Path) -> tuple[Path, FileType, list]:
@@ -237,13 +244,13 @@ def _receive(item: Upload, allowed, target: Path) -> tuple[Path, FileType, list]
     content.receive(item.stream, target, current_app.config["UPLOAD_MAX_BYTES"])
     file_type = content.identify(target, item.filename, allowed)
     if file_type.is_image:
-        return target, file_type, [(content.cleaned_picture(target, rules), file_type)]
+        return target, file_type, [(pictures.cleaned_picture(target, rules), file_type)]
     pdf.check_pdf(target)
     return target, file_type, [(page, FileType.JPEG) for page in pdf.render_pdf(target, rules)]
 
 
 def _save(picture, file_type: FileType, path: Path, purpose: FilePurpose, page: int) -> Prepared:
-    file_type = content.save_picture(picture, path, file_type)
+    file_type = pictures.save_picture(picture, path, file_type)
     return Prepared(path, purpose, page, file_type, *picture.size)
 
 

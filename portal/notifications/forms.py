@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
+from portal.forms import PortalForm
 
 
-class ReadAllForm(FlaskForm):
+class ReadAllForm(PortalForm):
     """Only the CSRF token: "mark all read" acts on the logged-in seller's own messages."""

@@ -24,6 +24,7 @@ from flask_login import current_user
 from portal.extensions import db
 from portal.notifications import bp, forms, services
 from portal.outbox.kinds import Category
+from portal.pagination import page_number
 from portal.security import sellers_only
 
 bp.before_request(sellers_only())
@@ -56,7 +57,7 @@ def _labels():
 
 @bp.get("/")
 def index():
-    page = services.page_of(current_user.id, page=request.args.get("page", 1, type=int))
+    page = services.page_of(current_user.id, page=page_number(request.args))
     return render_template("notifications/index.html", page=page, form=forms.ReadAllForm())
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import case, func, select, update
 from portal.auth.models import Role, User
 from portal.extensions import db
 from portal.outbox.models import ContactAttempt
+from portal.pagination import clamp
 from portal.sqltypes import as_utc, utcnow
 
 
@@ -90,6 +91,7 @@ def unreachable(page: int = 1, per_page: int = 50) -> tuple[list[Flagged], int]:
     """Flagged sellers, longest-flagged first, with how often staff have tried them."""
     flagged = (User.role == Role.SELLER) & User.unreachable_since.is_not(None)
     total = db.session.scalar(select(func.count()).select_from(User).where(flagged))
+    page = clamp(page, total, per_page)  # past the end: the last page
     tries = (
         select(
             ContactAttempt.user_id,

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField
 from wtforms.validators import AnyOf, DataRequired
 
 from portal.config import Defaults
+from portal.forms import PortalForm
 
 
-class AcceptForm(FlaskForm):
+class AcceptForm(PortalForm):
     version = HiddenField()
     # The language of the text on the page, recorded with the consent.
     language = HiddenField(validators=[AnyOf(Defaults.LANGUAGES)])

@@ -9,6 +9,7 @@ from flask_login import current_user
 from portal.auth import states
 from portal.extensions import db
 from portal.i18n import chosen, current_language
+from portal.pagination import whole_number
 from portal.policy import bp, services
 from portal.policy.diff import word_diff
 from portal.policy.forms import AcceptForm
@@ -88,8 +89,8 @@ def changes():
     versions = services.all_versions()
     numbers = [v.version for v in versions]
     newest = numbers[0]
-    to = request.args.get("to", newest, type=int)
-    since = request.args.get("from", max(to - 1, 1), type=int)
+    to = whole_number(request.args.get("to")) or newest
+    since = whole_number(request.args.get("from")) or max(to - 1, 1)
     older, newer = services.get_version(since), services.get_version(to)
     language = reading_language()
     diff = missing = None

@@ -5,26 +5,28 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField, TelField
 from wtforms.fields import DateField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from portal.auth.forms import check_date_of_birth, check_email, check_phone, required, strip
+from portal.forms import PortalForm, no_web_address
 from portal.profile import choices, services
 
 _MY_POSTCODE = re.compile(r"^\d{5}$")
 _POSTCODE = re.compile(r"^[A-Z0-9][A-Z0-9 -]{1,11}$")
 
 
-class PersonalForm(FlaskForm):
+class PersonalForm(PortalForm):
     """Name, shop name and date of birth. ``locked_dob`` drops the date once an ID is approved."""
 
     full_name = StringField(
-        _l("Full legal name"), filters=[strip], validators=[required, Length(max=200)]
+        _l("Full legal name"),
+        filters=[strip],
+        validators=[required, Length(max=200), no_web_address],
     )
     display_name = StringField(
-        _l("Shop name"), filters=[strip], validators=[Optional(), Length(max=100)]
+        _l("Shop name"), filters=[strip], validators=[Optional(), Length(max=100), no_web_address]
     )
     date_of_birth = DateField(
         _l("Date of birth"),
@@ -37,7 +39,7 @@ class PersonalForm(FlaskForm):
             del self.date_of_birth
 
 
-class ContactForm(FlaskForm):
+class ContactForm(PortalForm):
     phone = TelField(
         _l("Phone number"), filters=[strip], validators=[required, Length(max=40), check_phone]
     )
@@ -46,7 +48,7 @@ class ContactForm(FlaskForm):
         super().__init__(*args, prefix="contact", **kwargs)
 
 
-class EmailChangeForm(FlaskForm):
+class EmailChangeForm(PortalForm):
     new_email = EmailField(
         _l("New email address"),
         filters=[strip],
@@ -54,7 +56,7 @@ class EmailChangeForm(FlaskForm):
     )
 
 
-class AddressForm(FlaskForm):
+class AddressForm(PortalForm):
     """A postal address: strict for Malaysia (5-digit postcode, a state from the list),
     looser elsewhere (any postcode of letters and digits, a free-text region)."""
 
@@ -136,13 +138,15 @@ class AddressForm(FlaskForm):
         )
 
 
-class FinancialForm(FlaskForm):
+class FinancialForm(PortalForm):
     """Bank details. With ``keep_number`` (an account is on file) an empty number keeps it."""
 
     bank = SelectField(_l("Bank"), validate_choice=False)
     bank_other = StringField(_l("Other bank name"), filters=[strip], validators=[Length(max=100)])
     holder_name = StringField(
-        _l("Account holder name"), filters=[strip], validators=[required, Length(max=200)]
+        _l("Account holder name"),
+        filters=[strip],
+        validators=[required, Length(max=200), no_web_address],
     )
     account_number = StringField(
         _l("Account number"),
@@ -175,6 +179,6 @@ class FinancialForm(FlaskForm):
             return
         if not digits:
             raise ValidationError(_l("This field is required."))
-        if not digits.isdigit() or not 6 <= len(digits) <= 20:
+        if not re.fullmatch(r"[0-9]{6,20}", digits):  # ASCII: isdigit() takes any script's
             raise ValidationError(_l("Enter the account number as 6 to 20 digits."))
         field.data = digits

@@ -16,6 +16,7 @@ from portal.auth.forms import ConfirmForm
 from portal.auth.models import User
 from portal.extensions import db, limit_key, limiter
 from portal.outbox.redaction import secret_link
+from portal.pagination import page_number
 from portal.profile import bp, choices, email_change, forms, services
 from portal.security import TokenInvalid, TokenUsed, reauth_required, sellers_only
 
@@ -302,7 +303,7 @@ def email_change_cancelled():
 
 @bp.get("/history")
 def history():
-    page = request.args.get("page", 1, type=int) or 1
+    page = page_number(request.args)
     rows, more = services.history(_me().id, page=page, per_page=HISTORY_PAGE_SIZE)
     return render_template("profile/history.html", rows=rows, page=page, more=more, choices=choices)
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import EmailField, HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from portal.auth.forms import check_email, required, strip
+from portal.forms import PortalForm, no_web_address
 from portal.reports.models import Relationship
 
 RELATIONSHIPS = {
@@ -19,9 +19,12 @@ RELATIONSHIPS = {
 }
 
 
-class MinorReportForm(FlaskForm):
+class MinorReportForm(PortalForm):
+    # The robot trap below must answer a robot as it answers a person, whatever it wrote.
+    exempt_from_text_rule = frozenset({"website"})
+
     reporter_name = StringField(
-        _l("Your name"), filters=[strip], validators=[Optional(), Length(max=200)]
+        _l("Your name"), filters=[strip], validators=[Optional(), Length(max=200), no_web_address]
     )
     reporter_email = EmailField(
         _l("Your email"),

@@ -18,6 +18,7 @@ from portal.auth.models import Role, User
 from portal.auth.states import AccountStatus
 from portal.extensions import db
 from portal.outbox.services import queue_email
+from portal.pagination import clamp
 from portal.profile.models import SellerProfile
 from portal.reports.models import MinorReport, ReportStatus
 from portal.sqltypes import utcnow
@@ -42,6 +43,7 @@ def open_reports(page: int = 1, per_page: int = 50) -> tuple[list[Waiting], int]
     """Open reports, oldest first, with how long each has waited."""
     is_open = MinorReport.status == ReportStatus.OPEN
     total = db.session.scalar(select(func.count()).select_from(MinorReport).where(is_open))
+    page = clamp(page, total, per_page)  # past the end: the last page
     rows = db.session.scalars(
         select(MinorReport)
         .where(is_open)

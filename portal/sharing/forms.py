@@ -7,7 +7,6 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, URLField
 from wtforms.fields import DateField
 from wtforms.fields.choices import SelectChoice
@@ -15,6 +14,7 @@ from wtforms.validators import InputRequired, Length, ValidationError
 
 from portal.auth.forms import required, strip
 from portal.auth.services import local_today
+from portal.forms import PortalForm
 from portal.sharing.models import ParcelSize
 
 PARCEL_SIZES = {
@@ -24,7 +24,7 @@ PARCEL_SIZES = {
 }
 
 
-class PickupForm(FlaskForm):
+class PickupForm(PortalForm):
     """The courier is chosen among the active couriers in the registry (set by the view)."""
 
     courier = RadioField(_l("Courier"), validators=[InputRequired(message=_l("Choose a courier."))])
@@ -77,7 +77,7 @@ def check_store_url(form, field):
         )
 
 
-class StoreForm(FlaskForm):
+class StoreForm(PortalForm):
     store_url = URLField(
         _l("Store address"),
         filters=[strip, lambda v: v.rstrip("/") if isinstance(v, str) else v],

@@ -16,6 +16,7 @@ from sqlalchemy.orm import joinedload
 from portal.auth.forms import ConfirmForm
 from portal.auth.models import User
 from portal.extensions import db
+from portal.pagination import page_number
 from portal.profile.choices import country_name
 from portal.sharing import bp, services
 from portal.sharing.forms import PARCEL_SIZES, PickupForm, StoreForm
@@ -304,7 +305,7 @@ def woocommerce_disconnect():
 
 @bp.get("/account/disclosures")
 def disclosures():
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_number(request.args)
     party = request.args.get("party") or None
     items, has_next = services.disclosures_for(current_user.id, party_slug=party, page=page)
     return render_template(
