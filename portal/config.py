@@ -104,6 +104,7 @@ class Defaults:
     RATELIMIT_SIGNUP_PER_EMAIL = "5 per hour;10 per day"  # "someone tried to register" mail
     RATELIMIT_VERIFY_PER_ACCOUNT = "5 per hour;10 per day"  # a new link at each log-in
     RATELIMIT_MINOR_REPORT_PER_IP = "5 per hour"
+    RATELIMIT_MINOR_REPORT_RECEIPTS_PER_EMAIL = "3 per hour;10 per day"  # reports are all kept
     MINOR_REPORT_MIN_SECONDS = 3  # a report sent sooner after the form was shown is a robot's
     MINOR_REPORT_KEEP_REPORTER = timedelta(days=183)  # after closing (`flask reports purge`)
     LOCKOUT_THRESHOLD = 5  # failures in the window above that lock and alert the owner

@@ -153,8 +153,11 @@ def within_limit(setting: str, scope: str, *parts: object) -> bool:
     strategy = limiter.limiter
     prefix = current_app.config.get("RATELIMIT_KEY_PREFIX") or ""
     key = limit_key(scope, *parts)
-    hits = [strategy.hit(item, prefix, key) for item in parse_many(current_app.config[setting])]
-    return all(hits)
+    items = parse_many(current_app.config[setting])
+    # Refused events are not counted: an hourly refusal must not use up the daily allowance.
+    if not all(strategy.test(item, prefix, key) for item in items):
+        return False
+    return all([strategy.hit(item, prefix, key) for item in items])
 
 
 # --- access control ------------------------------------------------------------------------

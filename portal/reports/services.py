@@ -15,6 +15,7 @@ from portal.documents import services as documents
 from portal.extensions import db
 from portal.outbox.services import queue_email
 from portal.reports.models import MinorReport
+from portal.security import within_limit
 
 # No 0/O or 1/I, so a reference read out on the phone is not misheard.
 _ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -75,6 +76,13 @@ def file_report(
             db.session.add(report)
     except IntegrityError as exc:  # the same form sent twice at the same moment
         raise AlreadyFiled() from exc
+    # The receipt goes to whatever address was typed: capped per address, so the form cannot
+    # fill a stranger's mailbox from many IPs. The report itself is always kept.
+    receipt_address = data.reporter_email.strip().lower()
+    if not within_limit(
+        "RATELIMIT_MINOR_REPORT_RECEIPTS_PER_EMAIL", "report-receipt", receipt_address
+    ):
+        return report
     queue_email(
         to=data.reporter_email,
         kind="minor_report_received",
