@@ -47,11 +47,33 @@ def build_app(instance: Path, label: str) -> Flask:
     return app
 
 
+def _static_read_whole(wsgi_app):
+    """Static files read into memory and their file closed before the first byte is sent.
+
+    When the browser drops a connection (a page left while its logo loads), Werkzeug's
+    development server fails in its clean-up before it closes the response, and the open
+    file surfaces later as a ResourceWarning in whichever test is running. Production is
+    gunicorn, which closes it; the live test server must too.
+    """
+
+    def app(environ, start_response):
+        body = wsgi_app(environ, start_response)
+        if not environ.get("PATH_INFO", "").startswith("/static/"):
+            return body
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+    return app
+
+
 @contextmanager
 def serve(app: Flask) -> Iterator[str]:
     """Serve ``app`` on a free loopback port in a thread; yields its base URL, which is also
     its ``PUBLIC_URL`` (links in its mail lead back to it, as an operator would set it)."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, _static_read_whole(app), threaded=True)
     base = f"http://127.0.0.1:{server.server_port}"
     app.config["PUBLIC_URL"] = base
     thread = threading.Thread(target=server.serve_forever, name="live-site", daemon=True)

@@ -67,6 +67,7 @@ def two_servers(request, tmp_path):
             "ENCRYPTION_KEYS": keys,
             "ENCRYPTION_KEY_ID": "k1",
             "HASH_KEY": hash_key,
+            "PUBLIC_URL": settings["PORTAL_PUBLIC_URL"],
         }
     )
     with app.app_context():
