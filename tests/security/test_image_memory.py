@@ -15,7 +15,6 @@ through ``/proc/self/clear_refs`` before the request and read after it.
 
 from __future__ import annotations
 
-import io
 import math
 import struct
 import zlib
@@ -24,12 +23,11 @@ from pathlib import Path
 import pytest
 from PIL import ImageFile
 from sqlalchemy import func, select
-from werkzeug.datastructures import FileStorage, MultiDict
-from werkzeug.test import stream_encode_multipart
 
 from portal.config import Defaults
 from portal.documents.models import Document, DocumentFile
 from portal.extensions import db
+from tests.security.attack import upload
 
 MIB = 1024 * 1024
 TOO_MANY = "This picture has too many pixels"
@@ -68,19 +66,6 @@ def largest_allowed() -> bytes:
     of each kind.)"""
     side = math.isqrt(Defaults.IMAGE_MAX_PIXELS)
     return png(side, side, colour=True)
-
-
-def _send(client, url: str, field: str, *files: tuple[bytes, str], **extra):
-    fields = MultiDict([(field, FileStorage(io.BytesIO(c), name)) for c, name in files])
-    for name, value in extra.items():
-        fields.add(name, value)
-    body, length, boundary = stream_encode_multipart(fields, use_tempfile=False)
-    return client.post(
-        url,
-        input_stream=body,
-        content_length=length,
-        content_type=f'multipart/form-data; boundary="{boundary}"',
-    )
 
 
 def _peak_growth_mib(request) -> tuple[object, float]:
@@ -140,7 +125,7 @@ def test_the_attackers_png_is_refused_before_it_is_decoded(
     assert len(bomb) < 200 * 1024  # as small as the attacker's
 
     response, growth = _peak_growth_mib(
-        lambda: _send(logged_in, url, field, (bomb, "me.png"), **extra)
+        lambda: upload(logged_in, url, field, (bomb, "me.png"), **extra)
     )
 
     assert response.status_code == 400
@@ -155,7 +140,7 @@ def test_a_picture_just_under_the_limit_is_accepted_within_the_budget(
     app, logged_in, largest_allowed
 ):
     response, growth = _peak_growth_mib(
-        lambda: _send(
+        lambda: upload(
             logged_in, "/documents/profile-photo", "profile_photo-file", (largest_allowed, "a.png")
         )
     )
@@ -171,7 +156,7 @@ def test_a_picture_just_under_the_limit_is_accepted_within_the_budget(
 def test_two_files_just_under_the_limit_are_accepted_together(app, logged_in, largest_allowed):
     """The two sides of a MyKad: decoded one after the other, never both at once."""
     response, growth = _peak_growth_mib(
-        lambda: _send(
+        lambda: upload(
             logged_in,
             "/documents/identity",
             "identity-file",

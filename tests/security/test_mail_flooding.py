@@ -8,12 +8,12 @@ is moved forward instead of waiting.
 
 from __future__ import annotations
 
-import re
 import time as real_time
 
 import limits.storage.memory
 import pytest
 
+from tests.security.attack import report_form
 from tests.support import client_as, make_seller, without_tokens
 
 
@@ -162,16 +162,7 @@ def test_verification_mail_to_one_address_is_capped(app, client, mailbox, clock)
 
 
 def _report(client, reporter: str, ip: str):
-    page = client.get("/report-minor").get_data(as_text=True)
-    started = re.search(r'name="started" type="hidden" value="([^"]+)"', page).group(1)
-    form = {
-        "reporter_email": reporter,
-        "relationship": "other",
-        "seller_hint": "Kedai Comel",
-        "description": "The seller looks young.",
-        "website": "",
-        "started": started,
-    }
+    form = report_form(client, reporter_email=reporter)
     return client.post("/report-minor", data=form, environ_base={"REMOTE_ADDR": ip})
 
 

@@ -5,13 +5,12 @@ page as a robot (nothing is stored or mailed), so the robot learns nothing."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.reports.models import MinorReport
+from tests.security.attack import report_form
 
 
 @pytest.fixture
@@ -25,16 +24,7 @@ def _reports(app) -> int:
 
 
 def test_one_form_token_files_one_report(app, client, mailbox, patient):
-    page = client.get("/report-minor").get_data(as_text=True)
-    started = re.search(r'name="started" type="hidden" value="([^"]+)"', page).group(1)
-    form = {
-        "reporter_email": "siti@example.com",
-        "relationship": "parent",
-        "seller_hint": "Kedai Comel",
-        "description": "My daughter is 15 and opened this shop.",
-        "website": "",
-        "started": started,
-    }
+    form = report_form(client, reporter_email="siti@example.com")
     first = client.post("/report-minor", data=form)
     replayed = [client.post("/report-minor", data=form) for _ in range(3)]
 

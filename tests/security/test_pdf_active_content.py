@@ -13,10 +13,9 @@ import io
 
 import pikepdf
 import pytest
-from werkzeug.datastructures import FileStorage, MultiDict
-from werkzeug.test import stream_encode_multipart
 
 from tests.documents import samples
+from tests.security.attack import upload
 
 REFUSED = "This PDF contains scripts or attached files, which we do not accept."
 UPLOADS = {
@@ -105,16 +104,7 @@ ATTACKS = {
 
 def _send(client, kind: str, content: bytes):
     url, field, extra = UPLOADS[kind]
-    fields = MultiDict([(field, FileStorage(io.BytesIO(content), "statement.pdf"))])
-    for name, value in extra.items():
-        fields.add(name, value)
-    body, length, boundary = stream_encode_multipart(fields, use_tempfile=False)
-    return client.post(
-        url,
-        input_stream=body,
-        content_length=length,
-        content_type=f'multipart/form-data; boundary="{boundary}"',
-    )
+    return upload(client, url, field, (content, "statement.pdf"), **extra)
 
 
 @pytest.fixture
