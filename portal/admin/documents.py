@@ -12,7 +12,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.account import age_check
-from portal.account.models import ProposalSource
 from portal.admin import bp
 from portal.admin.forms import ConfirmErasureForm
 from portal.auth.states import TransitionRefused
@@ -114,7 +113,7 @@ def document_under_age(document_id: int):
         age_check.propose(
             review.seller_of(document),
             current_user._get_current_object(),
-            source=ProposalSource.UNDER_AGE_DOCUMENT,
+            source=age_check.ProposalSource.UNDER_AGE_DOCUMENT,
             object_id=document.id,
             reference=_reference(document.id),
         )
@@ -136,7 +135,7 @@ def document_under_age_confirm(document_id: int):
     """A second person, an admin, confirms the proposal made from this document: the
     account is erased at once, through the same routine as a confirmed report."""
     document = _identity_document(document_id)
-    source = ProposalSource.UNDER_AGE_DOCUMENT
+    source = age_check.ProposalSource.UNDER_AGE_DOCUMENT
     if not age_check.is_proposed(document.user_id, source, document.id):
         abort(404)
     if not ConfirmErasureForm().validate_on_submit():

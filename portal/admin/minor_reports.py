@@ -11,7 +11,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.account import age_check
-from portal.account.models import ProposalSource
 from portal.admin import bp
 from portal.admin.forms import ConfirmErasureForm, DismissForm, EmptyForm, QuestionForm
 from portal.auth.states import TransitionRefused
@@ -138,7 +137,7 @@ def minor_report_propose(report_id: int, user_id: int):
 @bp.post("/minor-reports/<int:report_id>/confirm/<int:user_id>")
 def minor_report_confirm(report_id: int, user_id: int):
     report = _open_report(report_id)
-    if not age_check.is_proposed(user_id, ProposalSource.MINOR_REPORT, report.id):
+    if not age_check.is_proposed(user_id, age_check.ProposalSource.MINOR_REPORT, report.id):
         abort(404)
     if not ConfirmErasureForm().validate_on_submit():
         flash(_("Tick the box to confirm that this account belongs to a minor."), "error")
