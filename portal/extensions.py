@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-
-from flask import current_app, request
+from flask import request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_login import LoginManager
@@ -32,16 +29,6 @@ class Base(DeclarativeBase):
 def remote_address() -> str:
     """The client's address as the app sees it (ProxyFix has already applied trusted proxies)."""
     return request.remote_addr or "unknown"
-
-
-def limit_key(scope: str, *parts: object) -> str:
-    """A rate-limit key: ``scope`` and a keyed digest of ``parts`` (an account id, an email,
-    a session or device id). The limit store (Redis) is readable by more people and tools
-    than the database, so it never holds an address, a bearer token or a device id as typed;
-    the key is the same on every web process, which share ``SECRET_KEY``."""
-    message = "\x1f".join(str(part) for part in parts).encode()
-    secret = current_app.config["SECRET_KEY"].encode()
-    return f"{scope}:{hmac.new(secret, message, hashlib.sha256).hexdigest()}"
 
 
 db = SQLAlchemy(model_class=Base)

@@ -21,7 +21,7 @@ from flask_login import current_user
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from limits import parse_many
 
-from portal.extensions import limit_key, limiter
+from portal.extensions import limiter
 from portal.sqltypes import utcnow
 
 _SCHEME = "bcrypt-sha256$"
@@ -132,14 +132,34 @@ def read_token(purpose: str, token: str, max_age_seconds: int) -> dict:
     return payload
 
 
+def _keyed_digest(*parts: object) -> str:
+    """HMAC-SHA256 of ``parts`` under ``SECRET_KEY``: the same on every web process."""
+    key = current_app.config["SECRET_KEY"].encode()
+    message = "\x1f".join(str(part) for part in parts).encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
 def fingerprint(*parts: str) -> str:
     """A short keyed digest of account state; a token carrying it dies when the state changes."""
-    key = current_app.config["SECRET_KEY"].encode()
-    message = "\x1f".join(parts).encode()
-    return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
+    return _keyed_digest(*parts)[:32]
 
 
-# --- rate limits outside a view -------------------------------------------------------------
+def secret_digest(secret: str) -> str:
+    """The SHA-256 of a random secret (a session token, a link's secret, a recovery code, a
+    form's one-time value): what is stored instead of it, so a copy of the database holds
+    nothing that works. The secrets are too random to need a key."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+# --- rate limits ----------------------------------------------------------------------------
+
+
+def limit_key(scope: str, *parts: object) -> str:
+    """A rate-limit key: ``scope`` and a keyed digest of ``parts`` (an account id, an email,
+    a session or device id). The limit store (Redis) is readable by more people and tools
+    than the database, so it never holds an address, a bearer token or a device id as typed;
+    the key is the same on every web process, which share ``SECRET_KEY``."""
+    return f"{scope}:{_keyed_digest(*parts)}"
 
 
 def within_limit(setting: str, scope: str, *parts: object) -> bool:

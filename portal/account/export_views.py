@@ -29,9 +29,9 @@ from flask_login import current_user
 from portal.account import bp, export
 from portal.auth.forms import ConfirmForm
 from portal.errors import render_error
-from portal.extensions import db, limit_key, limiter
+from portal.extensions import db, limiter
 from portal.outbox.services import queue_email
-from portal.security import reauth_required
+from portal.security import limit_key, reauth_required
 from portal.sqltypes import utcnow
 
 log = logging.getLogger(__name__)

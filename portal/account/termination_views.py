@@ -13,8 +13,8 @@ from portal.auth import sessions, states, twofactor
 from portal.auth.forms import ConfirmForm
 from portal.auth.states import AccountStatus, Actor, Transition
 from portal.auth.views import _limit_failures
-from portal.extensions import db, limit_key
-from portal.security import check_password
+from portal.extensions import db
+from portal.security import check_password, limit_key
 from portal.sqltypes import utcnow
 
 # What a closed account may still reach: this page and the way back, its data, the public

@@ -23,7 +23,6 @@ Services here flush but never commit, like every service.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import timedelta
 
@@ -33,7 +32,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.auth.models import LinkPurpose, MailboxLink, User
 from portal.extensions import db
-from portal.security import TokenInvalid, TokenUsed, make_token, read_token
+from portal.security import TokenInvalid, TokenUsed, make_token, read_token, secret_digest
 from portal.sqltypes import utcnow
 
 _MAX_AGE_SETTING = {
@@ -47,10 +46,6 @@ _MAX_AGE_SETTING = {
 
 def max_age(purpose: LinkPurpose) -> timedelta:
     return current_app.config[_MAX_AGE_SETTING[purpose]]
-
-
-def _hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 def _salt(purpose: LinkPurpose) -> str:
@@ -70,7 +65,7 @@ def issue(user: User, purpose: LinkPurpose, *, new_email: str | None = None) -> 
         MailboxLink(
             user_id=user.id,
             purpose=purpose.value,
-            token_hash=_hash(secret),
+            token_hash=secret_digest(secret),
             new_email=new_email,
             created_at=now,
             expires_at=now + max_age(purpose),
@@ -93,7 +88,7 @@ def find(purpose: LinkPurpose, token: str) -> MailboxLink:
         raise TokenInvalid()
     link = db.session.scalar(
         select(MailboxLink).where(
-            MailboxLink.token_hash == _hash(secret), MailboxLink.purpose == purpose.value
+            MailboxLink.token_hash == secret_digest(secret), MailboxLink.purpose == purpose.value
         )
     )
     if link is None:

@@ -7,7 +7,6 @@ the state is in the database, a session made on one web process is valid on ever
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -19,15 +18,18 @@ from sqlalchemy.orm import joinedload
 
 from portal.auth.models import LoginSession, User
 from portal.extensions import db, login_manager
-from portal.security import TokenInvalid, client_user_agent, fingerprint, make_token, read_token
+from portal.security import (
+    TokenInvalid,
+    client_user_agent,
+    fingerprint,
+    make_token,
+    read_token,
+    secret_digest,
+)
 from portal.sqltypes import utcnow
 
 # Writing last_seen_at on every request would turn every page view into a write.
 _TOUCH_INTERVAL = timedelta(minutes=1)
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def start(user: User, *, remember: bool) -> None:
@@ -43,7 +45,7 @@ def start(user: User, *, remember: bool) -> None:
     db.session.add(
         LoginSession(
             user_id=user.id,
-            token_hash=_hash(token),
+            token_hash=secret_digest(token),
             expires_at=now + lifetime,
             remember=remember,
             ip_address=request.remote_addr,
@@ -61,7 +63,7 @@ def end_current(user: User | None) -> None:
     """Log this browser out: its session row goes, and the cookie is emptied."""
     if user is not None and user.session_token:
         db.session.execute(
-            delete(LoginSession).where(LoginSession.token_hash == _hash(user.session_token))
+            delete(LoginSession).where(LoginSession.token_hash == secret_digest(user.session_token))
         )
     logout_user()
     session.clear()
@@ -71,7 +73,7 @@ def end_others(user: User) -> int:
     """End every session of ``user`` except this browser's; returns how many ended."""
     query = delete(LoginSession).where(LoginSession.user_id == user.id)
     if user.session_token:
-        query = query.where(LoginSession.token_hash != _hash(user.session_token))
+        query = query.where(LoginSession.token_hash != secret_digest(user.session_token))
     return db.session.execute(query).rowcount
 
 
@@ -96,7 +98,7 @@ def active_for(user: User) -> list[LoginSession]:
 
 
 def is_current(user: User, row: LoginSession) -> bool:
-    return bool(user.session_token) and row.token_hash == _hash(user.session_token)
+    return bool(user.session_token) and row.token_hash == secret_digest(user.session_token)
 
 
 def confirm_identity(user: User) -> None:
@@ -106,7 +108,7 @@ def confirm_identity(user: User) -> None:
     now = utcnow()
     db.session.execute(
         update(LoginSession)
-        .where(LoginSession.token_hash == _hash(user.session_token))
+        .where(LoginSession.token_hash == secret_digest(user.session_token))
         .values(authenticated_at=now)
     )
     user.authenticated_at = now
@@ -117,7 +119,7 @@ def _load(token: str) -> User | None:
     row = db.session.scalar(
         select(LoginSession)
         .options(joinedload(LoginSession.user, innerjoin=True))
-        .where(LoginSession.token_hash == _hash(token))
+        .where(LoginSession.token_hash == secret_digest(token))
     )
     if row is None:
         return None

@@ -8,7 +8,6 @@ The QR code for the app is drawn here as SVG: the secret never leaves the portal
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 
 import pyotp
@@ -22,6 +21,7 @@ from portal.auth.models import RecoveryCode, User
 from portal.extensions import db
 from portal.links import public_url
 from portal.outbox.services import queue_email
+from portal.security import secret_digest
 from portal.sqltypes import utcnow
 
 ISSUER = "Koopseri Seller Portal"
@@ -83,7 +83,7 @@ def _accept_totp(user: User, code: str) -> bool:
 
 def _hash_code(code: str) -> str:
     normal = "".join(code.split()).replace("-", "").lower()
-    return hashlib.sha256(normal.encode()).hexdigest()
+    return secret_digest(normal)
 
 
 def _accept_recovery_code(user: User, code: str) -> bool:

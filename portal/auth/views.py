@@ -17,10 +17,10 @@ from flask_login import current_user, login_required
 
 from portal.auth import bp, forms, services, sessions, twofactor
 from portal.deferred import after_response
-from portal.extensions import db, limit_key, limiter
+from portal.extensions import db, limiter
 from portal.outbox.redaction import secret_link
 from portal.policy import services as policy
-from portal.security import TokenInvalid, client_user_agent, is_safe_redirect
+from portal.security import TokenInvalid, client_user_agent, is_safe_redirect, limit_key
 
 
 def _failed(response) -> bool:

@@ -14,11 +14,11 @@ from flask_login import current_user
 from portal.auth import services as auth
 from portal.auth.forms import ConfirmForm
 from portal.auth.models import User
-from portal.extensions import db, limit_key, limiter
+from portal.extensions import db, limiter
 from portal.outbox.redaction import secret_link
 from portal.pagination import page_number
 from portal.profile import bp, choices, email_change, forms, services
-from portal.security import TokenInvalid, TokenUsed, reauth_required, sellers_only
+from portal.security import TokenInvalid, TokenUsed, limit_key, reauth_required, sellers_only
 
 RECENT_CHANGES = 5
 HISTORY_PAGE_SIZE = 50

@@ -3,7 +3,6 @@ reporter is the same whether the shop or email exists or not; staff match it lat
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 
@@ -15,7 +14,7 @@ from portal.documents import services as documents
 from portal.extensions import db
 from portal.outbox.services import queue_email
 from portal.reports.models import MinorReport
-from portal.security import within_limit
+from portal.security import secret_digest, within_limit
 
 # No 0/O or 1/I, so a reference read out on the phone is not misheard.
 _ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -39,10 +38,6 @@ def new_form_nonce() -> str:
     return secrets.token_urlsafe(16)
 
 
-def _nonce_hash(nonce: str) -> str:
-    return hashlib.sha256(nonce.encode()).hexdigest()
-
-
 def new_reference() -> str:
     return "MR-" + "".join(secrets.choice(_ALPHABET) for _ in range(8))
 
@@ -54,7 +49,7 @@ def file_report(
     it to the reporter by email. Flushes only. Raises :class:`documents.Refused` for a
     file the portal does not accept, and :class:`AlreadyFiled` when the showing of the form
     (``form_nonce``, given by the public form) already filed one; then nothing is kept."""
-    nonce_hash = _nonce_hash(form_nonce) if form_nonce is not None else None
+    nonce_hash = secret_digest(form_nonce) if form_nonce is not None else None
     filed = select(MinorReport.id).where(MinorReport.form_nonce_hash == nonce_hash)
     if nonce_hash is not None and db.session.scalar(filed) is not None:
         raise AlreadyFiled()
