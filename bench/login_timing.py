@@ -80,9 +80,9 @@ def build_app(instance: Path, cost: int):
 
     from portal import create_app
     from portal.auth.models import Role, User
+    from portal.clock import utcnow
     from portal.extensions import db
     from portal.security import hash_password
-    from portal.sqltypes import utcnow
 
     app = create_app(
         {

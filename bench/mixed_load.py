@@ -99,6 +99,7 @@ def prepare(sellers: int) -> None:
 
     from portal import create_app
     from portal.auth.models import User
+    from portal.clock import utcnow
     from portal.extensions import db
     from portal.outbox.models import OutboxMessage
     from portal.policy import services as policy
@@ -106,7 +107,6 @@ def prepare(sellers: int) -> None:
     from portal.profile.models import ProfileChange, SellerProfile
     from portal.search.services import reindex
     from portal.security import hash_password
-    from portal.sqltypes import utcnow
 
     app = create_app()
     with app.app_context():

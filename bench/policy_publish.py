@@ -107,8 +107,8 @@ def prepare(sellers: int, instance: Path, database_url: str | None) -> dict:
     from sqlalchemy import func, insert, select, text
 
     from portal.auth.models import User
+    from portal.clock import utcnow
     from portal.extensions import db
-    from portal.sqltypes import utcnow
 
     if database_url:
         recreate_database(database_url)
@@ -238,9 +238,9 @@ def outbox_check() -> dict:
 def run(kind: str, instance: Path, database_url: str | None, batch_size: int) -> dict:
     from sqlalchemy import event
 
+    from portal.clock import utcnow
     from portal.extensions import db
     from portal.policy import publishing
-    from portal.sqltypes import utcnow
 
     app = build(instance, database_url)
     statements = [0]

@@ -93,11 +93,11 @@ def register_blueprints(app: Flask) -> None:
         documents,
         i18n,
         main,
+        minor_reports,
         notifications,
         pagination,
         policy,
         profile,
-        reports,
         sharing,
     )
 
@@ -112,7 +112,7 @@ def register_blueprints(app: Flask) -> None:
         notifications,
         policy,
         account,
-        reports,
+        minor_reports,
         sharing,
         admin,
     ):
@@ -161,10 +161,10 @@ def register_commands(app: Flask) -> None:
     from portal.demo import demo
     from portal.documents.cli import documents
     from portal.keys import keys
+    from portal.minor_reports.cli import reports
     from portal.outbox.cli import outbox
     from portal.policy.cli import policy
     from portal.profile.cli import reminders
-    from portal.reports.cli import reports
     from portal.retention.cli import retention
 
     for group in (staff, keys, reminders, documents, outbox, policy, reports, retention, demo):

@@ -14,11 +14,11 @@ from flask.cli import with_appcontext
 
 from portal.auth import services as auth
 from portal.auth.models import Role, User
+from portal.clock import local_today, utcnow
 from portal.extensions import db
 from portal.policy import services as policy
 from portal.profile import services as profile
 from portal.security import hash_password
-from portal.sqltypes import utcnow
 
 DEMO_ACCOUNTS = (
     # email, password, role
@@ -91,7 +91,7 @@ def _demo_pickup(user: User) -> None:
     from portal.sharing.models import ParcelSize, Pickup
 
     party = sharing.party_by_slug("dhl")
-    day = auth.local_today() + timedelta(days=7)
+    day = local_today() + timedelta(days=7)
     disclosure = sharing.share(
         user,
         party,

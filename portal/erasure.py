@@ -23,11 +23,12 @@ from sqlalchemy import JSON, ForeignKey, String, delete, event, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from portal.auth.models import User
+from portal.clock import utcnow
 from portal.datamap import SELLER_TABLES
 from portal.documents.models import Document, DocumentFile
 from portal.extensions import db
 from portal.outbox.models import OutboxMessage
-from portal.sqltypes import UTCDateTime, utcnow
+from portal.sqltypes import UTCDateTime
 from portal.storage import storage
 
 log = logging.getLogger(__name__)

@@ -21,8 +21,8 @@ from flask_login import current_user
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from limits import parse_many
 
+from portal.clock import utcnow
 from portal.extensions import limiter
-from portal.sqltypes import utcnow
 
 _SCHEME = "bcrypt-sha256$"
 _COMMON_PASSWORDS_FILE = Path(__file__).parent / "auth" / "data" / "common-passwords.txt"

@@ -8,11 +8,6 @@ from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
 
-def utcnow() -> datetime:
-    """Now, timezone-aware in UTC. Used as a *callable* default, evaluated per row."""
-    return datetime.now(UTC)
-
-
 def as_utc(value: datetime | str | None) -> datetime | None:
     """A timestamp from an aggregate (``MIN``, ``MAX``), which loses the column's type:
     SQLite gives back text without an offset, PostgreSQL an aware value."""

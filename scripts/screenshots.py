@@ -32,6 +32,7 @@ from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
 from sqlalchemy import event  # noqa: E402
 
 from portal.auth.models import Role, User  # noqa: E402
+from portal.clock import local_today  # noqa: E402
 from portal.demo import DEMO_ACCOUNTS  # noqa: E402
 from portal.i18n import COOKIE  # noqa: E402
 from tests.livesite import CHROMIUM, CHROMIUM_ARGS, serve  # noqa: E402
@@ -186,9 +187,9 @@ def add_unreachable_seller(language: str) -> int:
 
     from flask_babel import force_locale, gettext
 
+    from portal.clock import utcnow
     from portal.extensions import db
     from portal.outbox.models import ContactAttempt, MessageStatus, OutboxMessage
-    from portal.sqltypes import utcnow
     from tests.support import make_seller
 
     seller = make_seller(
@@ -241,8 +242,8 @@ def staff_two_factor(app: Flask, email: str) -> str:
     import pyotp
 
     from portal.auth import services as auth
+    from portal.clock import utcnow
     from portal.extensions import db
-    from portal.sqltypes import utcnow
 
     secret = pyotp.random_base32()
     with app.app_context():
@@ -287,7 +288,7 @@ def add_legal_disclosures(app: Flask, language: str) -> None:
     with app.test_request_context(base_url="http://127.0.0.1:5000"):
         seller = auth.find_by_email(demo_account(Role.SELLER)[0])
         admin = auth.find_by_email(demo_account(Role.ADMIN)[0])
-        today = auth.local_today()
+        today = local_today()
         common = {"seller": seller, "staff": admin, "documents_released": None}
         legal.record(
             **common,

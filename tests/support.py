@@ -96,9 +96,9 @@ def registration_form(**overrides) -> dict:
 def make_seller(email_address="seller@example.com", password=PASSWORD, verified=True, **fields):
     """A seller with a consent record for version 1, straight into the database."""
     from portal.auth.models import Role, User
+    from portal.clock import utcnow
     from portal.policy import services as policy
     from portal.security import hash_password
-    from portal.sqltypes import utcnow
 
     user = User(
         email=email_address,
@@ -149,7 +149,7 @@ def make_staff(
     import pyotp
 
     from portal.auth.services import create_staff
-    from portal.sqltypes import utcnow
+    from portal.clock import utcnow
 
     user = create_staff(email_address, role, password)
     if two_factor:
@@ -232,7 +232,7 @@ def expire_reauth(user_id: int) -> None:
     from sqlalchemy import update
 
     from portal.auth.models import LoginSession
-    from portal.sqltypes import utcnow
+    from portal.clock import utcnow
 
     db.session.execute(
         update(LoginSession)

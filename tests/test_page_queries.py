@@ -27,6 +27,7 @@ from portal.accesslog.models import StaffAccess
 from portal.account import termination
 from portal.auth.models import LoginSession, User
 from portal.auth.services import create_staff
+from portal.clock import utcnow
 from portal.documents.models import Document, DocumentFile
 from portal.extensions import db
 from portal.outbox.models import OutboxMessage
@@ -35,7 +36,6 @@ from portal.policy.models import ConsentRecord, PolicyVersion
 from portal.profile import services as profile
 from portal.profile.models import ProfileChange
 from portal.sharing.models import Disclosure, Pickup, StoreConnection, ThirdParty
-from portal.sqltypes import utcnow
 from tests.support import AuthActions, QueryCounter, make_seller
 
 FEW, MANY = 10, 1_000

@@ -28,11 +28,11 @@ from flask_login import current_user
 
 from portal.account import bp, export
 from portal.auth.forms import ConfirmForm
+from portal.clock import utcnow
 from portal.errors import render_error
 from portal.extensions import db, limiter
 from portal.outbox.services import queue_email
 from portal.security import limit_key, reauth_required
-from portal.sqltypes import utcnow
 
 log = logging.getLogger(__name__)
 

@@ -8,8 +8,9 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from portal.clock import utcnow
 from portal.extensions import db
-from portal.sqltypes import UTCDateTime, utcnow
+from portal.sqltypes import UTCDateTime
 
 
 class ProposalSource(StrEnum):

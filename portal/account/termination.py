@@ -10,11 +10,9 @@ account staff closed, only an admin reopens (:mod:`portal.auth.states`). The ret
 
 from __future__ import annotations
 
-import calendar
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete
 
@@ -22,9 +20,9 @@ from portal.account import age_check
 from portal.auth import links, states
 from portal.auth.models import LinkPurpose, LoginSession, User
 from portal.auth.states import AccountStatus, Transition
+from portal.clock import add_months, utcnow, zone_named
 from portal.extensions import db
 from portal.outbox.services import queue_email
-from portal.sqltypes import utcnow
 
 KEEP_AFTER_TERMINATION_MONTHS = 3
 REMINDER_BEFORE = timedelta(days=7)
@@ -34,17 +32,8 @@ class TooLate(Exception):
     """The deletion date has passed: there is nothing left to reactivate."""
 
 
-def add_months(moment: datetime, months: int) -> datetime:
-    """The same wall-clock time ``months`` calendar months later; a day the month lacks
-    becomes its last day (30 November + 3 months is 28 or 29 February)."""
-    month_index = moment.month - 1 + months
-    year, month = moment.year + month_index // 12, month_index % 12 + 1
-    day = min(moment.day, calendar.monthrange(year, month)[1])
-    return moment.replace(year=year, month=month, day=day)
-
-
 def zone_of(user: User) -> ZoneInfo:
-    return ZoneInfo(user.timezone or current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return zone_named(user.timezone)
 
 
 def deletion_due(terminated_at: datetime, zone: ZoneInfo) -> datetime:

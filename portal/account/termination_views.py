@@ -13,9 +13,9 @@ from portal.auth import sessions, states, twofactor
 from portal.auth.forms import ConfirmForm
 from portal.auth.states import AccountStatus, Actor, Transition
 from portal.auth.views import _limit_failures
+from portal.clock import utcnow
 from portal.extensions import db
 from portal.security import check_password, limit_key
-from portal.sqltypes import utcnow
 
 # What a closed account may still reach: this page and the way back, its data, the public
 # pages, and logging out.
@@ -32,7 +32,7 @@ CLOSED_ALLOWED = frozenset(
         "account.access_log",
         "account.retention",
         "sharing.third_parties",
-        "reports.report_minor",
+        "minor_reports.report_minor",
     }
 )
 

@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import current_app, render_template, request
+from flask import render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 
 from portal.admin import bp
 from portal.audit.models import AuditEvent
 from portal.auth.models import User
+from portal.clock import portal_zone
 from portal.extensions import db
 from portal.pagination import page_number, whole_number
 
@@ -125,7 +126,7 @@ def _distinct(column) -> list[str]:
 def audit():
     page = page_number(request.args)
     filters = AuditFilters.from_args(request.args)
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    zone = portal_zone()
     rows, has_next = events_page(filters, page, zone)
     return render_template(
         "admin/audit.html",

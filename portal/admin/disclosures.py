@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from portal.admin import bp
 from portal.admin.forms import EmptyForm, KeepWithheldForm, LegalDisclosureForm
 from portal.auth.models import Role, User
-from portal.auth.services import local_today
+from portal.clock import local_today
 from portal.extensions import db
 from portal.pagination import page_number
 from portal.sharing import legal

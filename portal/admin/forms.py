@@ -23,6 +23,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Re
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.auth.forms import ValidationError, required, strip
+from portal.clock import local_today
 from portal.forms import PortalForm, whole_number_or_empty
 from portal.outbox.models import ContactChannel, ContactOutcome
 
@@ -263,7 +264,6 @@ class LegalDisclosureForm(PortalForm):
         self.categories.choices = _category_choices()
 
     def validate_disclosed_on(self, field):
-        from portal.auth.services import local_today
 
         if field.data and field.data > local_today():
             raise ValidationError(_l("A disclosure cannot be dated in the future."))
@@ -284,7 +284,6 @@ class LegalDisclosureForm(PortalForm):
 
 def check_review_date(field) -> bool:
     """A review date is required and after today; adds the error to ``field``."""
-    from portal.auth.services import local_today
 
     if field.errors:
         return False

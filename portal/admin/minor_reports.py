@@ -17,10 +17,10 @@ from portal.auth.states import TransitionRefused
 from portal.documents import services as documents
 from portal.documents.serving import file_response
 from portal.extensions import db
+from portal.minor_reports import review
+from portal.minor_reports.forms import RELATIONSHIPS
+from portal.minor_reports.models import MinorReport, ReportStatus
 from portal.pagination import clamp, page_number
-from portal.reports import review
-from portal.reports.forms import RELATIONSHIPS
-from portal.reports.models import MinorReport, ReportStatus
 
 
 @bp.get("/minor-reports")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -20,12 +19,11 @@ from sqlalchemy import delete, select
 from portal.admin import bp
 from portal.admin.forms import PolicyDraftForm, PolicyPublishForm
 from portal.audit.services import record as audit
-from portal.auth.services import local_today
+from portal.clock import local_date, local_midnight, local_today, utcnow
 from portal.extensions import db
 from portal.policy import publishing, services
 from portal.policy.diff import word_diff
 from portal.policy.models import PolicyDraft, PolicyVersion
-from portal.sqltypes import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +38,7 @@ def policy():
             summary=draft.summary,
             body_ms=draft.body_markdown_ms,
             summary_ms=draft.summary_ms,
-            effective=_local_date(draft.effective_at),
+            effective=local_date(draft.effective_at),
             number=publishing.next_number(),
         )
     else:  # start from the words in force, so the admin edits rather than retypes
@@ -176,9 +174,7 @@ def _save_draft(form: PolicyDraftForm) -> PolicyDraft:
     draft.summary = form.summary.data or ""
     draft.body_markdown_ms = form.body_ms.data or ""
     draft.summary_ms = form.summary_ms.data or ""
-    draft.effective_at = (
-        publishing.local_midnight(form.effective.data) if form.effective.data else None
-    )
+    draft.effective_at = local_midnight(form.effective.data) if form.effective.data else None
     draft.updated_by = current_user.id
     draft.updated_at = utcnow()
     db.session.flush()
@@ -188,14 +184,9 @@ def _save_draft(form: PolicyDraftForm) -> PolicyDraft:
 # --- dates: a day means midnight in Malaysia, as for `flask policy publish --effective` ------
 
 
-def _local_date(moment: datetime | None) -> date | None:
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    return moment.astimezone(zone).date() if moment else None
-
-
 def _takes_effect(day: date | None) -> datetime | None:
     """When a version chosen to take effect on ``day`` does: today (or no day) means at once,
     since today's midnight has passed; a later day, at its midnight."""
     if day is None or day <= local_today():
         return None
-    return publishing.local_midnight(day)
+    return local_midnight(day)

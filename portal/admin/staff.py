@@ -15,9 +15,9 @@ from portal.admin.forms import EmptyForm
 from portal.audit.services import record as audit
 from portal.auth import twofactor
 from portal.auth.models import STAFF_ROLES, LoginSession, User
+from portal.clock import utcnow
 from portal.extensions import db
 from portal.security import reauth_required
-from portal.sqltypes import utcnow
 
 _SETUP_KEY = "admin.totp_setup"
 

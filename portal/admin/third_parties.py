@@ -14,10 +14,10 @@ from sqlalchemy import select
 from portal.admin import bp
 from portal.admin.forms import EmptyForm, ThirdPartyForm
 from portal.audit.services import record as audit
+from portal.clock import utcnow
 from portal.extensions import db
 from portal.sharing import services as sharing
 from portal.sharing.models import ThirdParty
-from portal.sqltypes import utcnow
 
 _EDITABLE = (
     "name",

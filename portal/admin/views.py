@@ -9,11 +9,11 @@ from portal.account import age_check
 from portal.admin import bp
 from portal.admin.permissions import Permission, may
 from portal.auth.models import Role, User
-from portal.auth.services import local_today
+from portal.clock import local_today
 from portal.documents import review
 from portal.extensions import db
+from portal.minor_reports import review as reports
 from portal.outbox import monitor, reachability
-from portal.reports import review as reports
 from portal.sharing import legal
 
 

@@ -31,9 +31,9 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.auth.models import LinkPurpose, MailboxLink, User
+from portal.clock import utcnow
 from portal.extensions import db
 from portal.security import TokenInvalid, TokenUsed, make_token, read_token, secret_digest
-from portal.sqltypes import utcnow
 
 _MAX_AGE_SETTING = {
     LinkPurpose.VERIFY: "VERIFY_EMAIL_MAX_AGE",

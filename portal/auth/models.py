@@ -12,9 +12,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.auth import states
 from portal.auth.states import STORED, AccountStatus
+from portal.clock import utcnow
 from portal.crypto import Encrypted
 from portal.extensions import db
-from portal.sqltypes import UTCDateTime, utcnow
+from portal.sqltypes import UTCDateTime
 
 
 class Role(StrEnum):

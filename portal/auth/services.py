@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -19,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from portal.auth import links, sessions, states, twofactor
 from portal.auth.models import LinkPurpose, MailboxLink, Role, User
 from portal.auth.states import AccountStatus
+from portal.clock import utcnow
 from portal.extensions import db
 from portal.links import public_url
 from portal.outbox.services import queue_email
@@ -30,7 +30,6 @@ from portal.security import (
     hash_password,
     within_limit,
 )
-from portal.sqltypes import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -73,11 +72,6 @@ def require_minimum_age(born: date, today: date) -> None:
     """Raise :class:`UnderAge` if someone born on ``born`` is under ``MINIMUM_AGE`` today."""
     if age_on(born, today) < current_app.config["MINIMUM_AGE"]:
         raise UnderAge()
-
-
-def local_today() -> date:
-    """Today in the portal's time zone (Malaysia): the day the 18+ rule is judged on."""
-    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
 
 
 def register(data: Registration, *, today: date) -> User | None:

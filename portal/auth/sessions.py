@@ -17,6 +17,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import joinedload
 
 from portal.auth.models import LoginSession, User
+from portal.clock import utcnow
 from portal.extensions import db, login_manager
 from portal.security import (
     TokenInvalid,
@@ -26,7 +27,6 @@ from portal.security import (
     read_token,
     secret_digest,
 )
-from portal.sqltypes import utcnow
 
 # Writing last_seen_at on every request would turn every page view into a write.
 _TOUCH_INTERVAL = timedelta(minutes=1)

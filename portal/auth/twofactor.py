@@ -18,11 +18,11 @@ from markupsafe import Markup
 from sqlalchemy import delete, func, select, update
 
 from portal.auth.models import RecoveryCode, User
+from portal.clock import utcnow
 from portal.extensions import db
 from portal.links import public_url
 from portal.outbox.services import queue_email
 from portal.security import secret_digest
-from portal.sqltypes import utcnow
 
 ISSUER = "Koopseri Seller Portal"
 RECOVERY_CODE_COUNT = 10

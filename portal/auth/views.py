@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal.auth import bp, forms, services, sessions, twofactor
+from portal.clock import local_today
 from portal.deferred import after_response
 from portal.extensions import db, limiter
 from portal.outbox.redaction import secret_link
@@ -109,7 +110,7 @@ def register():
             locale=str(get_locale()),
         )
         try:
-            services.register(data, today=services.local_today())
+            services.register(data, today=local_today())
         except services.UnderAge:
             g.refused_minor = True
             return render_template("auth/under_age.html")

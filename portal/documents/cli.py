@@ -6,9 +6,9 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from portal.clock import utcnow
 from portal.documents import maintenance
 from portal.extensions import db
-from portal.sqltypes import utcnow
 
 
 @click.group(help="Uploaded photographs and documents.")

@@ -15,8 +15,9 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.clock import utcnow
 from portal.extensions import db
-from portal.sqltypes import UTCDateTime, utcnow
+from portal.sqltypes import UTCDateTime
 from portal.storage import holds_storage_keys
 
 MAX_SHOP_PHOTOS = 8

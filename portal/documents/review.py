@@ -15,12 +15,13 @@ from sqlalchemy import func, select, update
 
 from portal.audit.services import record as audit
 from portal.auth.models import User
+from portal.clock import utcnow
 from portal.documents.choices import KIND_LABELS, REJECTION_REASONS, reason_labels
 from portal.documents.models import Document, DocumentKind, ReviewStatus
 from portal.extensions import db
 from portal.outbox.services import queue_email
 from portal.pagination import clamp
-from portal.sqltypes import as_utc, utcnow
+from portal.sqltypes import as_utc
 
 
 class AlreadyDecided(Exception):

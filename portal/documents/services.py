@@ -24,6 +24,7 @@ from sqlalchemy.orm import selectinload
 from portal import filecrypto
 from portal.accesslog import services as accesslog
 from portal.auth.models import Role, User
+from portal.clock import utcnow
 from portal.crypto import keyring
 from portal.documents import content, pdf, pictures
 from portal.documents.content import DOCUMENT_TYPES, PHOTO_TYPES, FileType, Limits, Refused
@@ -37,7 +38,6 @@ from portal.documents.models import (
     ReviewStatus,
 )
 from portal.extensions import db
-from portal.sqltypes import utcnow
 from portal.storage import delete_after_commit, new_key, saved_in_transaction, storage
 
 __all__ = ["Refused", "Upload"]

@@ -15,11 +15,11 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import defer
 
+from portal.clock import utcnow
 from portal.extensions import db
 from portal.outbox import kinds
 from portal.outbox.models import OutboxMessage
 from portal.outbox.redaction import redact_secret_links
-from portal.sqltypes import utcnow
 
 PAGE_SIZE = 20
 

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
 
+from portal.clock import utcnow
 from portal.extensions import db
 from portal.outbox.models import MessageStatus, OutboxMessage
-from portal.sqltypes import utcnow
 
 
 @dataclass(frozen=True)

@@ -18,10 +18,11 @@ from flask import current_app
 from sqlalchemy import case, func, select, update
 
 from portal.auth.models import Role, User
+from portal.clock import utcnow
 from portal.extensions import db
 from portal.outbox.models import ContactAttempt
 from portal.pagination import clamp
-from portal.sqltypes import as_utc, utcnow
+from portal.sqltypes import as_utc
 
 
 def record_failure(user_id: int, now: datetime | None = None) -> None:

@@ -28,11 +28,11 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import and_, literal_column, or_, select, update
 
+from portal.clock import utcnow
 from portal.extensions import db
 from portal.outbox import reachability
 from portal.outbox.models import MessageStatus, OutboxMessage
 from portal.outbox.transports import transport_for
-from portal.sqltypes import utcnow
 
 log = logging.getLogger(__name__)
 

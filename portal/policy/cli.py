@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from portal.clock import local_midnight, portal_zone
 from portal.extensions import db
 from portal.policy import publishing
 
@@ -24,13 +24,13 @@ def _moment(value: str | None) -> datetime | None:
     """A date (midnight in the portal's time zone) or a date and time, as UTC."""
     if value is None:
         return None
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    zone = portal_zone()
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         raise click.BadParameter("use YYYY-MM-DD or YYYY-MM-DDTHH:MM") from None
     if len(value) == 10:
-        return publishing.local_midnight(parsed.date())
+        return local_midnight(parsed.date())
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=zone)
     return parsed

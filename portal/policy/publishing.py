@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, time
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from flask import current_app
 from flask_babel import force_locale
@@ -21,13 +20,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, cast, func, insert, literal, select
 
 from portal.auth.models import AccountStatus, Role, User
+from portal.clock import utcnow
 from portal.extensions import db
 from portal.links import public_url
 from portal.outbox.models import OutboxMessage
 from portal.outbox.services import render_email
 from portal.policy.models import PolicyTranslation, PolicyVersion
 from portal.policy.services import text_of
-from portal.sqltypes import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -36,13 +35,6 @@ KIND = "policy_changed"
 
 class PublishError(ValueError):
     """A version that cannot be published as asked; the message says why."""
-
-
-def local_midnight(day: date) -> datetime:
-    """The start of ``day`` in the portal's time zone (Malaysia), as UTC: what "takes effect
-    on DAY" means, from the command line and from the admin page alike."""
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    return datetime.combine(day, time(), zone).astimezone(UTC)
 
 
 def next_number() -> int:

@@ -11,9 +11,9 @@ from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
+from portal.clock import utcnow
 from portal.extensions import db
 from portal.policy.models import ConsentRecord, PolicyTranslation, PolicyVersion
-from portal.sqltypes import utcnow
 
 # Raw HTML in a policy's Markdown is shown as text, never interpreted.
 _markdown = MarkdownIt("commonmark", {"html": False})

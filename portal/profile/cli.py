@@ -6,9 +6,9 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from portal.clock import utcnow
 from portal.extensions import db
 from portal.profile import services
-from portal.sqltypes import utcnow
 
 
 @click.group(help="Reminders sent to sellers.")

@@ -16,13 +16,13 @@ from flask_babel import lazy_gettext as _l
 from portal.auth import links
 from portal.auth import services as auth
 from portal.auth.models import LinkPurpose, MailboxLink, User
+from portal.clock import utcnow
 from portal.extensions import db
 from portal.links import public_url
 from portal.outbox import reachability
 from portal.outbox.services import queue_email
 from portal.profile.services import record_change
 from portal.security import TokenInvalid
-from portal.sqltypes import utcnow
 
 log = logging.getLogger(__name__)
 

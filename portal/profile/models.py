@@ -8,9 +8,10 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from portal.clock import utcnow
 from portal.crypto import Encrypted
 from portal.extensions import db
-from portal.sqltypes import UTCDateTime, utcnow
+from portal.sqltypes import UTCDateTime
 
 
 class SellerProfile(db.Model):

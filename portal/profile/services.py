@@ -18,12 +18,12 @@ from sqlalchemy.orm import aliased
 
 from portal.auth import services as auth
 from portal.auth.models import AccountStatus, Role, User
+from portal.clock import utcnow
 from portal.crypto import keyed_hash
 from portal.extensions import db
 from portal.links import public_url
 from portal.outbox.services import queue_email
 from portal.profile.models import Actor, BankAccount, ProfileChange, SellerProfile, mask
-from portal.sqltypes import utcnow
 
 
 class DateOfBirthLocked(Exception):

@@ -14,6 +14,7 @@ from flask_login import current_user
 from portal.auth import services as auth
 from portal.auth.forms import ConfirmForm
 from portal.auth.models import User
+from portal.clock import local_today
 from portal.extensions import db, limiter
 from portal.outbox.redaction import secret_link
 from portal.pagination import page_number
@@ -125,7 +126,7 @@ def personal():
         dob = form.date_of_birth.data if "date_of_birth" in form else user.date_of_birth
         data = services.Personal(form.full_name.data, form.display_name.data, dob)
         try:
-            changed = services.update_personal(user, data, actor=user, today=auth.local_today())
+            changed = services.update_personal(user, data, actor=user, today=local_today())
         except auth.UnderAge:
             form.date_of_birth.errors.append(
                 _("Sellers must be at least %(n)d years old.", n=current_app.config["MINIMUM_AGE"])

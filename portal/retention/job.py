@@ -17,9 +17,9 @@ from sqlalchemy import select
 from portal import erasure
 from portal.auth import states
 from portal.auth.models import User
+from portal.clock import utcnow
 from portal.extensions import db
 from portal.retention.rules import RULES, Run
-from portal.sqltypes import utcnow
 
 log = logging.getLogger(__name__)
 

@@ -20,6 +20,7 @@ from portal.accesslog.models import StaffAccess
 from portal.auth import states
 from portal.auth.models import LoginSession, MailboxLink, RecoveryCode, Role, User
 from portal.auth.states import AccountStatus, Actor, Transition
+from portal.clock import months_ago
 from portal.datamap import Retention
 from portal.extensions import db
 from portal.outbox.models import MessageStatus, OutboxMessage
@@ -53,12 +54,6 @@ def N_(text: str) -> str:  # noqa: N802 (gettext's name for "extract this, trans
 
 def _months(setting: str, text: str) -> Callable[[], str]:
     return lambda: _(text, n=current_app.config[setting])
-
-
-def months_ago(now: datetime, months: int) -> datetime:
-    from portal.account.termination import add_months
-
-    return add_months(now, -months)
 
 
 # --- the rules' work --------------------------------------------------------------------
@@ -111,7 +106,7 @@ def delete_spent_tokens(run: Run) -> int:
 
 
 def clear_reporters(run: Run) -> int:
-    from portal.reports import review
+    from portal.minor_reports import review
 
     older_than = run.now - current_app.config["MINOR_REPORT_KEEP_REPORTER"]
     count = review.purge_reporter_data(older_than, dry_run=run.dry_run)

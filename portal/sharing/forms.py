@@ -13,7 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from portal.auth.forms import required, strip
-from portal.auth.services import local_today
+from portal.clock import local_today
 from portal.forms import PortalForm
 from portal.sharing.models import ParcelSize
 

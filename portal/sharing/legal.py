@@ -15,9 +15,9 @@ from sqlalchemy import func, select
 
 from portal.audit.services import record as audit
 from portal.auth.models import User
+from portal.clock import local_midnight
 from portal.extensions import db
 from portal.outbox.services import queue_email
-from portal.policy.publishing import local_midnight
 from portal.sharing.models import Disclosure, DisclosureKind
 
 

@@ -8,8 +8,9 @@ from enum import StrEnum
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.clock import utcnow
 from portal.extensions import db
-from portal.sqltypes import UTCDateTime, utcnow
+from portal.sqltypes import UTCDateTime
 
 
 class ThirdParty(db.Model):

@@ -15,10 +15,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.auth.models import AccountStatus, User
+from portal.clock import utcnow
 from portal.extensions import db
 from portal.sharing import connectors, payload
 from portal.sharing.models import Disclosure, DisclosureKind, ThirdParty
-from portal.sqltypes import utcnow
 
 log = logging.getLogger(__name__)
 

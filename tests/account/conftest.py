@@ -13,8 +13,8 @@ from sqlalchemy import select, update
 
 from portal.auth import twofactor
 from portal.auth.models import LoginSession, User
+from portal.clock import utcnow
 from portal.extensions import db
-from portal.sqltypes import utcnow
 
 
 @dataclass

@@ -11,8 +11,8 @@ from sqlalchemy import delete
 
 from portal.accesslog import services as accesslog
 from portal.auth.models import User
+from portal.clock import utcnow
 from portal.extensions import db
-from portal.sqltypes import utcnow
 from tests.support import PASSWORD, QueryCounter, make_staff
 
 URL = "/account/access-log"

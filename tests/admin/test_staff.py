@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from portal.audit.models import AuditEvent
 from portal.auth.models import User
+from portal.clock import utcnow
 from portal.extensions import db
-from portal.sqltypes import utcnow
 from tests.support import PASSWORD, client_as, make_seller, make_staff
 
 

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from portal.auth.models import LoginSession
+from portal.clock import utcnow
 from portal.extensions import db
-from portal.sqltypes import utcnow
 from tests.support import PASSWORD, body_text, make_seller, without_tokens
 
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from portal.auth.services import local_today
+from portal.clock import local_today
 from tests.partner import serve_partner
 from tests.sharing.conftest import give_address
 from tests.support import PASSWORD, make_seller

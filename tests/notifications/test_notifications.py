@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.auth.models import User
+from portal.clock import utcnow
 from portal.extensions import db
 from portal.outbox.models import OutboxMessage
 from portal.outbox.redaction import secret_link_prefixes
 from portal.outbox.services import queue_email
-from portal.sqltypes import utcnow
 from tests.support import PASSWORD, QueryCounter, link_in, make_staff
 
 PLACEHOLDER = "(link sent by email only)"

@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 from portal.accesslog.models import StaffAccess
 from portal.auth.models import User
+from portal.clock import utcnow
 from portal.extensions import db
 from portal.outbox.models import ContactAttempt, OutboxMessage
-from portal.sqltypes import utcnow
 from tests.outbox.test_worker import add_messages
 from tests.support import PASSWORD, make_staff
 

@@ -13,10 +13,10 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
 from portal.auth.models import User
+from portal.clock import utcnow
 from portal.extensions import db
 from portal.outbox import worker
 from portal.outbox.models import OutboxMessage
-from portal.sqltypes import utcnow
 from tests.support import SMTPRecorder, body_html, body_text, free_port, make_seller
 
 

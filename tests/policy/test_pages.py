@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from portal.clock import utcnow
 from portal.extensions import db
 from portal.policy.models import PolicyVersion
-from portal.sqltypes import utcnow
 
 SEED = Path(__file__).resolve().parents[3] / "shared" / "seed" / "seller-privacy-policy.txt"
 CONTENT = Path(__file__).resolve().parents[2] / "portal" / "policy" / "content" / "v1.md"

@@ -10,12 +10,12 @@ from freezegun import freeze_time
 from sqlalchemy import select
 
 from portal.auth.models import User
+from portal.clock import utcnow
 from portal.extensions import db
 from portal.outbox.models import OutboxMessage
 from portal.policy import publishing
 from portal.policy.diff import word_diff
 from portal.policy.models import ConsentRecord, PolicyVersion
-from portal.sqltypes import utcnow
 from tests.support import PASSWORD, make_seller, put_in_state
 
 V1 = "We collect your name.\n\nWe keep it while your account is open."

@@ -132,7 +132,7 @@ def test_a_forged_link_does_nothing(app, client, seller, auth):
 
 
 def test_a_new_address_clears_the_unreachable_flag(app, client, seller, auth, mailbox):
-    from portal.sqltypes import utcnow
+    from portal.clock import utcnow
 
     with app.app_context():
         user = db.session.get(User, seller["id"])

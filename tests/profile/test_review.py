@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import update
 
 from portal.auth.models import User
+from portal.clock import utcnow
 from portal.extensions import db
 from portal.profile.models import ProfileChange, SellerProfile
-from portal.sqltypes import utcnow
 from tests.support import QueryCounter, body_text, make_seller, make_staff
 
 

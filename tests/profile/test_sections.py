@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.auth.models import User
+from portal.clock import utcnow
 from portal.extensions import db
 from portal.profile.models import ProfileChange, SellerProfile
-from portal.sqltypes import utcnow
 
 GOOD_ADDRESS = {
     "address-address_line1": "12 Jalan Ampang",

@@ -241,7 +241,7 @@ def test_unverified_registrations_go_after_seven_days(app):
 
 
 def test_spent_tokens_go_at_once_and_live_ones_stay(app, seller):
-    from portal.sqltypes import utcnow
+    from portal.clock import utcnow
 
     now = utcnow()
     with app.app_context():
@@ -266,7 +266,7 @@ def test_spent_tokens_go_at_once_and_live_ones_stay(app, seller):
 
 def test_mailbox_links_go_once_expired_or_used_and_live_ones_stay(app, seller):
     from portal.auth.models import MailboxLink
-    from portal.sqltypes import utcnow
+    from portal.clock import utcnow
 
     now = utcnow()
     hour = timedelta(hours=1)

@@ -10,9 +10,10 @@ import pytest
 from freezegun import freeze_time
 from sqlalchemy import select
 
-from portal.account.termination import add_months, deletion_due
+from portal.account.termination import deletion_due
 from portal.audit.models import AuditEvent
 from portal.auth.models import AccountStatus, User
+from portal.clock import add_months
 from portal.extensions import db
 from portal.sharing import services as sharing
 from tests.support import PASSWORD, make_staff
@@ -141,7 +142,7 @@ def test_after_the_date_the_account_cannot_come_back(app, client, auth, seller):
 def test_with_two_factor_the_code_is_needed_too(app, client, logged_in):
     import pyotp
 
-    from portal.sqltypes import utcnow
+    from portal.clock import utcnow
 
     secret = pyotp.random_base32()
     with app.app_context():

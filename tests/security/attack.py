@@ -11,7 +11,7 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import stream_encode_multipart
 
 from portal.extensions import db
-from portal.reports.models import MinorReport
+from portal.minor_reports.models import MinorReport
 
 
 def report_form(client, **fields) -> dict:

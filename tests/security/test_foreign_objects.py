@@ -20,12 +20,12 @@ from sqlalchemy import func, select
 from portal.admin.permissions import endpoint_allowed
 from portal.audit.models import AuditEvent
 from portal.auth.models import User
+from portal.clock import utcnow
 from portal.documents.models import Document, DocumentFile
 from portal.extensions import db
+from portal.minor_reports.models import MinorReport
 from portal.outbox.models import OutboxMessage
-from portal.reports.models import MinorReport
 from portal.sharing.models import Disclosure, ThirdParty
-from portal.sqltypes import utcnow
 from tests.security.attack import file_report
 from tests.support import PASSWORD, client_as, make_seller, make_staff
 

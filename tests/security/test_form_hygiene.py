@@ -29,8 +29,8 @@ import portal
 from portal.auth.models import User
 from portal.extensions import db
 from portal.forms import PortalForm
+from portal.minor_reports.models import MinorReport
 from portal.profile.models import BankAccount, ProfileChange, SellerProfile
-from portal.reports.models import MinorReport
 from tests.support import PASSWORD, body_html, body_text, registration_form
 
 ONE_LINE = "Write this on one line, without line breaks or invisible characters."

@@ -178,6 +178,6 @@ def test_report_receipts_to_one_address_are_capped_whatever_the_ip(app, client, 
     assert len(mailbox.messages(victim)) == 10  # the configured "3 per hour;10 per day"
     with app.app_context():
         from portal.extensions import db
-        from portal.reports.models import MinorReport
+        from portal.minor_reports.models import MinorReport
 
         assert db.session.query(MinorReport).count() == 120

@@ -17,7 +17,7 @@ from portal.audit.models import AuditEvent
 from portal.auth.models import User
 from portal.erasure import Erasure
 from portal.extensions import db
-from portal.reports.models import MinorReport
+from portal.minor_reports.models import MinorReport
 from tests.security.attack import file_report
 from tests.support import client_as, make_seller, make_staff
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.extensions import db
-from portal.reports.models import MinorReport
+from portal.minor_reports.models import MinorReport
 from tests.security.attack import report_form
 
 

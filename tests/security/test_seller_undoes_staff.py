@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from portal.auth.models import User
 from portal.extensions import db
-from portal.reports.models import MinorReport
+from portal.minor_reports.models import MinorReport
 from tests.security.attack import file_report
 from tests.support import PASSWORD, client_as, make_seller, make_staff
 

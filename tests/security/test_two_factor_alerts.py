@@ -11,8 +11,8 @@ from __future__ import annotations
 import pyotp
 import pytest
 
+from portal.clock import utcnow
 from portal.extensions import db
-from portal.sqltypes import utcnow
 from tests.support import PASSWORD, body_text, make_seller
 
 SELLER = "seller@example.com"

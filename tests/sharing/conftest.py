@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from portal.auth.services import local_today
+from portal.clock import local_today
 from portal.extensions import db
 from portal.profile.models import SellerProfile
 from tests.partner import serve_partner

@@ -11,12 +11,12 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.auth.models import AccountStatus, User
+from portal.clock import utcnow
 from portal.extensions import db
 from portal.profile.models import BankAccount
 from portal.profile.services import account_number_digest
 from portal.sharing import connectors, payload, services
 from portal.sharing.models import Disclosure
-from portal.sqltypes import utcnow
 from tests.partner import Reply
 from tests.sharing.conftest import give_address
 from tests.support import put_in_state

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.audit.models import AuditEvent
-from portal.auth.services import local_today
+from portal.clock import local_today
 from portal.extensions import db
 from portal.sharing import services
 from portal.sharing.models import Disclosure, DisclosureKind

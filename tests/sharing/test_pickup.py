@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.auth.models import AccountStatus, User
-from portal.auth.services import local_today
+from portal.clock import local_today
 from portal.extensions import db
 from portal.sharing.models import Disclosure, Pickup
 from tests.partner import Reply

@@ -7,9 +7,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from portal.clock import utcnow
 from portal.extensions import db
 from portal.sharing.models import Disclosure, DisclosureKind, ThirdParty
-from portal.sqltypes import utcnow
 from tests.support import QueryCounter
 
 

@@ -12,8 +12,8 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.documents import services as documents
 from portal.extensions import db
+from portal.minor_reports.models import MinorReport
 from portal.outbox.services import queue_email
-from portal.reports.models import MinorReport
 from portal.security import secret_digest, within_limit
 
 # No 0/O or 1/I, so a reference read out on the phone is not misheard.

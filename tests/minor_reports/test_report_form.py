@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.extensions import db
-from portal.reports.models import MinorReport
+from portal.minor_reports.models import MinorReport
 from tests.support import body_text, without_tokens
 
 

@@ -15,8 +15,8 @@ from flask_babel import get_locale
 
 from portal.documents import services as documents
 from portal.extensions import db, limiter
-from portal.reports import bp, services
-from portal.reports.forms import RELATIONSHIPS, MinorReportForm
+from portal.minor_reports import bp, services
+from portal.minor_reports.forms import RELATIONSHIPS, MinorReportForm
 from portal.security import TokenInvalid, make_token, read_token
 from portal.uploads import accepts_uploads
 
@@ -28,11 +28,11 @@ def _form_page(form: MinorReportForm, status: int = 200):
     form.started.data = make_token(
         _FORM_PURPOSE, {"t": time.time(), "n": services.new_form_nonce()}
     )
-    return render_template("reports/report_minor.html", form=form), status
+    return render_template("minor_reports/report_minor.html", form=form), status
 
 
 def _thanks(reference: str):
-    return render_template("reports/report_received.html", reference=reference)
+    return render_template("minor_reports/report_received.html", reference=reference)
 
 
 def _form_nonce(form: MinorReportForm) -> str | None:

@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from portal.auth.models import User
 from portal.extensions import db
-from portal.reports import services
-from portal.reports.models import MinorReport
+from portal.minor_reports import services
+from portal.minor_reports.models import MinorReport
 from tests.support import PASSWORD, body_text, make_staff
 
 
@@ -76,8 +76,8 @@ def test_dismissing_needs_a_reason_and_keeps_the_seller(app, client, auth, repor
 
 
 def test_matching_finds_the_shop_name_in_any_case_and_the_email(app, report, seller):
+    from portal.minor_reports import review
     from portal.profile.models import SellerProfile
-    from portal.reports import review
 
     with app.app_context():
         db.session.add(SellerProfile(user_id=seller["id"], display_name="Kedai Comel Batik"))
@@ -195,7 +195,7 @@ def test_confirming_erases_the_account_its_rows_and_files_and_tells_the_reporter
 def test_reporters_data_goes_six_months_after_closing(app, client, auth, report, runner):
     from datetime import timedelta
 
-    from portal.sqltypes import utcnow
+    from portal.clock import utcnow
 
     _login(app, auth, "reviewer")
     client.post(f"/admin/minor-reports/{report}/dismiss", data={"reason": "Adult."})

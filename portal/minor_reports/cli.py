@@ -10,9 +10,9 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from portal.clock import utcnow
 from portal.extensions import db
-from portal.reports import review
-from portal.sqltypes import utcnow
+from portal.minor_reports import review
 
 
 @click.group(help="Reports about minors.")

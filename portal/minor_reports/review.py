@@ -16,12 +16,12 @@ from portal.account.models import ProposalSource
 from portal.audit.services import record as audit
 from portal.auth.models import Role, User
 from portal.auth.states import AccountStatus
+from portal.clock import utcnow
 from portal.extensions import db
+from portal.minor_reports.models import MinorReport, ReportStatus
 from portal.outbox.services import queue_email
 from portal.pagination import clamp
 from portal.profile.models import SellerProfile
-from portal.reports.models import MinorReport, ReportStatus
-from portal.sqltypes import utcnow
 from portal.storage import delete_after_commit
 
 

@@ -10,7 +10,7 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from portal.auth.forms import check_email, required, strip
 from portal.forms import PortalForm, no_web_address
-from portal.reports.models import Relationship
+from portal.minor_reports.models import Relationship
 
 RELATIONSHIPS = {
     Relationship.PARENT: _l("I am their parent or guardian"),
