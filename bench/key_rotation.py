@@ -1,7 +1,7 @@
 """Key rotation: does ``flask keys rotate`` work in batches, with flat memory, at a sane cost?
 
 Rotating the encryption key re-encrypts every bank account number (and two-factor secret)
-under the new key (``portal.crypto.rotate_batch``, driven by ``portal.keys``): read a batch of
+under the new key (``portal.crypto.rotate_batch``, driven by ``portal.cli.keys``): read a batch of
 stored values as raw text, decrypt each under its old key, encrypt under the new one, write
 it back, commit, continue after the last primary key.
 

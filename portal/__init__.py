@@ -157,15 +157,8 @@ def register_security_headers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from portal.auth.cli import staff
-    from portal.demo import demo
-    from portal.documents.cli import documents
-    from portal.keys import keys
-    from portal.minor_reports.cli import reports
-    from portal.outbox.cli import outbox
-    from portal.policy.cli import policy
-    from portal.profile.cli import reminders
-    from portal.retention.cli import retention
+    # Imported here, not at the top: the commands load every feature, and a module that only
+    # needs, say, portal.clock should not pay for the whole house (nor meet a cycle through it).
+    from portal import cli
 
-    for group in (staff, keys, reminders, documents, outbox, policy, reports, retention, demo):
-        app.cli.add_command(group)
+    cli.register(app)
