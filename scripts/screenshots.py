@@ -16,6 +16,7 @@ the language switch's cookie. Nothing is downloaded: Playwright drives /usr/bin/
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -40,6 +41,13 @@ from tests.livesite import build_app as build_site_app  # noqa: E402
 from tests.support import PASSWORD  # noqa: E402
 
 OUTPUT = ROOT / "docs" / "screenshots"
+# PORTAL_SCREENSHOTS_HTML=folder also saves each page's HTML there (scripts/compare_pages.py
+# compares two such folders, with times and one-time tokens masked).
+HTML_FOLDER = (
+    Path(os.environ["PORTAL_SCREENSHOTS_HTML"])
+    if os.environ.get("PORTAL_SCREENSHOTS_HTML")
+    else None
+)
 DESKTOP = {"width": 1280, "height": 800}
 MOBILE = {"width": 390, "height": 844}
 LANGUAGES = ("en", "ms")
@@ -143,6 +151,10 @@ class Camera:
             raise SystemExit(f"{page.url} is not in {self.language}")
         path = self.folder / name
         page.screenshot(path=str(path), full_page=True)
+        if HTML_FOLDER:  # the page's markup too, to compare a refactoring page for page
+            markup = HTML_FOLDER / path.relative_to(OUTPUT).with_suffix(".html")
+            markup.parent.mkdir(parents=True, exist_ok=True)
+            markup.write_text(page.content())
         print(f"{path.relative_to(ROOT)}  ({page.url})")
 
     def logged_in_page(
