@@ -92,6 +92,7 @@ def register_blueprints(app: Flask) -> None:
         auth,
         documents,
         i18n,
+        integrations,
         main,
         minor_reports,
         notifications,
@@ -99,6 +100,7 @@ def register_blueprints(app: Flask) -> None:
         policy,
         profile,
         sharing,
+        shipping,
     )
 
     pagination.init_app(app)  # first: a route takes its converters (<int:...>) when added
@@ -114,6 +116,8 @@ def register_blueprints(app: Flask) -> None:
         account,
         minor_reports,
         sharing,
+        shipping,
+        integrations,
         admin,
     ):
         app.register_blueprint(module.bp)

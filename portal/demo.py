@@ -7,7 +7,7 @@ and a DHL pickup (sent through the sharing service, to the development folder).
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import click
 from flask.cli import with_appcontext
@@ -19,6 +19,8 @@ from portal.extensions import db
 from portal.policy import services as policy
 from portal.profile import services as profile
 from portal.security import hash_password
+from portal.shipping import services as shipping
+from portal.shipping.models import ParcelSize
 
 DEMO_ACCOUNTS = (
     # email, password, role
@@ -85,27 +87,11 @@ def _fill_demo_profile(user: User) -> None:
 
 def _demo_pickup(user: User) -> None:
     """A DHL pickup booked for next week, through the one door like any other."""
-    from datetime import timedelta
-
-    from portal.sharing import services as sharing
-    from portal.sharing.models import ParcelSize, Pickup
-
-    party = sharing.party_by_slug("dhl")
-    day = local_today() + timedelta(days=7)
-    disclosure = sharing.share(
+    shipping.book_pickup(
         user,
-        party,
-        ("name", "address", "phone"),
-        request={"type": "pickup", "pickup_date": day.isoformat(), "parcel_size": "medium"},
-    )
-    db.session.add(
-        Pickup(
-            user_id=user.id,
-            third_party_id=party.id,
-            pickup_date=day,
-            parcel_size=ParcelSize.MEDIUM,
-            disclosure_id=disclosure.id,
-        )
+        shipping.courier_by_slug("dhl"),
+        local_today() + timedelta(days=7),
+        ParcelSize.MEDIUM,
     )
 
 

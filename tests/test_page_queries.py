@@ -30,12 +30,14 @@ from portal.auth.services import create_staff
 from portal.clock import utcnow
 from portal.documents.models import Document, DocumentFile
 from portal.extensions import db
+from portal.integrations.models import StoreConnection
 from portal.outbox.models import OutboxMessage
 from portal.policy import services as policy
 from portal.policy.models import ConsentRecord, PolicyVersion
 from portal.profile import services as profile
 from portal.profile.models import ProfileChange
-from portal.sharing.models import Disclosure, Pickup, StoreConnection, ThirdParty
+from portal.sharing.models import Disclosure, ThirdParty
+from portal.shipping.models import Pickup
 from tests.support import AuthActions, QueryCounter, make_seller
 
 FEW, MANY = 10, 1_000

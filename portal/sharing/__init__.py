@@ -1,5 +1,7 @@
-"""Third parties: the public registry page, the seller features that share data with them
-(a courier pickup, a WooCommerce store), and "where my data went"."""
+"""The door through which seller data leaves for a third party: the registry of third
+parties (and its public page), the connectors, the payload, legal disclosures, and "where my
+data went". The features that share (shipping, integrations) call it through its services
+and show its check page through :mod:`portal.sharing.door_views`."""
 
 from flask import Blueprint
 

@@ -3,6 +3,10 @@
 This module is the only place where the sharing service reads a seller's data. A field is
 read only when its category is registered for the party, so a field outside the party's
 categories is never even loaded, whatever the caller asked for.
+
+The account's own fields (name, email, phone, date of birth) are known here; a feature that
+holds more of the seller's data (the profile: shop name, address, bank account) registers
+its fields with :func:`register_fields` when the app starts, so the door imports no feature.
 """
 
 from __future__ import annotations
@@ -10,16 +14,13 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
 from portal.auth.models import User
 from portal.datamap import Category
-from portal.extensions import db
-from portal.profile.choices import bank_name, country_name, state_name
-from portal.profile.models import BankAccount, SellerProfile
 
 log = logging.getLogger(__name__)
 
@@ -54,52 +55,34 @@ class Field:
     category: Category
     label: object  # a lazy string
     read: Callable[[User], object]  # the value to send, or None when the seller has none
-
-
-def _profile(user: User) -> SellerProfile | None:
-    return db.session.get(SellerProfile, user.id)
-
-
-def _address(user: User) -> dict | None:
-    profile = _profile(user)
-    if profile is None or not profile.has_address:
-        return None
-    return {
-        "line1": profile.address_line1,
-        "line2": profile.address_line2 or "",
-        "city": profile.city,
-        "postcode": profile.postcode or "",
-        "state": profile.state or "",
-        "country": profile.country,
-    }
-
-
-def _bank_account(user: User) -> dict | None:
-    bank = db.session.get(BankAccount, user.id)
-    if bank is None:
-        return None
-    return {
-        "bank": bank_name(bank.bank_code, bank.bank_other_name),
-        "holder_name": bank.holder_name,
-        "account_number": bank.account_number,
-    }
+    show: Callable[[object], str] = str  # the value as the seller reads it before it goes
 
 
 FIELDS: dict[str, Field] = {
     "name": Field(Category.NAME, _l("Full legal name"), lambda u: u.full_name),
-    "shop_name": Field(
-        Category.NAME, _l("Shop name"), lambda u: (p := _profile(u)) and p.display_name
-    ),
     "email": Field(Category.EMAIL, _l("Email"), lambda u: u.email),
     "phone": Field(Category.PHONE, _l("Phone number"), lambda u: u.phone_e164),
-    "address": Field(Category.ADDRESS, _l("Address"), _address),
     "date_of_birth": Field(
         Category.IDENTIFICATION,
         _l("Date of birth"),
         lambda u: u.date_of_birth and u.date_of_birth.isoformat(),
     ),
-    "bank_account": Field(Category.FINANCIAL, _l("Bank account"), _bank_account),
 }
+
+# Where the seller fills in each field, as (endpoint, anchor): for the links on a page that
+# says what is missing. Registered by the feature whose pages those are.
+HOMES: dict[str, tuple[str, str | None]] = {}
+
+
+def register_fields(
+    fields: Mapping[str, Field], homes: Mapping[str, tuple[str, str | None]]
+) -> None:
+    """Add the fields a feature holds, and the pages where sellers fill fields in.
+
+    Called when the app starts; calling it again with the same fields changes nothing.
+    """
+    FIELDS.update(fields)
+    HOMES.update(homes)
 
 
 class MissingDetails(Exception):
@@ -156,16 +139,4 @@ def build(user: User, categories: Iterable[str], wanted: Iterable[str]) -> Paylo
 
 def display(name: str, value: object) -> str:
     """A field's value as the seller reads it on the confirmation page."""
-    if name == "address" and isinstance(value, dict):
-        region = state_name(value["state"]) if value["state"] else ""
-        parts = [
-            value["line1"],
-            value["line2"],
-            " ".join(p for p in (value["postcode"], value["city"]) if p),
-            region,
-            country_name(value["country"]),
-        ]
-        return ", ".join(p for p in parts if p)
-    if name == "bank_account" and isinstance(value, dict):
-        return f"{value['bank']}, {value['holder_name']}, {value['account_number']}"
-    return str(value)
+    return FIELDS[name].show(value)

@@ -16,7 +16,7 @@ from portal.outbox.services import queue_email
 from portal.profile.models import BankAccount, ProfileChange
 from portal.profile.services import account_number_digest
 from portal.sharing import services as sharing
-from portal.sharing.models import Pickup
+from portal.shipping.models import Pickup
 from tests.documents.conftest import Uploader
 from tests.documents.samples import jpeg, pdf
 from tests.partner import serve_partner

@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.extensions import db
-from portal.sharing.models import Disclosure, StoreConnection
+from portal.integrations.models import StoreConnection
+from portal.sharing.models import Disclosure
 from tests.partner import Reply
 
 STORE = "https://shop.meilingbatik.my"

@@ -1,21 +1,19 @@
-"""Forms of the sharing features: a pickup, a store connection, and their confirmations."""
+"""The pickup form: a courier, a day and a parcel size."""
 
 from __future__ import annotations
 
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, RadioField, URLField
+from wtforms import HiddenField, RadioField
 from wtforms.fields import DateField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms.validators import InputRequired, ValidationError
 
-from portal.auth.forms import required, strip
 from portal.clock import local_today
 from portal.forms import PortalForm
-from portal.sharing.models import ParcelSize
+from portal.shipping.models import ParcelSize
 
 PARCEL_SIZES = {
     ParcelSize.SMALL: _l("Small: up to 2 kg, fits in a shoebox"),
@@ -56,31 +54,3 @@ class PickupForm(PortalForm):
                     days=current_app.config["PICKUP_MAX_DAYS_AHEAD"],
                 )
             )
-
-
-def check_store_url(form, field):
-    parts = urlsplit(field.data or "")
-    try:
-        port_ok = parts.port is None or 0 < parts.port < 65536
-    except ValueError:
-        port_ok = False
-    if (
-        parts.scheme != "https"
-        or not parts.hostname
-        or "." not in parts.hostname
-        or parts.username
-        or parts.password
-        or not port_ok
-    ):
-        raise ValidationError(
-            _l("Enter your store's address as it starts in the browser, with https://.")
-        )
-
-
-class StoreForm(PortalForm):
-    store_url = URLField(
-        _l("Store address"),
-        filters=[strip, lambda v: v.rstrip("/") if isinstance(v, str) else v],
-        validators=[required, Length(max=300), check_store_url],
-    )
-    digest = HiddenField()

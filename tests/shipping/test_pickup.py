@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 from portal.auth.models import AccountStatus, User
 from portal.clock import local_today
 from portal.extensions import db
-from portal.sharing.models import Disclosure, Pickup
+from portal.sharing.models import Disclosure
+from portal.shipping.models import Pickup
 from tests.partner import Reply
 from tests.sharing.conftest import tomorrow
 from tests.support import make_staff, put_in_state

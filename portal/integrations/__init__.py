@@ -1,0 +1,11 @@
+"""Connect a WooCommerce store: the store gets the seller's shop name, email and phone
+through the sharing door."""
+
+from flask import Blueprint
+
+from portal.security import sellers_only
+
+bp = Blueprint("integrations", __name__)
+bp.before_request(sellers_only())
+
+from portal.integrations import views  # noqa: E402,F401  (routes attach themselves to bp)

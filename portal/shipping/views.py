@@ -1,0 +1,102 @@
+"""Routes of the shipping blueprint: arrange a pickup, in the door's two steps (the form,
+then exactly what the courier will receive). Every route acts on the logged-in seller only."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal.extensions import db
+from portal.sharing import door_views as door
+from portal.shipping import bp, services
+from portal.shipping.forms import PARCEL_SIZES, PickupForm
+
+
+def _pickup_page(form: PickupForm, *, error=None, missing=(), status: int = 200):
+    return (
+        render_template(
+            "shipping/pickup.html",
+            form=form,
+            couriers=services.couriers(),
+            pickups=services.recent_pickups(current_user.id),
+            sizes=PARCEL_SIZES,
+            fields=services.PICKUP_FIELDS,
+            error=error,
+            missing=door.missing_links(missing),
+        ),
+        status,
+    )
+
+
+def _pickup_form() -> PickupForm:
+    return PickupForm(couriers=services.couriers())
+
+
+def _courier(form: PickupForm):
+    party = services.courier_by_slug(form.courier.data)
+    if party is None:
+        abort(404)
+    return party
+
+
+@bp.get("/shipping/pickup")
+def pickup():
+    return _pickup_page(_pickup_form())
+
+
+@bp.post("/shipping/pickup")
+def pickup_check():
+    form = _pickup_form()
+    if not form.validate_on_submit():
+        return _pickup_page(form, status=400)
+    party = _courier(form)
+    return door.check_page(
+        party,
+        services.PICKUP_FIELDS,
+        form,
+        page=_pickup_page,
+        confirm="shipping.pickup_confirm",
+        back="shipping.pickup",
+        hidden={
+            "courier": form.courier.data,
+            "pickup_date": form.pickup_date.data.isoformat(),
+            "parcel_size": form.parcel_size.data,
+        },
+        summary=_(
+            "A pickup by %(courier)s on %(day)s, parcel size: %(size)s.",
+            courier=party.name,
+            day=format_date(form.pickup_date.data, "full"),
+            size=PARCEL_SIZES[form.parcel_size.data],
+        ),
+    )
+
+
+@bp.post("/shipping/pickup/confirm")
+def pickup_confirm():
+    form = _pickup_form()
+    if not form.validate_on_submit():
+        return _pickup_page(form, status=400)
+    party = _courier(form)
+    try:
+        pickup = services.book_pickup(
+            current_user._get_current_object(),
+            party,
+            form.pickup_date.data,
+            form.parcel_size.data,
+            confirmed_digest=form.digest.data or "",
+        )
+    except door.REFUSALS as exc:
+        return door.refused(exc, form, page=_pickup_page, check_again=pickup_check)
+    db.session.commit()
+    flash(
+        _(
+            "%(courier)s will collect your parcel on %(day)s. Your reference is %(reference)s.",
+            courier=party.name,
+            day=format_date(form.pickup_date.data, "full"),
+            reference=pickup.disclosure.reference,
+        ),
+        "success",
+    )
+    return redirect(url_for("shipping.pickup"))
