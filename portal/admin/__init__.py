@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.admin.permissions import endpoint_allowed
-from portal.auth.models import STAFF_ROLES
+from portal.auth.roles import STAFF_ROLES
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
