@@ -13,6 +13,7 @@ from portal.admin import bp
 from portal.admin.forms import EmptyForm
 from portal.auth import staff as staff_accounts
 from portal.auth import twofactor
+from portal.auth.services import User
 from portal.extensions import db
 from portal.security import reauth_required
 
@@ -65,7 +66,7 @@ def staff():
     return render_template("admin/staff.html", members=staff_accounts.members(), form=EmptyForm())
 
 
-def _member(staff_id: int, *, disabled: bool):
+def _member(staff_id: int, *, disabled: bool) -> User:
     """The member of staff, if in the state the button acts on; otherwise 404."""
     member = staff_accounts.member(staff_id)
     if member is None or (member.disabled_at is not None) != disabled:

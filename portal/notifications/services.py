@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Row, func, select, update
 from sqlalchemy.orm import defer
 
 from portal.clock import utcnow
@@ -136,7 +136,7 @@ def unread_count(user_id: int) -> int:
     )
 
 
-def sent_to(user_id: int, *, limit: int) -> tuple[list, bool]:
+def sent_to(user_id: int, *, limit: int) -> tuple[list[Row], bool]:
     """The newest ``limit`` emails written for the seller, as staff see them: subject, when
     written, delivery status and when sent (never a body); and whether older ones exist."""
     rows = db.session.execute(
