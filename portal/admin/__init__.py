@@ -5,8 +5,8 @@ from flask import Blueprint, abort, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from portal.admin.permissions import endpoint_allowed
-from portal.auth.models import STAFF_ROLES
+from portal.admin.permissions import Permission, endpoint_allowed, may
+from portal.auth.roles import STAFF_ROLES
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -43,8 +43,6 @@ def _staff_set_up_two_factor_first():
 
 @bp.app_context_processor
 def _permissions():
-    from portal.admin.permissions import Permission, may
-
     return {"may": lambda name: may(current_user, Permission[name])}
 
 

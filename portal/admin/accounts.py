@@ -16,20 +16,14 @@ from flask_login import current_user
 from portal.account import age_check, termination
 from portal.admin import bp, sellers
 from portal.admin.forms import LiftFreezeForm, ReopenForm, StaffTerminateForm
-from portal.auth.models import User
 from portal.auth.states import Transition
 from portal.extensions import db
-
-
-def may(seller: User, transition: Transition) -> bool:
-    """Whether the member of staff logged in may move this account through ``transition``."""
-    return sellers.may_move(seller, transition)
 
 
 @bp.route("/sellers/<int:seller_id>/terminate", methods=["GET", "POST"])
 def terminate_seller(seller_id: int):
     seller = sellers.seller_or_404(seller_id)
-    allowed = may(seller, Transition.TERMINATE)
+    allowed = sellers.may_move(seller, Transition.TERMINATE)
     if request.method == "POST" and not allowed:
         abort(404)
     form = StaffTerminateForm()
@@ -55,7 +49,7 @@ def terminate_seller(seller_id: int):
 @bp.post("/sellers/<int:seller_id>/lift-freeze")
 def seller_lift_freeze(seller_id: int):
     seller = sellers.seller_or_404(seller_id)
-    if not may(seller, Transition.LIFT_FREEZE):
+    if not sellers.may_move(seller, Transition.LIFT_FREEZE):
         abort(404)
     form = LiftFreezeForm()
     if not form.validate_on_submit():
@@ -69,7 +63,7 @@ def seller_lift_freeze(seller_id: int):
 @bp.post("/sellers/<int:seller_id>/reopen")
 def seller_reopen(seller_id: int):
     seller = sellers.seller_or_404(seller_id)
-    if not may(seller, Transition.REOPEN):
+    if not sellers.may_move(seller, Transition.REOPEN):
         abort(404)
     form = ReopenForm()
     if not form.validate_on_submit():

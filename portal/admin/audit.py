@@ -11,19 +11,18 @@ case-insensitive), the subject's type and id, and a range of days in the portal'
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import render_template, request
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, select
 
 from portal.admin import bp
-from portal.audit.models import AuditEvent
-from portal.auth.models import User
+from portal.audit import trail
+from portal.auth import services as auth
 from portal.clock import portal_zone
-from portal.extensions import db
 from portal.pagination import page_number, whole_number
 
 PER_PAGE = 50
@@ -81,20 +80,19 @@ class AuditFilters:
         }
         return {key: value for key, value in args.items() if value not in (None, "")}
 
-    def apply(self, query: Select, zone: ZoneInfo) -> Select:
-        if self.action:
-            query = query.where(AuditEvent.action == self.action)
-        if self.actor:
-            query = query.where(func.lower(User.email) == self.actor.lower())
-        if self.subject_type:
-            query = query.where(AuditEvent.subject_type == self.subject_type)
-        if self.subject_id is not None:
-            query = query.where(AuditEvent.subject_id == self.subject_id)
-        if self.day_from is not None:
-            query = query.where(AuditEvent.at >= _start_of(self.day_from, zone))
-        if self.day_to is not None:
-            query = query.where(AuditEvent.at < _start_of(self.day_to + timedelta(days=1), zone))
-        return query
+    def criteria(self, zone: ZoneInfo, actor_ids: Collection[int] | None) -> trail.Criteria:
+        """The filters as the trail reads them: the days as instants in ``zone``, the actor's
+        email as the ids of the accounts that have it (None when no actor is given)."""
+        return trail.Criteria(
+            action=self.action,
+            actor_ids=actor_ids,
+            subject_type=self.subject_type,
+            subject_id=self.subject_id,
+            since=_start_of(self.day_from, zone) if self.day_from is not None else None,
+            before=_start_of(self.day_to + timedelta(days=1), zone)
+            if self.day_to is not None
+            else None,
+        )
 
 
 def _start_of(day: date, zone: ZoneInfo) -> datetime:
@@ -102,24 +100,17 @@ def _start_of(day: date, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
 
 
-def events_page(
-    filters: AuditFilters, page: int, zone: ZoneInfo
-) -> tuple[list[tuple[AuditEvent, str | None]], bool]:
+def events_page(filters: AuditFilters, page: int, zone: ZoneInfo) -> tuple[list[tuple], bool]:
     """One page of (event, actor's email or None), newest first, and whether more follow."""
-    query = filters.apply(
-        select(AuditEvent, User.email).outerjoin(User, User.id == AuditEvent.actor_id), zone
-    )
-    query = (
-        query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-        .offset((page - 1) * PER_PAGE)
-        .limit(PER_PAGE + 1)
-    )
-    rows = [(event, email) for event, email in db.session.execute(query)]
-    return rows[:PER_PAGE], len(rows) > PER_PAGE
-
-
-def _distinct(column) -> list[str]:
-    return list(db.session.scalars(select(column).distinct().order_by(column)))
+    # Given an actor, their emails are known before the events are read.
+    actors = auth.with_email(filters.actor) if filters.actor else None
+    if actors == {}:
+        return [], False
+    criteria = filters.criteria(zone, None if actors is None else actors.keys())
+    events, has_next = trail.events_page(criteria, page=page, per_page=PER_PAGE)
+    if actors is None:
+        actors = auth.emails_by_id(event.actor_id for event in events if event.actor_id)
+    return [(event, actors.get(event.actor_id)) for event in events], has_next
 
 
 @bp.get("/audit")
@@ -128,6 +119,7 @@ def audit():
     filters = AuditFilters.from_args(request.args)
     zone = portal_zone()
     rows, has_next = events_page(filters, page, zone)
+    actions, subject_types = trail.recorded_kinds()
     return render_template(
         "admin/audit.html",
         rows=rows,
@@ -135,7 +127,7 @@ def audit():
         has_next=has_next,
         filters=filters,
         filter_args=filters.as_args(),
-        actions=_distinct(AuditEvent.action),
-        subject_types=_distinct(AuditEvent.subject_type),
+        actions=actions,
+        subject_types=subject_types,
         zone_name=zone.key,
     )

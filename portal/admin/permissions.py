@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from portal.auth.models import Role
+from portal.auth.roles import Role
 
 
 class Permission(StrEnum):

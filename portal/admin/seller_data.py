@@ -7,11 +7,9 @@ with the reason (``/documents/files/<id>`` would record it again, without one).
 
 from __future__ import annotations
 
-import phonenumbers
 from flask import abort
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
 
 from portal.accesslog import services as accesslog
 from portal.admin import bp
@@ -22,13 +20,11 @@ from portal.admin.sellers import (
     page,
     seller_or_404,
 )
-from portal.auth.models import User
-from portal.documents import choices as document_choices
+from portal.auth.services import User
 from portal.documents import services as documents
-from portal.documents.models import DocumentFile, DocumentKind, FilePurpose
 from portal.documents.serving import file_response
 from portal.extensions import db
-from portal.profile.models import BankAccount
+from portal.profile import masking
 
 
 def _full_value(seller: User, key: str):
@@ -36,16 +32,8 @@ def _full_value(seller: User, key: str):
     if key == "date_of_birth":
         return seller.date_of_birth
     if key == "phone":
-        if not seller.phone_e164:
-            return None
-        try:
-            number = phonenumbers.parse(seller.phone_e164, None)
-        except phonenumbers.NumberParseException:
-            return seller.phone_e164
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-    return db.session.scalar(
-        select(BankAccount.account_number).where(BankAccount.user_id == seller.id)
-    )
+        return masking.phone_in_full(seller.phone_e164)
+    return masking.bank_account_number(seller.id)
 
 
 @bp.post("/sellers/<int:seller_id>/reveal")
@@ -75,8 +63,9 @@ def seller_reveal(seller_id: int):
 def seller_document(seller_id: int, file_id: int):
     """Serves one of the seller's files once the reason for opening it is recorded."""
     seller = seller_or_404(seller_id)
-    item = db.session.get(DocumentFile, file_id)
-    if item is None or item.purpose == FilePurpose.ORIGINAL or item.document.user_id != seller.id:
+    try:
+        item = documents.seller_file(seller.id, file_id)
+    except documents.NotFound:
         abort(404)
     form = OpenDocumentForm(prefix=document_prefix(item.document_id))
     if not form.validate_on_submit():
@@ -84,8 +73,7 @@ def seller_document(seller_id: int, file_id: int):
     accesslog.record(
         current_user, seller.id, "document", object_id=item.document_id, reason=form.reason.data
     )
-    name = document_choices.KIND_FILENAMES[DocumentKind(item.document.kind)]
-    filename = f"{name}-{item.document_id}-{item.purpose}-{item.page}"
+    filename = documents.file_name(item)
     content_type, size = item.content_type, item.size_bytes
     chunks = documents.read(item)
     db.session.commit()  # the record, before anything is shown

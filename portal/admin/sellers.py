@@ -12,13 +12,9 @@ Who may do what is the back office's permissions matrix (``portal.admin.permissi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from flask import abort, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from wtforms import RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
@@ -28,21 +24,23 @@ from portal.account import age_check
 from portal.admin import bp
 from portal.admin.forms import LiftFreezeForm, ReopenForm
 from portal.admin.permissions import Permission, may
+from portal.auth import services as auth
 from portal.auth import states
 from portal.auth.forms import strip
-from portal.auth.models import Role, User
+from portal.auth.services import User
 from portal.auth.states import Transition
 from portal.documents import choices as document_choices
-from portal.documents.models import Document, DocumentKind, FilePurpose
+from portal.documents import services as documents
 from portal.extensions import db
 from portal.forms import PortalForm
-from portal.outbox.models import OutboxMessage
+from portal.notifications import services as notifications
 from portal.pagination import page_number
-from portal.policy.models import ConsentRecord, PolicyVersion
+from portal.policy import services as policy
 from portal.profile import choices as profile_choices
-from portal.profile.models import BankAccount, SellerProfile, mask
+from portal.profile import masking
+from portal.profile import services as profile
 from portal.search import services as search
-from portal.sharing.models import Disclosure
+from portal.sharing import services as sharing
 
 PER_PAGE = search.PER_PAGE
 QUERY_MAX = 200
@@ -57,12 +55,6 @@ REVEALABLE = {
 }
 REASON_MAX = 200
 
-DOCUMENT_ORDER = (
-    DocumentKind.IDENTITY,
-    DocumentKind.BANK_PROOF,
-    DocumentKind.PROFILE_PHOTO,
-    DocumentKind.SHOP_PHOTO,
-)
 CONSENT_CONTEXTS = {
     "registration": _l("At registration"),
     "update": _l("Accepted a new version"),
@@ -124,69 +116,17 @@ def sellers():
 # --- the seller's page ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class BankSummary:
-    bank: str
-    holder_name: str
-    masked_number: str
-
-
 def seller_or_404(seller_id: int) -> User:
-    seller = db.session.get(User, seller_id)
-    if seller is None or seller.role != Role.SELLER:
+    seller = auth.seller(seller_id)
+    if seller is None:
         abort(404)
     return seller
-
-
-def _phone_digits(phone_e164: str | None) -> str:
-    return "".join(c for c in phone_e164 or "" if c.isdigit())
-
-
-def _bank_summary(seller_id: int) -> BankSummary | None:
-    # The number itself is not read (nor decrypted) to show the page: only its last four.
-    row = db.session.execute(
-        select(
-            BankAccount.bank_code,
-            BankAccount.bank_other_name,
-            BankAccount.holder_name,
-            BankAccount.account_number_last4,
-        ).where(BankAccount.user_id == seller_id)
-    ).first()
-    if row is None:
-        return None
-    return BankSummary(
-        bank=profile_choices.bank_name(row.bank_code, row.bank_other_name),
-        holder_name=row.holder_name,
-        masked_number=mask(row.account_number_last4),
-    )
-
-
-def _documents(seller_id: int) -> list[Document]:
-    found = db.session.scalars(
-        select(Document)
-        .where(Document.user_id == seller_id)
-        .options(selectinload(Document.files))
-        .order_by(Document.slot, Document.id)
-    ).all()
-    order = {kind: n for n, kind in enumerate(DOCUMENT_ORDER)}
-    return sorted(found, key=lambda document: order.get(document.kind, len(order)))
 
 
 def may_move(seller: User, transition: Transition) -> bool:
     """Whether the member of staff logged in may move the account through ``transition``:
     the state machine (``portal.auth.states``) from its present state, for their role."""
     return states.allowed(seller.status, transition, states.actor_of(seller, current_user))
-
-
-def _disclosures(seller_id: int) -> list[Disclosure]:
-    """The disclosures of the seller's data; a withheld one for those who may record them
-    (admins) only: nobody else needs to know of it."""
-    query = select(Disclosure).where(Disclosure.user_id == seller_id)
-    if not may(current_user, Permission.RECORD_DISCLOSURES):
-        query = query.where(Disclosure.withheld.is_(False))
-    return db.session.scalars(
-        query.order_by(Disclosure.disclosed_at.desc(), Disclosure.id.desc())
-    ).all()
 
 
 def page(
@@ -200,48 +140,31 @@ def page(
     status: int = 200,
 ):
     """The seller's page (recording the look is the caller's business)."""
-    documents_list = _documents(seller.id)
+    documents_list = documents.seller_documents(seller.id)
     document_forms = {
         document.id: OpenDocumentForm(prefix=document_prefix(document.id), formdata=None)
         for document in documents_list
     }
     if bound_document_form is not None:
         document_forms[bound_document_form[0]] = bound_document_form[1]
-    notifications = db.session.execute(
-        select(
-            OutboxMessage.subject,
-            OutboxMessage.created_at,
-            OutboxMessage.status,
-            OutboxMessage.sent_at,
-        )
-        .where(OutboxMessage.user_id == seller.id)
-        .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
-        .limit(NOTIFICATIONS_SHOWN + 1)
-    ).all()
-    phone_last4 = _phone_digits(seller.phone_e164)[-4:]
+    emails, more_emails = notifications.sent_to(seller.id, limit=NOTIFICATIONS_SHOWN)
     return (
         render_template(
             "admin/seller.html",
             seller=seller,
-            profile=db.session.get(SellerProfile, seller.id),
-            bank=_bank_summary(seller.id),
-            masked_phone=mask(phone_last4) if seller.phone_e164 else None,
+            profile=profile.profile_of(seller.id),
+            bank=masking.bank_summary(seller.id),
+            masked_phone=masking.masked_phone(seller.phone_e164),
             documents=documents_list,
             document_forms=document_forms,
-            consents=db.session.execute(
-                select(
-                    ConsentRecord.accepted_at,
-                    ConsentRecord.context,
-                    ConsentRecord.language,
-                    PolicyVersion.version,
-                )
-                .join(PolicyVersion, PolicyVersion.id == ConsentRecord.policy_version_id)
-                .where(ConsentRecord.user_id == seller.id)
-                .order_by(ConsentRecord.accepted_at.desc(), ConsentRecord.id.desc())
-            ).all(),
-            notifications=notifications[:NOTIFICATIONS_SHOWN],
-            more_notifications=len(notifications) > NOTIFICATIONS_SHOWN,
-            disclosures=_disclosures(seller.id),
+            consents=policy.consent_history(seller.id),
+            notifications=emails,
+            more_notifications=more_emails,
+            # Those withheld by law for whoever records them (admins) only: nobody else
+            # needs to know of them.
+            disclosures=sharing.every_disclosure_of(
+                seller.id, withheld_too=may(current_user, Permission.RECORD_DISCLOSURES)
+            ),
             proposal=age_check.pending_for([seller.id]).get(seller.id),
             can_terminate=may_move(seller, Transition.TERMINATE),
             can_lift=may_move(seller, Transition.LIFT_FREEZE),
@@ -255,7 +178,7 @@ def page(
             consent_contexts=CONSENT_CONTEXTS,
             message_statuses=MESSAGE_STATUSES,
             state_name=profile_choices.state_name,
-            display_pages=lambda document: document.files_for(FilePurpose.DISPLAY),
+            display_pages=documents.display_pages,
         ),
         status,
     )

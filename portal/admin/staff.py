@@ -6,16 +6,14 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import delete, select
 
 from portal import crypto
 from portal.account.forms import TwoFactorSetupForm
 from portal.admin import bp
 from portal.admin.forms import EmptyForm
-from portal.audit.services import record as audit
+from portal.auth import staff as staff_accounts
 from portal.auth import twofactor
-from portal.auth.models import STAFF_ROLES, LoginSession, User
-from portal.clock import utcnow
+from portal.auth.services import User
 from portal.extensions import db
 from portal.security import reauth_required
 
@@ -65,16 +63,13 @@ def two_factor():
 
 @bp.get("/staff")
 def staff():
-    members = db.session.scalars(
-        select(User).where(User.role.in_(tuple(STAFF_ROLES))).order_by(User.email)
-    ).all()
-    return render_template("admin/staff.html", members=members, form=EmptyForm())
+    return render_template("admin/staff.html", members=staff_accounts.members(), form=EmptyForm())
 
 
 def _member(staff_id: int, *, disabled: bool) -> User:
     """The member of staff, if in the state the button acts on; otherwise 404."""
-    member = db.session.get(User, staff_id)
-    if member is None or not member.is_staff or (member.disabled_at is not None) != disabled:
+    member = staff_accounts.member(staff_id)
+    if member is None or (member.disabled_at is not None) != disabled:
         abort(404)
     if not EmptyForm().validate_on_submit():
         abort(400)
@@ -84,12 +79,11 @@ def _member(staff_id: int, *, disabled: bool) -> User:
 @bp.post("/staff/<int:staff_id>/disable")
 def staff_disable(staff_id: int):
     member = _member(staff_id, disabled=False)
-    if member.id == current_user.id:
+    try:
+        staff_accounts.disable(member, by=current_user._get_current_object())
+    except staff_accounts.OwnAccount:
         flash(_("You cannot disable your own account."), "error")
     else:
-        member.disabled_at = utcnow()
-        db.session.execute(delete(LoginSession).where(LoginSession.user_id == member.id))
-        audit(current_user, "staff.disable", "user", member.id, member.role)
         db.session.commit()
         flash(_("%(email)s is disabled and logged out everywhere.", email=member.email), "success")
     return redirect(url_for("admin.staff"))
@@ -98,8 +92,7 @@ def staff_disable(staff_id: int):
 @bp.post("/staff/<int:staff_id>/enable")
 def staff_enable(staff_id: int):
     member = _member(staff_id, disabled=True)
-    member.disabled_at = None
-    audit(current_user, "staff.enable", "user", member.id, member.role)
+    staff_accounts.enable(member, by=current_user._get_current_object())
     db.session.commit()
     flash(_("%(email)s can log in again.", email=member.email), "success")
     return redirect(url_for("admin.staff"))

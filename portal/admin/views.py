@@ -3,15 +3,13 @@ staff may work on, each linking to its queue; features add their own admin pages
 
 from flask import render_template
 from flask_login import current_user
-from sqlalchemy import func, select
 
 from portal.account import age_check
 from portal.admin import bp
 from portal.admin.permissions import Permission, may
-from portal.auth.models import Role, User
+from portal.auth import services as auth
 from portal.clock import local_today
 from portal.documents import review
-from portal.extensions import db
 from portal.minor_reports import review as reports
 from portal.outbox import monitor, reachability
 from portal.sharing import legal
@@ -19,9 +17,7 @@ from portal.sharing import legal
 
 @bp.get("/")
 def index():
-    sellers = db.session.scalar(
-        select(func.count()).select_from(User).where(User.role == Role.SELLER)
-    )
+    sellers = auth.seller_count()
     minor_reports = None
     if may(current_user, Permission.HANDLE_MINOR_REPORTS):
         oldest, count = reports.open_reports(per_page=1)

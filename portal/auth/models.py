@@ -11,21 +11,12 @@ from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.auth import states
+from portal.auth.roles import STAFF_ROLES, Role
 from portal.auth.states import STORED, AccountStatus
 from portal.clock import utcnow
 from portal.crypto import Encrypted
 from portal.extensions import db
 from portal.sqltypes import UTCDateTime
-
-
-class Role(StrEnum):
-    SELLER = "seller"
-    ADMIN = "admin"
-    REVIEWER = "reviewer"
-    SUPPORT = "support"
-
-
-STAFF_ROLES = (Role.ADMIN, Role.REVIEWER, Role.SUPPORT)
 
 
 def _initial_status(context) -> str:

@@ -7,12 +7,13 @@ CLI command that calls them commits once, and the outbox sends mail only after t
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from portal.auth import links, sessions, states, twofactor
@@ -352,3 +353,30 @@ def create_staff(email: str, role: str, password: str, *, full_name: str | None 
     db.session.add(user)
     db.session.flush()
     return user
+
+
+# --- accounts as the back office reads them ------------------------------------------------
+
+
+def seller(user_id: int) -> User | None:
+    """The seller's account ``user_id``; None for a member of staff or no account at all."""
+    user = db.session.get(User, user_id)
+    return user if user is not None and user.role == Role.SELLER else None
+
+
+def seller_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(User).where(User.role == Role.SELLER))
+
+
+def emails_by_id(user_ids: Iterable[int]) -> dict[int, str]:
+    """The email of each account in ``user_ids`` that still exists."""
+    wanted = set(user_ids)
+    if not wanted:
+        return {}
+    return dict(db.session.execute(select(User.id, User.email).where(User.id.in_(wanted))).all())
+
+
+def with_email(email: str) -> dict[int, str]:
+    """The accounts whose email is ``email`` in any letter case, as ``{id: email}``."""
+    query = select(User.id, User.email).where(func.lower(User.email) == email.lower())
+    return dict(db.session.execute(query).all())

@@ -26,7 +26,7 @@ from portal.accesslog import services as accesslog
 from portal.auth.models import Role, User
 from portal.clock import utcnow
 from portal.crypto import keyring
-from portal.documents import content, pdf, pictures
+from portal.documents import choices, content, pdf, pictures
 from portal.documents.content import DOCUMENT_TYPES, PHOTO_TYPES, FileType, Limits, Refused
 from portal.documents.models import (
     MAX_SHOP_PHOTOS,
@@ -306,9 +306,7 @@ def sealing_context(storage_key: str) -> str:
 def file_for(viewer: User, file_id: int) -> DocumentFile:
     """A file ``viewer`` may see: their own, or any seller's for reviewing staff, whose look
     is recorded in the access log. Originals are never shown. :class:`NotFound` otherwise."""
-    item = db.session.get(DocumentFile, file_id)
-    if item is None or item.purpose == FilePurpose.ORIGINAL:
-        raise NotFound()
+    item = _shown_file(file_id)
     owner_id = item.document.user_id
     if viewer.is_seller and owner_id == viewer.id:
         return item
@@ -318,6 +316,45 @@ def file_for(viewer: User, file_id: int) -> DocumentFile:
     raise NotFound()
 
 
+def _shown_file(file_id: int) -> DocumentFile:
+    """The file ``file_id`` if it is one that is ever shown (not an original)."""
+    item = db.session.get(DocumentFile, file_id)
+    if item is None or item.purpose == FilePurpose.ORIGINAL:
+        raise NotFound()
+    return item
+
+
 def read(item: DocumentFile) -> Iterator[bytes]:
     """The file's content, decrypted chunk by chunk."""
     return read_key(item.storage_key)
+
+
+def file_name(item: DocumentFile) -> str:
+    """The name a shown file is served under (without its extension)."""
+    name = choices.KIND_FILENAMES[DocumentKind(item.document.kind)]
+    return f"{name}-{item.document_id}-{item.purpose}-{item.page}"
+
+
+# --- a seller's documents on the back office's seller page -----------------------------------
+
+
+def seller_documents(user_id: int) -> list[Document]:
+    """Every document of the seller, files loaded: the identity document, the bank proof, the
+    profile photo, then the shop photos by slot."""
+    found = overview(user_id)
+    singles = (found.identity, found.bank_proof, found.profile_photo)
+    return [document for document in singles if document is not None] + found.shop_photos
+
+
+def display_pages(document: Document) -> list[DocumentFile]:
+    """The pages of ``document`` that are shown, in order."""
+    return document.files_for(FilePurpose.DISPLAY)
+
+
+def seller_file(seller_id: int, file_id: int) -> DocumentFile:
+    """One of the seller's shown files, for staff who record their look (with its reason)
+    themselves. :class:`NotFound` for an original or another seller's file."""
+    item = _shown_file(file_id)
+    if item.document.user_id != seller_id:
+        raise NotFound()
+    return item

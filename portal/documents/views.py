@@ -129,10 +129,6 @@ def file(file_id: int):
     except services.NotFound:
         abort(404)
     db.session.commit()  # the access record, before anything is shown
-    name = choices.KIND_FILENAMES[DocumentKind(item.document.kind)]
     return file_response(
-        services.read(item),
-        item.content_type,
-        item.size_bytes,
-        f"{name}-{item.document_id}-{item.purpose}-{item.page}",
+        services.read(item), item.content_type, item.size_bytes, services.file_name(item)
     )

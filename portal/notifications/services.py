@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Row, func, select, update
 from sqlalchemy.orm import defer
 
 from portal.clock import utcnow
@@ -134,3 +134,20 @@ def unread_count(user_id: int) -> int:
         .select_from(OutboxMessage)
         .where(OutboxMessage.user_id == user_id, OutboxMessage.read_at.is_(None))
     )
+
+
+def sent_to(user_id: int, *, limit: int) -> tuple[list[Row], bool]:
+    """The newest ``limit`` emails written for the seller, as staff see them: subject, when
+    written, delivery status and when sent (never a body); and whether older ones exist."""
+    rows = db.session.execute(
+        select(
+            OutboxMessage.subject,
+            OutboxMessage.created_at,
+            OutboxMessage.status,
+            OutboxMessage.sent_at,
+        )
+        .where(OutboxMessage.user_id == user_id)
+        .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+        .limit(limit + 1)
+    ).all()
+    return rows[:limit], len(rows) > limit

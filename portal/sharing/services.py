@@ -165,3 +165,14 @@ def parties_in_disclosures(user_id: int) -> list[ThirdParty]:
     )
     query = select(ThirdParty).where(ThirdParty.id.in_(used)).order_by(ThirdParty.name)
     return list(db.session.scalars(query))
+
+
+def every_disclosure_of(user_id: int, *, withheld_too: bool) -> list[Disclosure]:
+    """All the seller's disclosures, newest first, for staff; those withheld from the seller
+    by law only with ``withheld_too`` (for whoever records them)."""
+    query = select(Disclosure).where(Disclosure.user_id == user_id)
+    if not withheld_too:
+        query = query.where(Disclosure.withheld.is_(False))
+    return list(
+        db.session.scalars(query.order_by(Disclosure.disclosed_at.desc(), Disclosure.id.desc()))
+    )

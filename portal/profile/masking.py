@@ -1,0 +1,67 @@
+"""A seller's phone number and bank account as staff first see them: masked to the last four
+digits, the bank account number not even decrypted. The values in full are read only for a
+reveal whose reason the caller records in the access log first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import phonenumbers
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.profile import choices
+from portal.profile.models import BankAccount, mask
+
+
+@dataclass(frozen=True)
+class BankSummary:
+    bank: str
+    holder_name: str
+    masked_number: str
+
+
+def bank_summary(user_id: int) -> BankSummary | None:
+    """The seller's bank, account holder and masked number; None when none is given."""
+    # The number itself is not read (nor decrypted): only its last four digits.
+    row = db.session.execute(
+        select(
+            BankAccount.bank_code,
+            BankAccount.bank_other_name,
+            BankAccount.holder_name,
+            BankAccount.account_number_last4,
+        ).where(BankAccount.user_id == user_id)
+    ).first()
+    if row is None:
+        return None
+    return BankSummary(
+        bank=choices.bank_name(row.bank_code, row.bank_other_name),
+        holder_name=row.holder_name,
+        masked_number=mask(row.account_number_last4),
+    )
+
+
+def bank_account_number(user_id: int) -> str | None:
+    """The seller's bank account number in full (decrypted); None when none is given."""
+    return db.session.scalar(
+        select(BankAccount.account_number).where(BankAccount.user_id == user_id)
+    )
+
+
+def masked_phone(phone_e164: str | None) -> str | None:
+    """The phone number's last four digits behind dots; None when there is no number."""
+    if not phone_e164:
+        return None
+    return mask("".join(c for c in phone_e164 if c.isdigit())[-4:])
+
+
+def phone_in_full(phone_e164: str | None) -> str | None:
+    """The phone number in international format (as stored if it no longer parses)."""
+    if not phone_e164:
+        return None
+    try:
+        number = phonenumbers.parse(phone_e164, None)
+    except phonenumbers.NumberParseException:
+        return phone_e164
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
