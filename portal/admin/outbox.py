@@ -6,8 +6,8 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from portal.admin import bp
-from portal.admin.forms import EmptyForm
 from portal.extensions import db
+from portal.forms import ConfirmForm as EmptyForm
 from portal.outbox import monitor
 from portal.outbox.kinds import category
 from portal.pagination import page_number

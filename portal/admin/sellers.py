@@ -26,7 +26,7 @@ from wtforms.validators import DataRequired, InputRequired, Length
 from portal.accesslog import services as accesslog
 from portal.account import age_check
 from portal.admin import bp
-from portal.admin.forms import LiftFreezeForm, ReopenForm
+from portal.admin.account_forms import LiftFreezeForm, ReopenForm
 from portal.admin.permissions import Permission, may
 from portal.auth import states
 from portal.auth.forms import strip

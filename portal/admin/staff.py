@@ -11,12 +11,12 @@ from sqlalchemy import delete, select
 from portal import crypto
 from portal.account.forms import TwoFactorSetupForm
 from portal.admin import bp
-from portal.admin.forms import EmptyForm
 from portal.audit.services import record as audit
 from portal.auth import twofactor
 from portal.auth.models import STAFF_ROLES, LoginSession, User
 from portal.clock import utcnow
 from portal.extensions import db
+from portal.forms import ConfirmForm as EmptyForm
 from portal.security import reauth_required
 
 _SETUP_KEY = "admin.totp_setup"
