@@ -15,7 +15,7 @@ from flask_login import current_user
 
 from portal.account import age_check, termination
 from portal.admin import bp, sellers
-from portal.admin.forms import LiftFreezeForm, ReopenForm, StaffTerminateForm
+from portal.admin.account_forms import LiftFreezeForm, ReopenForm, StaffTerminateForm
 from portal.auth.states import Transition
 from portal.extensions import db
 

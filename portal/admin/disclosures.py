@@ -10,16 +10,14 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
 
 from portal.admin import bp
-from portal.admin.forms import EmptyForm, KeepWithheldForm, LegalDisclosureForm
-from portal.auth.models import Role, User
+from portal.admin.sharing_forms import KeepWithheldForm, LegalDisclosureForm
 from portal.clock import local_today
 from portal.extensions import db
+from portal.forms import ConfirmForm
 from portal.pagination import page_number
 from portal.sharing import legal
-from portal.sharing.models import Disclosure, DisclosureKind
 
 
 @bp.get("/disclosures")
@@ -32,7 +30,7 @@ def disclosures():
         items=items,
         page=page,
         has_next=has_next,
-        sellers=_emails({item.user_id for item in items}),
+        sellers=legal.seller_emails({item.user_id for item in items}),
     )
 
 
@@ -40,12 +38,7 @@ def disclosures():
 def disclosure_new():
     form = LegalDisclosureForm()
     if form.validate_on_submit():
-        seller = db.session.scalar(
-            select(User).where(
-                func.lower(User.email) == form.seller_email.data.lower(),
-                User.role == Role.SELLER,
-            )
-        )
+        seller = legal.seller_by_email(form.seller_email.data)
         if seller is None:
             form.seller_email.errors.append(_("No seller has this email."))
         else:
@@ -77,14 +70,14 @@ def disclosure(disclosure_id: int):
     return _disclosure_page(_legal(disclosure_id), KeepWithheldForm())
 
 
-def _disclosure_page(item: Disclosure, keep_form: KeepWithheldForm, status: int = 200):
+def _disclosure_page(item, keep_form: KeepWithheldForm, status: int = 200):
     return (
         render_template(
             "admin/disclosure.html",
             item=item,
-            seller_email=_emails({item.user_id}).get(item.user_id),
+            seller_email=legal.seller_emails({item.user_id}).get(item.user_id),
             keep_form=keep_form,
-            form=EmptyForm(),
+            form=ConfirmForm(),
             due=item.withheld and item.review_on <= local_today(),
         ),
         status,
@@ -96,7 +89,7 @@ def disclosure_release(disclosure_id: int):
     item = _legal(disclosure_id)
     if not item.withheld:
         abort(404)  # the seller sees it already: nothing to release
-    if not EmptyForm().validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
         abort(400)
     legal.release(item, current_user._get_current_object())
     db.session.commit()
@@ -123,15 +116,8 @@ def disclosure_keep_withheld(disclosure_id: int):
     return redirect(url_for("admin.disclosures"))
 
 
-def _legal(disclosure_id: int) -> Disclosure:
-    item = db.session.get(Disclosure, disclosure_id)
-    if item is None or item.kind != DisclosureKind.LEGAL:
+def _legal(disclosure_id: int):
+    item = legal.legal_disclosure(disclosure_id)
+    if item is None:
         abort(404)
     return item
-
-
-def _emails(user_ids: set[int]) -> dict[int, str]:
-    if not user_ids:
-        return {}
-    rows = db.session.execute(select(User.id, User.email).where(User.id.in_(user_ids)))
-    return dict(rows.all())

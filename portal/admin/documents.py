@@ -11,13 +11,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.account import age_check
-from portal.admin import bp
-from portal.admin.forms import ConfirmErasureForm
-from portal.auth.states import TransitionRefused
+from portal.account import age_check, under_age
+from portal.admin import bp, erasure_steps
+from portal.admin.erasure_steps import ConfirmErasureForm
 from portal.documents import choices, review
 from portal.documents.forms import DecisionForm
-from portal.documents.models import DocumentKind, FilePurpose, ReviewStatus
 from portal.extensions import db
 from portal.pagination import clamp, page_number
 from portal.profile import services as profile
@@ -49,7 +47,7 @@ def _review_page(document_id: int, form: DecisionForm, status: int = 200):
             document=document,
             seller=review.seller_of(document),
             profile=profile.profile_of(document.user_id),
-            pages=document.files_for(FilePurpose.DISPLAY),
+            pages=review.pages_of(document),
             form=form,
             choices=choices,
             erase_form=ConfirmErasureForm(),
@@ -61,8 +59,7 @@ def _review_page(document_id: int, form: DecisionForm, status: int = 200):
 
 @bp.post("/documents/<int:document_id>/decision")
 def document_decision(document_id: int):
-    document = review.evidence_document(document_id)
-    if document is None or document.status != ReviewStatus.PENDING:
+    if review.awaiting_decision(document_id) is None:
         abort(404)  # a photograph, or decided already: nothing to decide
     form = DecisionForm()
     if not form.validate_on_submit() or not (form.revision.data or "").isdigit():
@@ -95,8 +92,8 @@ def document_decision(document_id: int):
 
 
 def _identity_document(document_id: int):
-    document = review.evidence_document(document_id)
-    if document is None or document.kind != DocumentKind.IDENTITY:
+    document = review.identity_document(document_id)
+    if document is None:
         abort(404)
     return document
 
@@ -106,28 +103,13 @@ def document_under_age(document_id: int):
     """The identity document shows the seller is under 18: propose erasing the account at
     once. The seller is frozen from now on; another admin confirms (below)."""
     document = _identity_document(document_id)
-    if not ConfirmErasureForm().validate_on_submit():
-        flash(_("Tick the box to confirm that the document shows someone under 18."), "error")
-        return redirect(url_for("admin.document_review", document_id=document_id))
-    try:
-        age_check.propose(
-            review.seller_of(document),
-            current_user._get_current_object(),
-            source=age_check.ProposalSource.UNDER_AGE_DOCUMENT,
-            object_id=document.id,
-            reference=_reference(document.id),
-        )
-    except TransitionRefused:
-        abort(404)  # closed by its seller, or awaiting verification: it cannot be held
-    except age_check.AlreadyProposed:
-        flash(_("An erasure of this account is already proposed elsewhere."), "warning")
-        return redirect(url_for("admin.document_review", document_id=document_id))
-    db.session.commit()
-    flash(
-        _("Erasure proposed. The account is frozen until another administrator confirms it."),
-        "success",
+    return erasure_steps.propose(
+        lambda staff: under_age.propose(
+            review.seller_of(document), staff, under_age.from_document(document.id)
+        ),
+        back=url_for("admin.document_review", document_id=document_id),
+        unticked=_("Tick the box to confirm that the document shows someone under 18."),
     )
-    return redirect(url_for("admin.document_review", document_id=document_id))
 
 
 @bp.post("/documents/<int:document_id>/under-age/confirm")
@@ -135,29 +117,12 @@ def document_under_age_confirm(document_id: int):
     """A second person, an admin, confirms the proposal made from this document: the
     account is erased at once, through the same routine as a confirmed report."""
     document = _identity_document(document_id)
-    source = age_check.ProposalSource.UNDER_AGE_DOCUMENT
-    if not age_check.is_proposed(document.user_id, source, document.id):
-        abort(404)
-    if not ConfirmErasureForm().validate_on_submit():
-        flash(_("Tick the box to confirm that the document shows someone under 18."), "error")
-        return redirect(url_for("admin.document_review", document_id=document_id))
-    try:
-        age_check.confirm(
-            document.user_id,
-            current_user._get_current_object(),
-            source=source,
-            object_id=document.id,
-            reference=_reference(document.id),
-        )
-    except age_check.NoProposal:
-        abort(404)  # withdrawn meanwhile
-    except age_check.OwnProposal:
-        flash(_("You proposed this erasure: another administrator must confirm it."), "error")
-        return redirect(url_for("admin.document_review", document_id=document_id))
-    db.session.commit()
-    flash(_("The account and its files were erased: the seller is under 18."), "success")
-    return redirect(url_for("admin.documents_queue"))
-
-
-def _reference(document_id: int) -> str:
-    return f"document-{document_id}"
+    evidence = under_age.from_document(document.id)
+    return erasure_steps.confirm(
+        lambda staff: under_age.confirm(document.user_id, staff, evidence),
+        proposed=under_age.is_proposed(document.user_id, evidence),
+        back=url_for("admin.document_review", document_id=document_id),
+        unticked=_("Tick the box to confirm that the document shows someone under 18."),
+        done=url_for("admin.documents_queue"),
+        erased=_("The account and its files were erased: the seller is under 18."),
+    )

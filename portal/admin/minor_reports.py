@@ -10,16 +10,17 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.account import age_check
-from portal.admin import bp
-from portal.admin.forms import ConfirmErasureForm, DismissForm, EmptyForm, QuestionForm
+from portal.account import age_check, under_age
+from portal.admin import bp, erasure_steps
+from portal.admin.erasure_steps import ConfirmErasureForm
+from portal.admin.minor_report_forms import DismissForm, QuestionForm
 from portal.auth.states import TransitionRefused
 from portal.documents import services as documents
 from portal.documents.serving import file_response
 from portal.extensions import db
+from portal.forms import ConfirmForm
 from portal.minor_reports import review
 from portal.minor_reports.forms import RELATIONSHIPS
-from portal.minor_reports.models import MinorReport, ReportStatus
 from portal.pagination import clamp, page_number
 
 
@@ -37,7 +38,7 @@ def minor_report(report_id: int):
 
 
 def _report_page(report_id, question_form, dismiss_form, status=200):
-    report = db.session.get(MinorReport, report_id)
+    report = review.get_report(report_id)
     if report is None:
         abort(404)
     matches = review.matches(report)
@@ -56,14 +57,14 @@ def _report_page(report_id, question_form, dismiss_form, status=200):
     )
 
 
-def _open_report(report_id: int) -> MinorReport:
-    report = db.session.get(MinorReport, report_id)
-    if report is None or report.status != ReportStatus.OPEN:
+def _open_report(report_id: int):
+    report = review.get_open_report(report_id)
+    if report is None:
         abort(404)
     return report
 
 
-def _matched(report: MinorReport, user_id: int) -> None:
+def _matched(report, user_id: int) -> None:
     try:
         review.matched_seller(report, user_id)
     except LookupError:
@@ -102,7 +103,7 @@ def minor_report_dismiss(report_id: int):
 @bp.post("/minor-reports/<int:report_id>/freeze/<int:user_id>")
 def minor_report_freeze(report_id: int, user_id: int):
     _matched(_open_report(report_id), user_id)
-    if not EmptyForm().validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
         review.freeze(report_id, user_id, current_user._get_current_object())
@@ -116,50 +117,29 @@ def minor_report_freeze(report_id: int, user_id: int):
 @bp.post("/minor-reports/<int:report_id>/propose/<int:user_id>")
 def minor_report_propose(report_id: int, user_id: int):
     _matched(_open_report(report_id), user_id)
-    if not ConfirmErasureForm().validate_on_submit():
-        flash(_("Tick the box to confirm that this account belongs to a minor."), "error")
-        return redirect(url_for("admin.minor_report", report_id=report_id))
-    try:
-        review.propose_erasure(report_id, user_id, current_user._get_current_object())
-    except TransitionRefused:
-        abort(404)  # closed by its seller, or awaiting verification: it cannot be held
-    except age_check.AlreadyProposed:
-        flash(_("An erasure of this account is already proposed elsewhere."), "warning")
-        return redirect(url_for("admin.minor_report", report_id=report_id))
-    db.session.commit()
-    flash(
-        _("Erasure proposed. The account is frozen until another administrator confirms it."),
-        "success",
+    return erasure_steps.propose(
+        lambda staff: review.propose_erasure(report_id, user_id, staff),
+        back=url_for("admin.minor_report", report_id=report_id),
+        unticked=_("Tick the box to confirm that this account belongs to a minor."),
     )
-    return redirect(url_for("admin.minor_report", report_id=report_id))
 
 
 @bp.post("/minor-reports/<int:report_id>/confirm/<int:user_id>")
 def minor_report_confirm(report_id: int, user_id: int):
     report = _open_report(report_id)
-    if not age_check.is_proposed(user_id, age_check.ProposalSource.MINOR_REPORT, report.id):
-        abort(404)
-    if not ConfirmErasureForm().validate_on_submit():
-        flash(_("Tick the box to confirm that this account belongs to a minor."), "error")
-        return redirect(url_for("admin.minor_report", report_id=report_id))
-    try:
-        review.confirm(report_id, user_id, current_user._get_current_object())
-    except age_check.NoProposal:
-        abort(404)  # withdrawn meanwhile
-    except age_check.OwnProposal:
-        flash(_("You proposed this erasure: another administrator must confirm it."), "error")
-        return redirect(url_for("admin.minor_report", report_id=report_id))
-    db.session.commit()
-    flash(
-        _("Confirmed. The account and its files were erased; the reporter has been told."),
-        "success",
+    return erasure_steps.confirm(
+        lambda staff: review.confirm(report_id, user_id, staff),
+        proposed=under_age.is_proposed(user_id, under_age.from_report(report.id, report.reference)),
+        back=url_for("admin.minor_report", report_id=report_id),
+        unticked=_("Tick the box to confirm that this account belongs to a minor."),
+        done=url_for("admin.minor_reports"),
+        erased=_("Confirmed. The account and its files were erased; the reporter has been told."),
     )
-    return redirect(url_for("admin.minor_reports"))
 
 
 @bp.get("/minor-reports/<int:report_id>/file")
 def minor_report_file(report_id: int):
-    report = db.session.get(MinorReport, report_id)
+    report = review.get_report(report_id)
     if report is None or report.file_key is None:
         abort(404)
     return file_response(

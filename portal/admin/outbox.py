@@ -6,8 +6,8 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from portal.admin import bp
-from portal.admin.forms import EmptyForm
 from portal.extensions import db
+from portal.forms import ConfirmForm
 from portal.outbox import monitor
 from portal.outbox.kinds import category
 from portal.pagination import page_number
@@ -26,7 +26,7 @@ def outbox():
         failed=rows[:PER_PAGE],
         more=len(rows) > PER_PAGE,
         page=page,
-        form=EmptyForm(),
+        form=ConfirmForm(),
         mask_email=mask_email,
         category=category,
     )
@@ -34,7 +34,7 @@ def outbox():
 
 @bp.post("/outbox/<int:message_id>/retry")
 def outbox_retry(message_id: int):
-    if not EmptyForm().validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
         return redirect(url_for("admin.outbox"))
     # Only a failed message goes back in the queue: any other (sent, waiting, or none) is
     # not this button's object.

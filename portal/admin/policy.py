@@ -14,23 +14,21 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy import delete, select
 
 from portal.admin import bp
-from portal.admin.forms import PolicyDraftForm, PolicyPublishForm
+from portal.admin.policy_forms import PolicyDraftForm, PolicyPublishForm
 from portal.audit.services import record as audit
-from portal.clock import local_date, local_midnight, local_today, utcnow
+from portal.clock import local_date, local_midnight, local_today
 from portal.extensions import db
 from portal.policy import publishing, services
 from portal.policy.diff import word_diff
-from portal.policy.models import PolicyDraft, PolicyVersion
 
 log = logging.getLogger(__name__)
 
 
 @bp.get("/policy")
 def policy():
-    draft = _draft()
+    draft = services.draft()
     newest = _newest()
     if draft is not None:
         form = PolicyDraftForm(
@@ -123,7 +121,7 @@ def policy_publish():
                 "warning",
             )
         return redirect(url_for("admin.policy"))
-    db.session.execute(delete(PolicyDraft))
+    services.discard_draft()
     audit(current_user, "policy.publish", "policy_version", version.version)
     db.session.commit()
     queued = publishing.notify_sellers(version, current_app.config["POLICY_NOTIFY_BATCH_SIZE"])
@@ -145,7 +143,7 @@ def _page(form: PolicyDraftForm, *, draft=None, preview=None, status: int = 200)
             "admin/policy.html",
             form=form,
             number=form.number.data or publishing.next_number(),
-            draft=draft if draft is not None else _draft(),
+            draft=draft if draft is not None else services.draft(),
             preview=preview,
             versions=services.all_versions(),
         ),
@@ -156,29 +154,20 @@ def _page(form: PolicyDraftForm, *, draft=None, preview=None, status: int = 200)
 # --- the draft ------------------------------------------------------------------------------
 
 
-def _draft() -> PolicyDraft | None:
-    return db.session.scalar(select(PolicyDraft).order_by(PolicyDraft.id).limit(1))
-
-
-def _newest() -> PolicyVersion:
+def _newest():
     # Version 1 is seeded by the migrations, so there is always one.
     return services.all_versions()[0]
 
 
-def _save_draft(form: PolicyDraftForm) -> PolicyDraft:
-    draft = _draft()
-    if draft is None:
-        draft = PolicyDraft()
-        db.session.add(draft)
-    draft.body_markdown = form.body.data or ""
-    draft.summary = form.summary.data or ""
-    draft.body_markdown_ms = form.body_ms.data or ""
-    draft.summary_ms = form.summary_ms.data or ""
-    draft.effective_at = local_midnight(form.effective.data) if form.effective.data else None
-    draft.updated_by = current_user.id
-    draft.updated_at = utcnow()
-    db.session.flush()
-    return draft
+def _save_draft(form: PolicyDraftForm) -> None:
+    services.save_draft(
+        body=form.body.data or "",
+        summary=form.summary.data or "",
+        body_ms=form.body_ms.data or "",
+        summary_ms=form.summary_ms.data or "",
+        effective_on=form.effective.data,
+        staff_id=current_user.id,
+    )
 
 
 # --- dates: a day means midnight in Malaysia, as for `flask policy publish --effective` ------

@@ -22,7 +22,7 @@ from wtforms.validators import DataRequired, InputRequired, Length
 from portal.accesslog import services as accesslog
 from portal.account import age_check
 from portal.admin import bp
-from portal.admin.forms import LiftFreezeForm, ReopenForm
+from portal.admin.account_forms import LiftFreezeForm, ReopenForm
 from portal.admin.permissions import Permission, may
 from portal.auth import services as auth
 from portal.auth import states

@@ -10,11 +10,11 @@ from flask_login import current_user
 from portal import crypto
 from portal.account.forms import TwoFactorSetupForm
 from portal.admin import bp
-from portal.admin.forms import EmptyForm
 from portal.auth import staff as staff_accounts
 from portal.auth import twofactor
 from portal.auth.services import User
 from portal.extensions import db
+from portal.forms import ConfirmForm
 from portal.security import reauth_required
 
 _SETUP_KEY = "admin.totp_setup"
@@ -63,7 +63,7 @@ def two_factor():
 
 @bp.get("/staff")
 def staff():
-    return render_template("admin/staff.html", members=staff_accounts.members(), form=EmptyForm())
+    return render_template("admin/staff.html", members=staff_accounts.members(), form=ConfirmForm())
 
 
 def _member(staff_id: int, *, disabled: bool) -> User:
@@ -71,7 +71,7 @@ def _member(staff_id: int, *, disabled: bool) -> User:
     member = staff_accounts.member(staff_id)
     if member is None or (member.disabled_at is not None) != disabled:
         abort(404)
-    if not EmptyForm().validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
         abort(400)
     return member
 

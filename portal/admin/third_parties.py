@@ -1,7 +1,8 @@
 """/admin/third-parties: the registry of third parties, kept by admins.
 
 The public page /third-parties and the sharing service read the same rows, so what is
-registered here is exactly what is published and exactly what may be sent.
+registered here is exactly what is published and exactly what may be sent
+(:mod:`portal.sharing.registry`).
 """
 
 from __future__ import annotations
@@ -9,33 +10,18 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from portal.admin import bp
-from portal.admin.forms import EmptyForm, ThirdPartyForm
-from portal.audit.services import record as audit
-from portal.clock import utcnow
+from portal.admin.sharing_forms import ThirdPartyForm
 from portal.extensions import db
+from portal.forms import ConfirmForm
+from portal.sharing import registry
 from portal.sharing import services as sharing
-from portal.sharing.models import ThirdParty
-
-_EDITABLE = (
-    "name",
-    "service",
-    "purpose",
-    "service_ms",
-    "purpose_ms",
-    "categories",
-    "country",
-    "privacy_url",
-)
 
 
 @bp.get("/third-parties")
 def third_parties():
-    parties = db.session.scalars(
-        select(ThirdParty).order_by(ThirdParty.retired_at.is_not(None), ThirdParty.name)
-    ).all()
+    parties = registry.all_parties()
     endpoints = current_app.config["SHARING_ENDPOINTS"] or {}
     return render_template(
         "admin/third_parties.html",
@@ -45,7 +31,7 @@ def third_parties():
             **dict.fromkeys(sharing.COURIERS, _("Pickups")),
             **dict.fromkeys(sharing.STORES, _("Store connections")),
         },
-        form=EmptyForm(),
+        form=ConfirmForm(),
     )
 
 
@@ -53,14 +39,13 @@ def third_parties():
 def third_party_new():
     form = ThirdPartyForm()
     if form.validate_on_submit():
-        if sharing.party_by_slug(form.slug.data) is not None:
+        try:
+            party = registry.register(
+                current_user._get_current_object(), form.slug.data, _values(form)
+            )
+        except registry.SlugTaken:
             form.slug.errors.append(_("Another third party already has this key."))
         else:
-            party = ThirdParty(slug=form.slug.data)
-            _fill(party, form)
-            db.session.add(party)
-            db.session.flush()
-            audit(current_user, "third_party.create", "third_party", party.id, party.slug)
             db.session.commit()
             flash(_("%(name)s is registered and listed publicly.", name=party.name), "success")
             return redirect(url_for("admin.third_parties"))
@@ -70,15 +55,12 @@ def third_party_new():
 
 @bp.route("/third-parties/<int:party_id>", methods=["GET", "POST"])
 def third_party_edit(party_id: int):
-    party = db.session.get(ThirdParty, party_id)
+    party = registry.get_party(party_id)
     if party is None:
         abort(404)
     form = ThirdPartyForm(obj=party, editing=True)
     if form.validate_on_submit():
-        changed = [name for name in _EDITABLE if _value(form, name) != _stored(party, name)]
-        if changed:
-            _fill(party, form)
-            audit(current_user, "third_party.update", "third_party", party.id, ", ".join(changed))
+        if registry.update(party, current_user._get_current_object(), _values(form)):
             db.session.commit()
             flash(_("%(name)s is updated.", name=party.name), "success")
         else:
@@ -91,8 +73,7 @@ def third_party_edit(party_id: int):
 @bp.post("/third-parties/<int:party_id>/retire")
 def third_party_retire(party_id: int):
     party = _party_for_button(party_id, active=True)
-    party.retired_at = utcnow()
-    audit(current_user, "third_party.retire", "third_party", party.id, party.slug)
+    registry.retire(party, current_user._get_current_object())
     db.session.commit()
     flash(_("%(name)s is retired: nothing more is sent to it.", name=party.name), "success")
     return redirect(url_for("admin.third_parties"))
@@ -101,34 +82,22 @@ def third_party_retire(party_id: int):
 @bp.post("/third-parties/<int:party_id>/reinstate")
 def third_party_reinstate(party_id: int):
     party = _party_for_button(party_id, active=False)
-    party.retired_at = None
-    audit(current_user, "third_party.reinstate", "third_party", party.id, party.slug)
+    registry.reinstate(party, current_user._get_current_object())
     db.session.commit()
     flash(_("%(name)s is active again.", name=party.name), "success")
     return redirect(url_for("admin.third_parties"))
 
 
-def _party_for_button(party_id: int, *, active: bool) -> ThirdParty:
+def _party_for_button(party_id: int, *, active: bool):
     """The party, if it is in the state the button acts on (active to retire, retired to
     reinstate); otherwise 404."""
-    party = db.session.get(ThirdParty, party_id)
+    party = registry.get_party(party_id)
     if party is None or party.active != active:
         abort(404)
-    if not EmptyForm().validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
         abort(400)
     return party
 
 
-def _value(form: ThirdPartyForm, name: str):
-    data = getattr(form, name).data
-    return sorted(data) if name == "categories" else data
-
-
-def _stored(party: ThirdParty, name: str):
-    value = getattr(party, name)
-    return sorted(value) if name == "categories" else value
-
-
-def _fill(party: ThirdParty, form: ThirdPartyForm) -> None:
-    for name in _EDITABLE:
-        setattr(party, name, _value(form, name))
+def _values(form: ThirdPartyForm) -> dict:
+    return {name: getattr(form, name).data for name in registry.EDITABLE}

@@ -8,9 +8,9 @@ from flask_login import current_user
 
 from portal.accesslog import services as accesslog
 from portal.admin import bp
-from portal.admin.forms import CHANNELS, OUTCOMES, ContactAttemptForm
 from portal.extensions import db
 from portal.outbox import reachability
+from portal.outbox.forms import CHANNELS, OUTCOMES, ContactAttemptForm
 from portal.pagination import clamp, page_number
 from portal.profile import choices as profile_choices
 from portal.profile import services as profile

@@ -17,7 +17,7 @@ from portal.audit.services import record as audit
 from portal.auth.models import User
 from portal.clock import utcnow
 from portal.documents.choices import KIND_LABELS, REJECTION_REASONS, reason_labels
-from portal.documents.models import Document, DocumentKind, ReviewStatus
+from portal.documents.models import Document, DocumentFile, DocumentKind, FilePurpose, ReviewStatus
 from portal.extensions import db
 from portal.outbox.services import queue_email
 from portal.pagination import clamp
@@ -143,3 +143,24 @@ def _tell_seller(seller: User, document: Document) -> None:
         kind_label=KIND_LABELS[document.kind],
         reasons=reason_labels(document.reason_codes),
     )
+
+
+# --- what the review page shows and acts on -------------------------------------------------
+
+
+def awaiting_decision(document_id: int) -> Document | None:
+    """An identity or bank document still waiting for a decision; None once decided, and
+    for photographs."""
+    document = evidence_document(document_id)
+    return document if document is not None and document.status == ReviewStatus.PENDING else None
+
+
+def identity_document(document_id: int) -> Document | None:
+    """An identity document, whatever its status: the one that may show a minor."""
+    document = evidence_document(document_id)
+    return document if document is not None and document.kind == DocumentKind.IDENTITY else None
+
+
+def pages_of(document: Document) -> list[DocumentFile]:
+    """The document's pages as the reviewer sees them, in order."""
+    return document.files_for(FilePurpose.DISPLAY)

@@ -11,8 +11,7 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
-from portal.account import age_check
-from portal.account.models import ProposalSource
+from portal.account import age_check, under_age
 from portal.audit.services import record as audit
 from portal.auth.models import Role, User
 from portal.auth.states import AccountStatus
@@ -188,13 +187,7 @@ def propose_erasure(report_id: int, user_id: int, staff: User) -> User:
     :func:`freeze`, and :class:`portal.account.age_check.AlreadyProposed`."""
     report = _open_report(report_id)
     seller = matched_seller(report, user_id)
-    age_check.propose(
-        seller,
-        staff,
-        source=ProposalSource.MINOR_REPORT,
-        object_id=report.id,
-        reference=report.reference,
-    )
+    under_age.propose(seller, staff, under_age.from_report(report.id, report.reference))
     report.matched_user_id = seller.id
     db.session.flush()
     return seller
@@ -209,13 +202,7 @@ def confirm(report_id: int, user_id: int, staff: User) -> MinorReport:
     proposed for this seller from this report, which matched them when it was proposed) or
     ``OwnProposal``."""
     report = _open_report(report_id)
-    age_check.confirm(
-        user_id,
-        staff,
-        source=ProposalSource.MINOR_REPORT,
-        object_id=report.id,
-        reference=report.reference,
-    )
+    under_age.confirm(user_id, staff, under_age.from_report(report.id, report.reference))
     report = db.session.get(MinorReport, report_id)  # the erasure cleared the session
     report.status = ReportStatus.CONFIRMED
     report.matched_user_id = None  # the account is gone; the erasure record keeps its id
@@ -256,3 +243,17 @@ def purge_reporter_data(older_than: datetime, *, dry_run: bool = False) -> int:
         report.seller_hint = ""
     db.session.flush()
     return len(reports)
+
+
+# --- looking a report up ----------------------------------------------------------------------
+
+
+def get_report(report_id: int) -> MinorReport | None:
+    """The report, open or closed."""
+    return db.session.get(MinorReport, report_id)
+
+
+def get_open_report(report_id: int) -> MinorReport | None:
+    """The report while it is open; None once closed: staff act on open reports only."""
+    report = get_report(report_id)
+    return report if report is not None and report.status == ReportStatus.OPEN else None

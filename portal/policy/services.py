@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import current_app
 from markdown_it import MarkdownIt
 from markupsafe import Markup
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
-from portal.clock import utcnow
+from portal.clock import local_midnight, utcnow
 from portal.extensions import db
-from portal.policy.models import ConsentRecord, PolicyTranslation, PolicyVersion
+from portal.policy.models import ConsentRecord, PolicyDraft, PolicyTranslation, PolicyVersion
 
 # Raw HTML in a policy's Markdown is shown as text, never interpreted.
 _markdown = MarkdownIt("commonmark", {"html": False})
@@ -200,3 +200,42 @@ def consent_history(user_id: int) -> list[ConsentRecord]:
             .order_by(ConsentRecord.accepted_at.desc(), ConsentRecord.id.desc())
         )
     )
+
+
+# --- the next version's draft -------------------------------------------------------------------
+
+
+def draft() -> PolicyDraft | None:
+    """The next version as an admin last saved it (there is one at most), until published."""
+    return db.session.scalar(select(PolicyDraft).order_by(PolicyDraft.id).limit(1))
+
+
+def save_draft(
+    *,
+    body: str,
+    summary: str,
+    body_ms: str,
+    summary_ms: str,
+    effective_on: date | None,
+    staff_id: int,
+) -> PolicyDraft:
+    """Keep the text as written, even unfinished: nothing is checked until it is published.
+    ``effective_on`` is a day in Malaysia, taking effect at its midnight. Flushes only."""
+    saved = draft()
+    if saved is None:
+        saved = PolicyDraft()
+        db.session.add(saved)
+    saved.body_markdown = body
+    saved.summary = summary
+    saved.body_markdown_ms = body_ms
+    saved.summary_ms = summary_ms
+    saved.effective_at = local_midnight(effective_on) if effective_on else None
+    saved.updated_by = staff_id
+    saved.updated_at = utcnow()
+    db.session.flush()
+    return saved
+
+
+def discard_draft() -> None:
+    """Drop the draft: it was published. Flushes only."""
+    db.session.execute(delete(PolicyDraft))

@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from portal.audit.services import record as audit
-from portal.auth.models import User
+from portal.auth.models import Role, User
 from portal.clock import local_midnight
 from portal.extensions import db
 from portal.outbox.services import queue_email
@@ -131,3 +131,26 @@ def legal_disclosures(*, page: int = 1, per_page: int = 25) -> tuple[list[Disclo
     )
     rows = list(db.session.scalars(query))
     return rows[:per_page], len(rows) > per_page
+
+
+def legal_disclosure(disclosure_id: int) -> Disclosure | None:
+    """The legal disclosure ``disclosure_id``; None for a transfer to a third party."""
+    disclosure = db.session.get(Disclosure, disclosure_id)
+    return (
+        disclosure if disclosure is not None and disclosure.kind == DisclosureKind.LEGAL else None
+    )
+
+
+def seller_by_email(email: str) -> User | None:
+    """The seller whose email this is, whatever its case: the one a disclosure is about."""
+    return db.session.scalar(
+        select(User).where(func.lower(User.email) == email.lower(), User.role == Role.SELLER)
+    )
+
+
+def seller_emails(user_ids: set[int]) -> dict[int, str]:
+    """The email of each of these accounts, by id, in one statement (none asked: none run)."""
+    if not user_ids:
+        return {}
+    rows = db.session.execute(select(User.id, User.email).where(User.id.in_(user_ids)))
+    return dict(rows.all())
