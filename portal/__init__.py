@@ -98,6 +98,7 @@ def register_blueprints(app: Flask) -> None:
         pagination,
         policy,
         profile,
+        retention,
         sharing,
     )
 
@@ -113,6 +114,7 @@ def register_blueprints(app: Flask) -> None:
         policy,
         account,
         minor_reports,
+        retention,
         sharing,
         admin,
     ):
