@@ -99,6 +99,7 @@ def register_blueprints(app: Flask) -> None:
         pagination,
         policy,
         profile,
+        retention,
         sharing,
         shipping,
     )
@@ -115,6 +116,7 @@ def register_blueprints(app: Flask) -> None:
         policy,
         account,
         minor_reports,
+        retention,
         sharing,
         shipping,
         integrations,

@@ -3,10 +3,12 @@
 Each personal column names its category from the policy's list, why it is kept, its
 retention rule (a key of ``portal.retention.rules.RULES``), whether it goes into the
 seller's export, and what erasure does to it. Every other column is declared not personal.
-``SELLER_TABLES`` says how each table's rows belong to a seller; ``OTHER_TABLES`` says why a
-table belongs to no seller. The export, the erasure routine and the public retention
-schedule all read this module, and tests fail when a column or table is left out of it, so
-a column added next year cannot escape export or deletion.
+``SELLER_TABLES`` says how each table's rows belong to a seller (and which stored files they
+name); ``OTHER_TABLES`` says why a table belongs to no seller; ``ACCOUNT_REFERENCES`` says
+what erasing an account does through each column that names it. The export, the erasure
+routine (:mod:`portal.erasure`, which imports no feature: this map is all it knows) and the
+public retention schedule all read this module, and tests fail when a column or table is
+left out of it, so a column added next year cannot escape export or deletion.
 """
 
 from __future__ import annotations
@@ -42,7 +44,9 @@ class Retention(StrEnum):
 
 
 class Erase(StrEnum):
-    """What erasing a seller does to a column."""
+    """What erasing data does to a column: a personal column's own erasure (with the seller,
+    or by its retention rule), and what erasing an account does through a column that names
+    it (``ACCOUNT_REFERENCES``)."""
 
     DELETE = "delete"  # the row goes with the seller
     BLANK = "blank"  # the row stays (it is someone else's record); the value is emptied
@@ -302,6 +306,16 @@ NOT_PERSONAL: frozenset[str] = frozenset(
 
 
 @dataclass(frozen=True)
+class Files:
+    """The stored files a table's rows name: which ``store`` holds them, and the row's
+    ``columns`` their key is made from. Erasing the rows deletes the files after the commit
+    (the stores are in ``portal.erasure.files``)."""
+
+    store: str
+    columns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class SellerTable:
     """How a table's rows belong to a seller: ``owner`` holds the seller's id, directly or,
     with ``via``, through a parent table (``via`` = (parent table, parent's owner column))."""
@@ -310,6 +324,7 @@ class SellerTable:
     via: tuple[str, str] | None = None
     # Rows the seller must not receive in their export (a disclosure withheld by law).
     export_filter: str | None = None
+    files: Files | None = None
 
 
 # Every table whose rows are a seller's data. Erasure deletes these rows (children first);
@@ -322,12 +337,20 @@ SELLER_TABLES: dict[str, SellerTable] = {
     "recovery_codes": SellerTable("user_id"),
     "mailbox_links": SellerTable("user_id"),
     "consent_records": SellerTable("user_id"),
-    "outbox_messages": SellerTable("user_id"),
+    # The copy of each message the development transport wrote (``<created>-<id>.eml``).
+    "outbox_messages": SellerTable("user_id", files=Files("mail", ("created_at", "id"))),
     "documents": SellerTable("user_id"),
-    "document_files": SellerTable("document_id", via=("documents", "user_id")),
+    "document_files": SellerTable(
+        "document_id", via=("documents", "user_id"), files=Files("documents", ("storage_key",))
+    ),
     "staff_access_log": SellerTable("seller_id"),
     "contact_attempts": SellerTable("user_id"),
-    "disclosures": SellerTable("user_id", export_filter="withheld"),
+    # A transfer's copy, written by a development set-up instead of being sent.
+    "disclosures": SellerTable(
+        "user_id",
+        export_filter="withheld",
+        files=Files("shared", ("kind", "third_party_id", "reference")),
+    ),
     "pickups": SellerTable("user_id"),
     "store_connections": SellerTable("user_id"),
     "seller_search_terms": SellerTable("seller_id"),
@@ -335,6 +358,30 @@ SELLER_TABLES: dict[str, SellerTable] = {
     # or when withdrawn. Not exported (below): the seller is told of the freeze it causes.
     "erasure_proposals": SellerTable("user_id"),
     "users": SellerTable("id"),
+}
+
+# Every column that holds an account's id, and what erasing the account does through it.
+# DELETE: the row is the seller's and goes with them (the owners of SELLER_TABLES above).
+# BLANK: the row is someone else's record (a staff member's act, a report, the audit trail)
+# and stays, naming no one: the database empties the column as the account row goes (ON
+# DELETE SET NULL; the audit trail refuses the application's UPDATEs), and a test holds the
+# schema to this map.
+ACCOUNT_REFERENCES: dict[str, Erase] = {
+    **{
+        f"{name}.{owned.owner}": Erase.DELETE
+        for name, owned in SELLER_TABLES.items()
+        if owned.via is None
+    },
+    "audit_events.actor_id": Erase.BLANK,
+    "contact_attempts.staff_id": Erase.BLANK,
+    "disclosures.recorded_by": Erase.BLANK,
+    "documents.reviewer_id": Erase.BLANK,
+    "erasure_proposals.proposed_by": Erase.BLANK,
+    "minor_reports.closed_by": Erase.BLANK,
+    "minor_reports.matched_user_id": Erase.BLANK,
+    "policy_drafts.updated_by": Erase.BLANK,
+    "profile_changes.actor_id": Erase.BLANK,
+    "staff_access_log.staff_id": Erase.BLANK,
 }
 
 # Tables that belong to no seller, and why erasing one leaves them as they are.
@@ -385,8 +432,16 @@ def exported_columns(table) -> list[str]:
     return names
 
 
+def names_an_account(column) -> bool:
+    """Whether ``column`` (a SQLAlchemy Column) holds an account's id."""
+    return (column.table.name, column.name) == ("users", "id") or any(
+        key.column.table.name == "users" for key in column.foreign_keys
+    )
+
+
 def unclassified(metadata) -> list[str]:
-    """Columns and tables of ``metadata`` that this map does not account for."""
+    """Columns and tables of ``metadata`` that this map does not account for, and columns
+    naming an account for which it does not say what erasure does."""
     problems = [
         f"{table.name}.{column.name}"
         for table in metadata.sorted_tables
@@ -398,5 +453,11 @@ def unclassified(metadata) -> list[str]:
         table.name
         for table in metadata.sorted_tables
         if table.name not in SELLER_TABLES and table.name not in OTHER_TABLES
+    ]
+    problems += [
+        f"{table.name}.{column.name} (names an account: say what erasure does)"
+        for table in metadata.sorted_tables
+        for column in table.columns
+        if names_an_account(column) and f"{table.name}.{column.name}" not in ACCOUNT_REFERENCES
     ]
     return problems

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import datetime
+
+from sqlalchemy import delete, func, select
 
 from portal.accesslog.models import StaffAccess
 from portal.extensions import db
@@ -34,3 +36,13 @@ def entries_for(seller_id: int, limit: int = 100) -> list[StaffAccess]:
             .limit(limit)
         )
     )
+
+
+def delete_older_than(cutoff: datetime, *, dry_run: bool = False) -> int:
+    """The retention rule for this record: entries from before ``cutoff`` go. Returns how
+    many went (or would, in a dry run); executes, the caller commits."""
+    if dry_run:
+        return db.session.scalar(
+            select(func.count()).select_from(StaffAccess).where(StaffAccess.accessed_at < cutoff)
+        )
+    return db.session.execute(delete(StaffAccess).where(StaffAccess.accessed_at < cutoff)).rowcount

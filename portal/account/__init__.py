@@ -1,4 +1,4 @@
-"""The seller's account page (consent, password) and the public retention schedule."""
+"""The seller's account page (consent, password), closing it, its export and access log."""
 
 from flask import Blueprint
 

@@ -30,8 +30,8 @@ CLOSED_ALLOWED = frozenset(
         "account.reactivate",
         "account.export",
         "account.access_log",
-        "account.retention",
         "sharing.third_parties",
+        "retention.index",
         "minor_reports.report_minor",
     }
 )

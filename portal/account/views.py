@@ -1,4 +1,4 @@
-"""/account for sellers (consent, password, two-factor, sessions); /retention for everyone.
+"""/account for sellers (consent, password, two-factor, sessions).
 
 Every /account route acts on the logged-in seller's own account; the blueprint's guard lets
 in sellers only (staff get 404, visitors the log-in page).
@@ -20,7 +20,7 @@ from portal.extensions import db
 from portal.policy import services as policy
 from portal.security import reauth_required, sellers_only
 
-bp.before_request(sellers_only("account.retention"))
+bp.before_request(sellers_only())
 
 
 def _me() -> User:
@@ -182,16 +182,3 @@ def end_other_sessions():
     else:
         flash(_("There were no other sessions to sign out."), "info")
     return redirect(url_for("account.index"))
-
-
-@bp.get("/retention")
-def retention():
-    """Generated from the rules the retention job runs, and from the data map."""
-    from portal.datamap import PERSONAL, STORED_FILES, Category
-    from portal.retention.rules import RULES
-
-    covered: dict[str, set[str]] = {rule.key: set() for rule in RULES}
-    for entry in (*PERSONAL.values(), *STORED_FILES.values()):
-        if entry.category != Category.INTERACTION:
-            covered[entry.retention].add(entry.category.value)
-    return render_template("account/retention.html", rules=RULES, covered=covered)

@@ -5,6 +5,9 @@ moment leaves each account either whole or gone, never half-erased, and the next
 up where it stopped. Stored files are deleted after each commit; their keys are kept in
 ``pending_file_deletions`` in the same transaction, so files a crash left behind go on the
 next run. Erasure requests to third parties are queued with the erasure and sent after it.
+
+The job reads the rules (``rules.py``) and owns how they run: the batches, the commits, the
+reminders (through the account's termination service) and the erasure's follow-up.
 """
 
 from __future__ import annotations
@@ -15,11 +18,12 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from portal import erasure
+from portal.account import termination
 from portal.auth import states
 from portal.auth.models import User
 from portal.clock import utcnow
 from portal.extensions import db
-from portal.retention.rules import RULES, Run
+from portal.retention.rules import RULES, Rule, Run
 
 log = logging.getLogger(__name__)
 
@@ -36,11 +40,18 @@ def run(run: Run) -> Summary:
     summary = Summary()
     summary.reminders = send_reminders(run)
     for rule in RULES:
-        summary.counts[rule.key.value] = rule.apply(run)
+        summary.counts[rule.key.value] = apply(rule, run)
     if not run.dry_run:
         summary.files = erasure.delete_pending_files()
         summary.erasure_requests = erasure.send_erasure_requests()
     return summary
+
+
+def apply(rule: Rule, run: Run) -> int:
+    """How many items the rule deleted (or would delete, in a dry run)."""
+    if rule.due_accounts is not None:
+        return erase_in_batches(run, rule.due_accounts(run), rule.erased_as)
+    return rule.apply(run)
 
 
 def erase_in_batches(run: Run, ids_query, reason: str) -> int:
@@ -60,8 +71,6 @@ def erase_in_batches(run: Run, ids_query, reason: str) -> int:
 
 def send_reminders(run: Run) -> int:
     """Email each seller whose account is closed once, a week before their deletion date."""
-    from portal.account import termination
-
     due = (
         select(User)
         .where(

@@ -1,8 +1,11 @@
-"""The retention schedule: one list of rules, run by ``flask retention run`` and printed on
-the public page /retention, so the two cannot disagree.
+"""The retention schedule: one list of rules, run by ``flask retention run`` (``job.py``) and
+printed on the public page /retention (``views.py``), so the two cannot disagree.
 
-Each rule names what it covers, how long it is kept, and the function that applies it. The
-data map (``portal.datamap``) points every personal column at one of these rules by key.
+Each rule names what it covers, how long it is kept, and what is due: either a function
+that deletes it, or the accounts due for erasure, which the job erases in batches. The data
+map (``portal.datamap``) points every personal column at one of these rules by key. Rules
+that belong to a feature call its services (the reporters' data of a minor report); this
+module imports nothing of the job, which reads it.
 """
 
 from __future__ import annotations
@@ -14,15 +17,16 @@ from datetime import datetime
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, delete, func, select
 
-from portal.accesslog.models import StaffAccess
+from portal.accesslog import services as accesslog
 from portal.auth import states
 from portal.auth.models import LoginSession, MailboxLink, RecoveryCode, Role, User
 from portal.auth.states import AccountStatus, Actor, Transition
 from portal.clock import months_ago
 from portal.datamap import Retention
 from portal.extensions import db
+from portal.minor_reports import review
 from portal.outbox.models import MessageStatus, OutboxMessage
 
 
@@ -37,10 +41,16 @@ class Run:
 
 @dataclass(frozen=True)
 class Rule:
+    """One line of the schedule. It either ``apply``-s itself (deletes what is due and says
+    how many, or counts them in a dry run), or names the ``due_accounts`` (a query of their
+    ids) that the job erases in batches, recording ``erased_as`` as the reason."""
+
     key: Retention
     what: object  # a lazy string, for the public page
     period: Callable[[], str]  # how long, in words, from the same settings the job uses
-    apply: Callable[[Run], int]  # how many items it deleted (or would delete, in a dry run)
+    apply: Callable[[Run], int] | None = None
+    due_accounts: Callable[[Run], Select] | None = None
+    erased_as: str | None = None
 
     @property
     def kept(self) -> str:
@@ -59,32 +69,23 @@ def _months(setting: str, text: str) -> Callable[[], str]:
 # --- the rules' work --------------------------------------------------------------------
 
 
-def _erase_accounts(run: Run, query, reason: str) -> int:
-    """Erase the accounts ``query`` selects (ids), one batch per transaction."""
-    from portal.retention import job
-
-    return job.erase_in_batches(run, query, reason)
-
-
 # What the job may erase, as the account state machine allows the system (the "expire"
 # transition), so the two cannot disagree.
 _EXPIRES = states.sources(Transition.EXPIRE, Actor.SYSTEM)
 
 
-def erase_terminated(run: Run) -> int:
-    due = select(User.id).where(
+def terminated_and_due(run: Run) -> Select:
+    return select(User.id).where(
         User.status.in_(sorted(_EXPIRES & states.CLOSED)), User.deletion_due_at <= run.now
     )
-    return _erase_accounts(run, due, "retention")
 
 
-def erase_unverified(run: Run) -> int:
-    stale = select(User.id).where(
+def never_verified(run: Run) -> Select:
+    return select(User.id).where(
         User.role == Role.SELLER,
         User.status.in_(sorted(_EXPIRES & {AccountStatus.UNVERIFIED})),
         User.created_at < run.now - current_app.config["RETENTION_UNVERIFIED"],
     )
-    return _erase_accounts(run, stale, "unverified")
 
 
 def _delete(run: Run, model, *conditions) -> int:
@@ -106,8 +107,6 @@ def delete_spent_tokens(run: Run) -> int:
 
 
 def clear_reporters(run: Run) -> int:
-    from portal.minor_reports import review
-
     older_than = run.now - current_app.config["MINOR_REPORT_KEEP_REPORTER"]
     count = review.purge_reporter_data(older_than, dry_run=run.dry_run)
     if not run.dry_run:
@@ -142,7 +141,10 @@ def delete_old_mail_to_others(run: Run) -> int:
 
 def delete_old_access_log(run: Run) -> int:
     cutoff = months_ago(run.now, current_app.config["RETENTION_ACCESS_LOG_MONTHS"])
-    return _delete(run, StaffAccess, StaffAccess.accessed_at < cutoff)
+    count = accesslog.delete_older_than(cutoff, dry_run=run.dry_run)
+    if not run.dry_run:
+        db.session.commit()
+    return count
 
 
 def _none(run: Run) -> int:
@@ -157,7 +159,8 @@ RULES: tuple[Rule, ...] = (
             "consents, notifications, the record of where your data went and who looked at it"
         ),
         lambda: _("While your account is active, then 3 months after it is terminated"),
-        erase_terminated,
+        due_accounts=terminated_and_due,
+        erased_as="retention",
     ),
     Rule(
         Retention.UNVERIFIED,
@@ -165,7 +168,8 @@ RULES: tuple[Rule, ...] = (
         lambda: _(
             "%(n)d days after registering", n=current_app.config["RETENTION_UNVERIFIED"].days
         ),
-        erase_unverified,
+        due_accounts=never_verified,
+        erased_as="unverified",
     ),
     Rule(
         Retention.TOKENS,

@@ -1,0 +1,76 @@
+"""Erasure requests: the door's side of asking a third party to erase what it received.
+
+They leave like every other transfer, through the party's connector, and name only our
+references for what the party received (no name, email or other personal data). The
+erasure routine (:mod:`portal.erasure`) keeps the requests and their outcomes; the door
+knows who received what, how to reach them, and where a development set-up wrote its copies.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from sqlalchemy import select
+
+from portal.clock import utcnow
+from portal.extensions import db
+from portal.sharing import connectors
+from portal.sharing.connectors import DeliveryFailed
+from portal.sharing.models import Disclosure, DisclosureKind, ThirdParty
+
+log = logging.getLogger(__name__)
+
+
+def received(user_ids: Iterable[int]) -> dict[tuple[int, int], list[str]]:
+    """Our references of what each party received from each account, by (account id,
+    party id): what an erasure request to that party names."""
+    found: dict[tuple[int, int], list[str]] = defaultdict(list)
+    for user_id, party_id, reference in db.session.execute(
+        select(Disclosure.user_id, Disclosure.third_party_id, Disclosure.reference).where(
+            Disclosure.user_id.in_(list(user_ids)), Disclosure.kind == DisclosureKind.TRANSFER
+        )
+    ):
+        found[(user_id, party_id)].append(reference)
+    return dict(found)
+
+
+def development_copies(rows: Sequence) -> list[str]:
+    """The keys (``<slug>/<reference>.json``) of the copies a development set-up wrote
+    instead of sending (:class:`connectors.FolderConnector`), for disclosure rows with
+    ``kind``, ``third_party_id`` and ``reference``."""
+    transfers = [row for row in rows if row.kind == DisclosureKind.TRANSFER]
+    parties = {row.third_party_id for row in transfers}
+    query = select(ThirdParty.id, ThirdParty.slug).where(ThirdParty.id.in_(parties))
+    slugs = dict(db.session.execute(query).all()) if parties else {}
+    return [f"{slugs[row.third_party_id]}/{row.reference}.json" for row in transfers]
+
+
+def delete_development_copy(key: str) -> None:
+    """Delete one copy named by :func:`development_copies`; a missing one is fine. Raises
+    ``OSError`` when the folder cannot be written."""
+    slug, name = key.split("/")  # both ours: a registry slug and a reference
+    (connectors.sharing_folder() / Path(slug).name / Path(name).name).unlink(missing_ok=True)
+
+
+def request_erasure(third_party_id: int, *, reference: str, references: list[str]) -> str:
+    """Ask the party to erase what it received under ``references``; ``reference`` (ours,
+    for this request) is also the idempotency key, so a repeat is recognised. Returns the
+    outcome line for the record. Raises :class:`DeliveryFailed`: the party did not answer
+    or refused, and the request must be sent again."""
+    party = db.session.get(ThirdParty, third_party_id)
+    envelope = {
+        "type": "erasure_request",
+        "reference": reference,
+        "references": references,
+        "requested_at": utcnow().isoformat(),
+    }
+    try:
+        receipt = connectors.connector_for(party.slug).send(envelope, idempotency_key=reference)
+    except DeliveryFailed:
+        log.warning("erasure request %s to %s not delivered", reference, party.slug)
+        raise
+    log.info("sharing: %s accepted erasure request %s", party.slug, reference)
+    return receipt.outcome
