@@ -19,6 +19,7 @@ from portal.deferred import after_response
 from portal.extensions import db
 from portal.i18n import speaking_to
 from portal.links import public_url
+from portal.outbox import transports
 from portal.outbox.models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -94,7 +95,9 @@ def init_app(app: Flask) -> None:
 
     Needs ``portal.deferred`` registered first: Flask runs after-request hooks in reverse
     order, so the deferred tasks are collected after this hook has added the hand-over.
+    Registers Flask-Mail with the portal's ``MAIL_*`` settings.
     """
+    transports.configure(app)
 
     @app.after_request
     def _schedule_handover(response):
