@@ -25,7 +25,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from portal.auth.forms import ValidationError, required, strip
 from portal.clock import local_today
 from portal.forms import PortalForm, whole_number_or_empty
-from portal.outbox.models import ContactChannel, ContactOutcome
+from portal.profile.reachability import ContactChannel, ContactOutcome
 
 
 class EmptyForm(PortalForm):

@@ -10,9 +10,9 @@ from portal.accesslog import services as accesslog
 from portal.admin import bp
 from portal.admin.forms import CHANNELS, OUTCOMES, ContactAttemptForm
 from portal.extensions import db
-from portal.outbox import reachability
 from portal.pagination import clamp, page_number
 from portal.profile import choices as profile_choices
+from portal.profile import reachability
 from portal.profile import services as profile
 
 
@@ -30,9 +30,10 @@ def unreachable_seller(seller_id: int):
 
 
 def _seller_page(seller_id: int, form: ContactAttemptForm, status: int = 200):
-    seller = reachability.flagged_seller(seller_id)
-    if seller is None:
+    flagged = reachability.flagged_seller(seller_id)
+    if flagged is None:
         abort(404)
+    seller = flagged.seller
     # The phone number and address are shown to reach the seller: a look to record.
     accesslog.record(current_user, seller.id, "contact details")
     db.session.commit()
@@ -40,6 +41,7 @@ def _seller_page(seller_id: int, form: ContactAttemptForm, status: int = 200):
         render_template(
             "admin/unreachable_seller.html",
             seller=seller,
+            reach=flagged,
             profile=profile.profile_of(seller.id),
             attempts=reachability.attempts_for(seller.id),
             form=form,

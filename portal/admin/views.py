@@ -13,7 +13,8 @@ from portal.clock import local_today
 from portal.documents import review
 from portal.extensions import db
 from portal.minor_reports import review as reports
-from portal.outbox import monitor, reachability
+from portal.outbox import monitor
+from portal.profile import reachability
 from portal.sharing import legal
 
 

@@ -19,7 +19,7 @@ from portal.deferred import after_response
 from portal.extensions import db
 from portal.i18n import speaking_to
 from portal.links import public_url
-from portal.outbox import transports
+from portal.outbox import transports, worker
 from portal.outbox.models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -78,10 +78,6 @@ def render_email(kind: str, subject, **context) -> tuple[str, str]:
 
 def deliver(ids: list[int]) -> int:
     """Hand the given messages over now (:func:`portal.outbox.worker.deliver`)."""
-    # Imported here: the worker needs the User model, and the auth package imports this
-    # module while it loads.
-    from portal.outbox import worker
-
     return worker.deliver(ids)
 
 
