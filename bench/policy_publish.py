@@ -3,9 +3,11 @@
 Publishing a version (``portal.policy.publishing.publish`` and a commit) is one row; telling
 the sellers (``notify_sellers``, what ``flask --app wsgi policy publish`` runs next) queues
 the "our policy changed" email for every active seller. It renders the email once per
-language and, for each batch of 1,000 seller ids (``POLICY_NOTIFY_BATCH_SIZE``), runs one
-``INSERT INTO outbox_messages … SELECT … FROM users`` per language and commits: no seller
-is ever loaded as an object. This benchmark times the publish and the notification for
+language and, for each batch of 1,000 active sellers (``POLICY_NOTIFY_BATCH_SIZE``), reads
+their id, address and language in one SELECT (``portal.auth.services.active_sellers``),
+hands the rendered emails to ``portal.outbox.services.queue_many`` (one SELECT of the
+Message-IDs already queued, one bulk INSERT) and commits: no seller is ever loaded as an
+object. This benchmark times the publish and the notification for
 10,000 and for 100,000 sellers and prints the peak memory of each. The claim: memory does
 not grow with the number of sellers.
 

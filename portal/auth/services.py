@@ -352,3 +352,32 @@ def create_staff(email: str, role: str, password: str, *, full_name: str | None 
     db.session.add(user)
     db.session.flush()
     return user
+
+
+# --- sellers in bulk ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """What mail to every seller needs of an account: where, in which language and zone."""
+
+    id: int
+    email: str
+    locale: str | None
+    timezone: str | None
+
+
+def active_sellers(*, after: int = 0, limit: int = 1000) -> list[Recipient]:
+    """The next ``limit`` active sellers by id, after the account ``after``: one batch of a
+    walk over every active seller (pass the last id of a batch to get the next one).
+
+    One query a batch, along the primary key, so a caller can commit between batches and a
+    walk over 100,000 sellers never holds them all.
+    """
+    rows = db.session.execute(
+        select(User.id, User.email, User.locale, User.timezone)
+        .where(User.role == Role.SELLER, User.status == AccountStatus.ACTIVE, User.id > after)
+        .order_by(User.id)
+        .limit(limit)
+    ).all()
+    return [Recipient(*row) for row in rows]
