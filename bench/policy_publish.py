@@ -55,7 +55,7 @@ sys.path.insert(0, str(ROOT))
 from bench.procstat import machine_line, reset_peak, status_kib  # noqa: E402
 from bench.steps import recreate_database  # noqa: E402
 
-BATCH = 1_000  # POLICY_NOTIFY_BATCH_SIZE: sellers per INSERT … SELECT
+BATCH = 1_000  # POLICY_NOTIFY_BATCH_SIZE: sellers per bulk INSERT
 CHUNK = 5_000  # sellers per bulk INSERT while filling
 KIND = "policy_changed"
 PUBLIC_URL = "http://127.0.0.1:5000"
@@ -368,7 +368,7 @@ def main() -> int:
     database = "PostgreSQL" if args.database_url else "SQLite"
     print(
         f"Policy publish, {database}: publish() + commit + email every active seller "
-        f"(INSERT … SELECT per {args.batch_size:,} sellers and language)"
+        f"(one SELECT and one bulk INSERT per {args.batch_size:,} sellers)"
     )
     print()
     print(f"{'run':<30} {'sellers':>8} {'emails':>8} {'seconds':>8} {'emails/s':>9} "

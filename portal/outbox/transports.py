@@ -117,12 +117,14 @@ class FileTransport:
         self.folder.mkdir(parents=True, exist_ok=True)
 
     def send(self, message) -> None:
-        email = build_email(message, self.config["MAIL_DEFAULT_SENDER"])
+        # Flask-Mail writes SMTP's CRLF line ends; a file has plain ones, as it always had
+        # (every part is quoted-printable, so no CR is left inside a body).
+        email = build_email(message, self.config["MAIL_DEFAULT_SENDER"]).as_bytes()
         name = f"{message.created_at:%Y%m%d-%H%M%S}-{message.id:08d}.eml"
         # Write then rename, so a reader never sees half a message.
         fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
         with os.fdopen(fd, "wb") as out:
-            out.write(email.as_bytes())
+            out.write(email.replace(b"\r\n", b"\n"))
         os.replace(tmp, self.folder / name)
 
     def close(self) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import DateTime, bindparam, select, text
+from sqlalchemy import DateTime, bindparam, text
 
 from portal.auth.models import User
 from portal.extensions import db
