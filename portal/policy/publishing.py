@@ -24,7 +24,6 @@ from portal.clock import utcnow
 from portal.extensions import db
 from portal.links import public_url
 from portal.outbox import services as outbox
-from portal.outbox.services import Letter, render_email
 from portal.policy.models import PolicyTranslation, PolicyVersion
 from portal.policy.services import text_of
 
@@ -101,7 +100,7 @@ def notify_sellers(version: PolicyVersion, batch_size: int = 1000) -> int:
         for seller in sellers:
             subject, text, html = rendered.get(seller.locale) or rendered[default]
             letters.append(
-                Letter(
+                outbox.Letter(
                     seller.id, seller.email, subject, text, html, key=f"policy-{number}-{seller.id}"
                 )
             )
@@ -129,5 +128,5 @@ def _render(version: PolicyVersion, locale: str) -> tuple[str, str, str]:
             "recipient": "",
             "user": None,
         }
-        text, html = render_email(KIND, subject, **context)
+        text, html = outbox.render_email(KIND, subject, **context)
     return subject, text, html
