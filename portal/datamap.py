@@ -254,7 +254,8 @@ NOT_PERSONAL: frozenset[str] = frozenset(
         "staff_access_log.accessed_at",
         "outbox_messages.next_attempt_at", "outbox_messages.claim_token",
         "outbox_messages.claimed_until", "outbox_messages.read_at",
-        "users.email_failures", "users.unreachable_since",
+        "seller_reachability.user_id", "seller_reachability.email_failures",
+        "seller_reachability.unreachable_since",
         "policy_drafts.id", "policy_drafts.body_markdown", "policy_drafts.summary",
         "policy_drafts.body_markdown_ms", "policy_drafts.summary_ms",
         "policy_drafts.effective_at", "policy_drafts.updated_at", "policy_drafts.updated_by",
@@ -345,6 +346,7 @@ SELLER_TABLES: dict[str, SellerTable] = {
     ),
     "staff_access_log": SellerTable("seller_id"),
     "contact_attempts": SellerTable("user_id"),
+    "seller_reachability": SellerTable("user_id"),
     # A transfer's copy, written by a development set-up instead of being sent.
     "disclosures": SellerTable(
         "user_id",

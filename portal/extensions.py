@@ -6,6 +6,7 @@ from flask import request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_login import LoginManager
+from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
@@ -36,4 +37,5 @@ migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 babel = Babel()
+mail = Mail()  # configured from the portal's MAIL_* settings by portal.outbox.services
 limiter = Limiter(key_func=remote_address)

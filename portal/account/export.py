@@ -79,6 +79,9 @@ TABLE_TITLES = {
     ),
     "staff_access_log": _l("Every time our staff looked at your data, and why."),
     "contact_attempts": _l("Times our staff tried to reach you by another way than email."),
+    "seller_reachability": _l(
+        "Our emails to you that could not be delivered: how many in a row, and since when."
+    ),
     "disclosures": _l(
         "Where your data went: what was sent to a partner, or disclosed because the law required it."
     ),

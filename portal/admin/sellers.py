@@ -33,7 +33,7 @@ from portal.documents import choices as document_choices
 from portal.documents import services as documents
 from portal.extensions import db
 from portal.forms import PortalForm
-from portal.notifications import services as notifications
+from portal.outbox import services as outbox
 from portal.pagination import page_number
 from portal.policy import services as policy
 from portal.profile import choices as profile_choices
@@ -147,7 +147,7 @@ def page(
     }
     if bound_document_form is not None:
         document_forms[bound_document_form[0]] = bound_document_form[1]
-    emails, more_emails = notifications.sent_to(seller.id, limit=NOTIFICATIONS_SHOWN)
+    emails, more_emails = outbox.sent_to(seller.id, limit=NOTIFICATIONS_SHOWN)
     return (
         render_template(
             "admin/seller.html",

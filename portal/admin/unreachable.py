@@ -9,11 +9,11 @@ from flask_login import current_user
 from portal.accesslog import services as accesslog
 from portal.admin import bp
 from portal.extensions import db
-from portal.outbox import reachability
-from portal.outbox.forms import CHANNELS, OUTCOMES, ContactAttemptForm
 from portal.pagination import clamp, page_number
 from portal.profile import choices as profile_choices
+from portal.profile import reachability
 from portal.profile import services as profile
+from portal.profile.contact_forms import CHANNELS, OUTCOMES, ContactAttemptForm
 
 
 @bp.get("/unreachable")
@@ -30,9 +30,10 @@ def unreachable_seller(seller_id: int):
 
 
 def _seller_page(seller_id: int, form: ContactAttemptForm, status: int = 200):
-    seller = reachability.flagged_seller(seller_id)
-    if seller is None:
+    flagged = reachability.flagged_seller(seller_id)
+    if flagged is None:
         abort(404)
+    seller = flagged.seller
     # The phone number and address are shown to reach the seller: a look to record.
     accesslog.record(current_user, seller.id, "contact details")
     db.session.commit()
@@ -40,6 +41,7 @@ def _seller_page(seller_id: int, form: ContactAttemptForm, status: int = 200):
         render_template(
             "admin/unreachable_seller.html",
             seller=seller,
+            reach=flagged,
             profile=profile.profile_of(seller.id),
             attempts=reachability.attempts_for(seller.id),
             form=form,

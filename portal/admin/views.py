@@ -11,7 +11,8 @@ from portal.auth import services as auth
 from portal.clock import local_today
 from portal.documents import review
 from portal.minor_reports import review as reports
-from portal.outbox import monitor, reachability
+from portal.outbox import monitor
+from portal.profile import reachability
 from portal.sharing import legal
 
 

@@ -66,12 +66,6 @@ class User(UserMixin, db.Model):
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     totp_last_step: Mapped[int | None]
 
-    # Email that cannot be delivered: permanent failures and reported bounces in a row. Past
-    # OUTBOX_UNREACHABLE_AFTER the seller is flagged, and staff reach out another way; a
-    # delivered email or a new address clears both.
-    email_failures: Mapped[int] = mapped_column(default=0, server_default="0")
-    unreachable_since: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
-
     # Staff only: an admin disabled the account (it cannot log in; its sessions were ended).
     disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -380,3 +380,32 @@ def with_email(email: str) -> dict[int, str]:
     """The accounts whose email is ``email`` in any letter case, as ``{id: email}``."""
     query = select(User.id, User.email).where(func.lower(User.email) == email.lower())
     return dict(db.session.execute(query).all())
+
+
+# --- sellers in bulk ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """What mail to every seller needs of an account: where, in which language and zone."""
+
+    id: int
+    email: str
+    locale: str | None
+    timezone: str | None
+
+
+def active_sellers(*, after: int = 0, limit: int = 1000) -> list[Recipient]:
+    """The next ``limit`` active sellers by id, after the account ``after``: one batch of a
+    walk over every active seller (pass the last id of a batch to get the next one).
+
+    One query a batch, along the primary key, so a caller can commit between batches and a
+    walk over 100,000 sellers never holds them all.
+    """
+    rows = db.session.execute(
+        select(User.id, User.email, User.locale, User.timezone)
+        .where(User.role == Role.SELLER, User.status == AccountStatus.ACTIVE, User.id > after)
+        .order_by(User.id)
+        .limit(limit)
+    ).all()
+    return [Recipient(*row) for row in rows]

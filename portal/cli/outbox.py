@@ -10,7 +10,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from portal.extensions import db
-from portal.outbox import reachability, worker
+from portal.outbox import signals, worker
 
 
 @click.group(help="The outbox: every email the portal sends.")
@@ -49,7 +49,8 @@ def work(once: bool, batch_size: int | None, interval: float | None) -> None:
 @with_appcontext
 def bounce(email: str) -> None:
     """Count a bounce reported for EMAIL after delivery (a "mailbox full" or "no such user")."""
-    if not reachability.record_bounce(email):
+    answers = signals.bounced.send(current_app._get_current_object(), address=email)
+    if not any(known for _, known in answers):
         raise click.ClickException("No account has that email address.")
     db.session.commit()
     click.echo("Bounce recorded.")

@@ -12,13 +12,9 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Row, func, select, update
-from sqlalchemy.orm import defer
-
 from portal.clock import utcnow
-from portal.extensions import db
 from portal.outbox import kinds
-from portal.outbox.models import OutboxMessage
+from portal.outbox import services as outbox
 from portal.outbox.redaction import redact_secret_links
 
 PAGE_SIZE = 20
@@ -32,7 +28,7 @@ class NotFound(Exception):
 class Notice:
     """One message as the centre shows it."""
 
-    message: OutboxMessage
+    message: outbox.OutboxMessage  # read-only here: the outbox's row
     body: str  # plain text, secret links replaced
     links_hidden: bool
 
@@ -57,7 +53,7 @@ class Page:
         return self.page < self.pages
 
 
-def shown_body(message: OutboxMessage) -> tuple[str, bool]:
+def shown_body(message) -> tuple[str, bool]:
     """The plain-text body to show, and whether links were taken out of it.
 
     A verification, reset or email-change link proves that its holder reads the mailbox;
@@ -67,18 +63,9 @@ def shown_body(message: OutboxMessage) -> tuple[str, bool]:
     return body, body != message.body_text
 
 
-def _notice(message: OutboxMessage) -> Notice:
+def _notice(message) -> Notice:
     body, hidden = shown_body(message)
     return Notice(message=message, body=body, links_hidden=hidden)
-
-
-def _own(user_id: int):
-    # The HTML part is never shown, so never loaded; touching it by mistake raises.
-    return (
-        select(OutboxMessage)
-        .where(OutboxMessage.user_id == user_id)
-        .options(defer(OutboxMessage.body_html, raiseload=True))
-    )
 
 
 def page_of(user_id: int, *, page: int = 1, per_page: int = PAGE_SIZE) -> Page:
@@ -86,19 +73,12 @@ def page_of(user_id: int, *, page: int = 1, per_page: int = PAGE_SIZE) -> Page:
 
     Two queries whatever the number of messages: the count, then the page.
     """
-    total = db.session.scalar(
-        select(func.count()).select_from(OutboxMessage).where(OutboxMessage.user_id == user_id)
-    )
+    total = outbox.count_for(user_id)
     if not total:
         return Page(notices=[], page=1, pages=1, total=0)
     pages = math.ceil(total / per_page)
     page = min(max(page, 1), pages)
-    messages = db.session.scalars(
-        _own(user_id)
-        .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    )
+    messages = outbox.mail_for(user_id, offset=(page - 1) * per_page, limit=per_page)
     return Page(notices=[_notice(m) for m in messages], page=page, pages=pages, total=total)
 
 
@@ -108,46 +88,19 @@ def open_message(user_id: int, message_id: int, *, now: datetime | None = None) 
     Raises :class:`NotFound` for a message that is not this seller's, exactly as for one
     that does not exist, so an id reveals nothing.
     """
-    message = db.session.scalar(_own(user_id).where(OutboxMessage.id == message_id))
+    message = outbox.message_for(user_id, message_id)
     if message is None:
         raise NotFound()
     if message.read_at is None:
-        message.read_at = now or utcnow()
-        db.session.flush()
+        outbox.mark_read(user_id, now or utcnow(), message_id=message_id)
     return _notice(message)
 
 
 def mark_all_read(user_id: int, *, now: datetime | None = None) -> int:
     """Mark every unread message of the seller read, in one statement; returns how many."""
-    result = db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.user_id == user_id, OutboxMessage.read_at.is_(None))
-        .values(read_at=now or utcnow())
-    )
-    return result.rowcount
+    return outbox.mark_read(user_id, now or utcnow())
 
 
 def unread_count(user_id: int) -> int:
     """How many of the seller's messages are unread: one COUNT over the (user_id, …) index."""
-    return db.session.scalar(
-        select(func.count())
-        .select_from(OutboxMessage)
-        .where(OutboxMessage.user_id == user_id, OutboxMessage.read_at.is_(None))
-    )
-
-
-def sent_to(user_id: int, *, limit: int) -> tuple[list[Row], bool]:
-    """The newest ``limit`` emails written for the seller, as staff see them: subject, when
-    written, delivery status and when sent (never a body); and whether older ones exist."""
-    rows = db.session.execute(
-        select(
-            OutboxMessage.subject,
-            OutboxMessage.created_at,
-            OutboxMessage.status,
-            OutboxMessage.sent_at,
-        )
-        .where(OutboxMessage.user_id == user_id)
-        .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
-        .limit(limit + 1)
-    ).all()
-    return rows[:limit], len(rows) > limit
+    return outbox.count_for(user_id, unread=True)

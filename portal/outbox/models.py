@@ -62,37 +62,3 @@ class OutboxMessage(db.Model):
 
     def __repr__(self) -> str:
         return f"<OutboxMessage {self.id} {self.kind} {self.status}>"
-
-
-class ContactChannel(StrEnum):
-    PHONE = "phone"
-    SMS = "sms"
-    WHATSAPP = "whatsapp"
-    POST = "post"
-
-
-class ContactOutcome(StrEnum):
-    REACHED = "reached"
-    NO_ANSWER = "no_answer"
-    LEFT_MESSAGE = "left_message"
-    WRONG_NUMBER = "wrong_number"
-    OTHER = "other"
-
-
-class ContactAttempt(db.Model):
-    """Staff trying to reach a seller whom email cannot reach, by the details they gave."""
-
-    __tablename__ = "contact_attempts"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    staff_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
-    channel: Mapped[str] = mapped_column(String(16))
-    outcome: Mapped[str] = mapped_column(String(16))
-    note: Mapped[str | None] = mapped_column(Text)
-    attempted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    def __repr__(self) -> str:
-        return f"<ContactAttempt {self.id} user={self.user_id}>"

@@ -1,4 +1,5 @@
-"""Writing email into the outbox, and handing committed messages to a transport.
+"""Writing email into the outbox, handing committed messages to a transport, and reading an
+account's mail back.
 
 Mail is written in the same transaction as the change that causes it (:func:`queue_email`),
 and handed over only after that transaction commits: after the response is sent for a web
@@ -10,15 +11,19 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 
 from flask import Flask, current_app, render_template
-from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy import Row, event, func, insert, select, update
+from sqlalchemy.orm import Session, defer
 
 from portal.deferred import after_response
 from portal.extensions import db
 from portal.i18n import speaking_to
 from portal.links import public_url
+from portal.outbox import transports, worker
 from portal.outbox.models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -62,6 +67,56 @@ def queue_email(
     return message
 
 
+@dataclass(frozen=True)
+class Letter:
+    """One already-rendered email of a bulk mailing (:func:`queue_many`).
+
+    ``key`` names it for good (``policy-3-42``: version 3, account 42); it becomes the
+    Message-ID, which the outbox keeps unique, so queuing the same letter twice adds it once.
+    """
+
+    user_id: int | None
+    to: str
+    subject: str
+    body_text: str
+    body_html: str
+    key: str
+
+
+def queue_many(kind: str, letters: Iterable[Letter]) -> int:
+    """Add many rendered emails at once, skipping any the outbox already holds (by ``key``).
+
+    For mail to every seller: one SELECT of the keys already there and one bulk INSERT, with
+    no object per message. Unlike :func:`queue_email`, nothing is handed over after the
+    commit: the worker sends bulk mail. Flushes only; returns how many were added.
+    """
+    domain = current_app.config["MAIL_MESSAGE_ID_DOMAIN"]
+    rows = {f"<{letter.key}@{domain}>": letter for letter in letters}
+    if not rows:
+        return 0
+    present = set(
+        db.session.scalars(
+            select(OutboxMessage.message_id).where(OutboxMessage.message_id.in_(list(rows)))
+        )
+    )
+    new = [
+        {
+            "user_id": letter.user_id,
+            "recipient": letter.to,
+            "kind": kind,
+            "subject": letter.subject,
+            "body_text": letter.body_text,
+            "body_html": letter.body_html,
+            "message_id": message_id,
+        }
+        for message_id, letter in rows.items()
+        if message_id not in present
+    ]
+    if new:
+        db.session.execute(insert(OutboxMessage), new)
+    return len(new)
+
+
 def render_email(kind: str, subject, **context) -> tuple[str, str]:
     """The text and HTML bodies of ``templates/email/<kind>``, in the current language.
 
@@ -75,12 +130,56 @@ def render_email(kind: str, subject, **context) -> tuple[str, str]:
     return text, html
 
 
+# --- one account's mail, read back (the notification centre) ----------------------------------
+
+
+def _mail_of(user_id: int):
+    # The HTML part is never shown, so never loaded; touching it by mistake raises.
+    return (
+        select(OutboxMessage)
+        .where(OutboxMessage.user_id == user_id)
+        .options(defer(OutboxMessage.body_html, raiseload=True))
+    )
+
+
+def count_for(user_id: int, *, unread: bool = False) -> int:
+    """How many messages were written for the account (only those unread, with ``unread``):
+    one COUNT over the (user_id, …) index."""
+    condition = OutboxMessage.user_id == user_id
+    if unread:
+        condition = condition & OutboxMessage.read_at.is_(None)
+    return db.session.scalar(select(func.count()).select_from(OutboxMessage).where(condition))
+
+
+def mail_for(user_id: int, *, offset: int, limit: int) -> list[OutboxMessage]:
+    """The account's messages, newest first, without their HTML part."""
+    return list(
+        db.session.scalars(
+            _mail_of(user_id)
+            .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+            .offset(offset)
+            .limit(limit)
+        )
+    )
+
+
+def message_for(user_id: int, message_id: int) -> OutboxMessage | None:
+    """Message ``message_id`` if it was written for the account (None for anyone else's)."""
+    return db.session.scalar(_mail_of(user_id).where(OutboxMessage.id == message_id))
+
+
+def mark_read(user_id: int, now: datetime, *, message_id: int | None = None) -> int:
+    """Mark the account's unread messages read (only ``message_id``, if given), in one
+    statement; returns how many. Flushes only."""
+    condition = (OutboxMessage.user_id == user_id) & OutboxMessage.read_at.is_(None)
+    if message_id is not None:
+        condition = condition & (OutboxMessage.id == message_id)
+    result = db.session.execute(update(OutboxMessage).where(condition).values(read_at=now))
+    return result.rowcount
+
+
 def deliver(ids: list[int]) -> int:
     """Hand the given messages over now (:func:`portal.outbox.worker.deliver`)."""
-    # Imported here: the worker needs the User model, and the auth package imports this
-    # module while it loads.
-    from portal.outbox import worker
-
     return worker.deliver(ids)
 
 
@@ -94,7 +193,9 @@ def init_app(app: Flask) -> None:
 
     Needs ``portal.deferred`` registered first: Flask runs after-request hooks in reverse
     order, so the deferred tasks are collected after this hook has added the hand-over.
+    Registers Flask-Mail with the portal's ``MAIL_*`` settings.
     """
+    transports.configure(app)
 
     @app.after_request
     def _schedule_handover(response):
@@ -122,3 +223,20 @@ def _mark_committed(session: Session) -> None:
 @event.listens_for(Session, "after_rollback")
 def _forget_rolled_back(session: Session) -> None:
     session.info.pop(_NEW, None)
+
+
+def sent_to(user_id: int, *, limit: int) -> tuple[list[Row], bool]:
+    """The newest ``limit`` emails written for the seller, as staff see them: subject, when
+    written, delivery status and when sent (never a body); and whether older ones exist."""
+    rows = db.session.execute(
+        select(
+            OutboxMessage.subject,
+            OutboxMessage.created_at,
+            OutboxMessage.status,
+            OutboxMessage.sent_at,
+        )
+        .where(OutboxMessage.user_id == user_id)
+        .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+        .limit(limit + 1)
+    ).all()
+    return rows[:limit], len(rows) > limit

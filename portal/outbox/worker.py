@@ -9,8 +9,9 @@ number of hosts never send one row twice: on PostgreSQL with ``FOR UPDATE SKIP L
 lasts ``OUTBOX_CLAIM_TIMEOUT``; a sender that dies mid-batch leaves rows that become
 claimable again.
 
-Failures: a refused recipient or message (SMTP 5xx) fails at once and counts against the
-seller's reachability; a temporary one (4xx, connection refused, timeout) is retried after
+Failures: a refused recipient or message (SMTP 5xx) fails at once, and the outbox signals
+it (:mod:`portal.outbox.signals`: the seller's profile counts it against their
+reachability, and a delivery clears the count); a temporary one (4xx, connection refused, timeout) is retried after
 an exponentially growing, jittered delay, until ``OUTBOX_MAX_ATTEMPTS``.
 """
 
@@ -30,7 +31,7 @@ from sqlalchemy import and_, literal_column, or_, select, update
 
 from portal.clock import utcnow
 from portal.extensions import db
-from portal.outbox import reachability
+from portal.outbox import signals
 from portal.outbox.models import MessageStatus, OutboxMessage
 from portal.outbox.transports import transport_for
 
@@ -208,7 +209,7 @@ def _record(message: Envelope, **values) -> None:
 def _sent(message: Envelope, now: datetime, tally: Tally) -> None:
     _record(message, status=MessageStatus.SENT, sent_at=now, last_error=None, next_attempt_at=None)
     if message.user_id is not None:
-        reachability.record_delivery(message.user_id)
+        signals.delivered.send(current_app._get_current_object(), user_id=message.user_id)
     db.session.commit()
     tally.sent += 1
     log.info("outbox sent message=%s", message.id)
@@ -230,7 +231,7 @@ def _failed(message: Envelope, exc: Exception, now: datetime, tally: Tally) -> N
     error = describe(exc)
     _record(message, status=MessageStatus.FAILED, last_error=error, next_attempt_at=None)
     if message.user_id is not None:
-        reachability.record_failure(message.user_id, now)
+        signals.refused.send(current_app._get_current_object(), user_id=message.user_id, now=now)
     db.session.commit()
     tally.failed += 1
     log.warning("outbox refused message=%s error=%s", message.id, error)

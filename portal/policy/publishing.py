@@ -1,30 +1,29 @@
 """Publishing a new policy version and telling every active seller, in batches.
 
-A 100,000-seller publish must not build 100,000 objects in memory: each batch of sellers
-gets its emails from one INSERT … SELECT, one statement per language, with the bodies
-rendered once per language. Each email's Message-ID is made from the version and the
-seller's id, and the outbox keeps Message-IDs unique, so running the notification again
-(after a crash, say) adds only the emails still missing: every seller gets exactly one.
-The worker sends them.
+A 100,000-seller publish must not build 100,000 objects in memory: the active sellers come
+from the account a batch at a time (:func:`portal.auth.services.active_sellers`), and each
+batch goes to the outbox in one bulk INSERT (:func:`portal.outbox.services.queue_many`),
+with the bodies rendered once per language. Each email's Message-ID is made from the
+version and the seller's id, and the outbox keeps Message-IDs unique, so running the
+notification again (after a crash, say) adds only the emails still missing: every seller
+gets exactly one. The worker sends them.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from datetime import datetime
 
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import String, cast, func, insert, literal, select
+from sqlalchemy import func, select
 
-from portal.auth.models import AccountStatus, Role, User
+from portal.auth import services as auth
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.links import public_url
-from portal.outbox.models import OutboxMessage
-from portal.outbox.services import render_email
+from portal.outbox import services as outbox
 from portal.policy.models import PolicyTranslation, PolicyVersion
 from portal.policy.services import text_of
 
@@ -95,65 +94,21 @@ def notify_sellers(version: PolicyVersion, batch_size: int = 1000) -> int:
     rendered = {locale: _render(version, locale) for locale in current_app.config["LANGUAGES"]}
     number = version.version  # read once: each batch's commit expires the object
     default = current_app.config["BABEL_DEFAULT_LOCALE"]
-    domain = current_app.config["MAIL_MESSAGE_ID_DOMAIN"]
-    queued = 0
-    for first, last in _id_ranges(batch_size):
-        for locale, (subject, text, html) in rendered.items():
-            speaks = User.locale == locale
-            if locale == default:
-                speaks = speaks | User.locale.is_(None) | User.locale.not_in(list(rendered))
-            identity = (
-                literal(f"<policy-{number}-") + cast(User.id, String) + literal(f"@{domain}>")
+    queued, last = 0, 0
+    while sellers := auth.active_sellers(after=last, limit=batch_size):
+        letters = []
+        for seller in sellers:
+            subject, text, html = rendered.get(seller.locale) or rendered[default]
+            letters.append(
+                outbox.Letter(
+                    seller.id, seller.email, subject, text, html, key=f"policy-{number}-{seller.id}"
+                )
             )
-            already = select(OutboxMessage.id).where(OutboxMessage.message_id == identity)
-            chosen = select(
-                User.id,
-                User.email,
-                literal(KIND),
-                literal(subject),
-                literal(text),
-                literal(html),
-                identity,
-            ).where(
-                User.id.between(first, last),
-                User.role == Role.SELLER,
-                User.status == AccountStatus.ACTIVE,
-                speaks,
-                ~already.exists(),
-            )
-            result = db.session.execute(
-                insert(OutboxMessage).from_select(
-                    [
-                        "user_id",
-                        "recipient",
-                        "kind",
-                        "subject",
-                        "body_text",
-                        "body_html",
-                        "message_id",
-                    ],
-                    chosen,
-                ),
-                execution_options={"preserve_rowcount": True},
-            )
-            queued += result.rowcount
+        queued += outbox.queue_many(KIND, letters)
         db.session.commit()
+        last = sellers[-1].id
     log.info("policy version %s: %d emails queued", number, queued)
     return queued
-
-
-def _id_ranges(size: int) -> Iterator[tuple[int, int]]:
-    """Consecutive id ranges covering every seller, each holding at most ``size`` of them."""
-    last = 0
-    sellers = select(User.id).where(User.role == Role.SELLER).order_by(User.id)
-    while True:
-        top = db.session.scalar(
-            select(func.max(sellers.where(User.id > last).limit(size).subquery().c.id))
-        )
-        if top is None:
-            return
-        yield last + 1, top
-        last = top
 
 
 def _render(version: PolicyVersion, locale: str) -> tuple[str, str, str]:
@@ -173,5 +128,5 @@ def _render(version: PolicyVersion, locale: str) -> tuple[str, str, str]:
             "recipient": "",
             "user": None,
         }
-        text, html = render_email(KIND, subject, **context)
+        text, html = outbox.render_email(KIND, subject, **context)
     return subject, text, html

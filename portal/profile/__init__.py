@@ -1,4 +1,5 @@
-"""The seller's own details: personal, contact, address and financial, their history and review."""
+"""The seller's own details: personal, contact, address and financial, their history and review,
+and whether email reaches them."""
 
 from flask import Blueprint
 
@@ -8,4 +9,5 @@ bp = Blueprint("profile", __name__, url_prefix="/profile")
 bp.record_once(sharing_fields.register)  # the door reads the profile's fields through these
 bp.add_app_template_filter(choices.country_name, "country_name")
 
-from portal.profile import views  # noqa: E402,F401  (routes attach themselves to bp)
+# Routes attach themselves to bp; reachability listens to the outbox's signals.
+from portal.profile import reachability, views  # noqa: E402,F401

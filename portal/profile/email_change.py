@@ -19,8 +19,8 @@ from portal.auth.models import LinkPurpose, MailboxLink, User
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.links import public_url
-from portal.outbox import reachability
 from portal.outbox.services import queue_email
+from portal.profile import reachability
 from portal.profile.services import record_change
 from portal.security import TokenInvalid
 

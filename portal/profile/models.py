@@ -1,13 +1,15 @@
-"""A seller's details beyond registration, their bank account, and the history of changes."""
+"""A seller's details beyond registration, their bank account, the history of changes, and
+whether email reaches them (with staff's attempts to reach them another way)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
+from portal.auth.models import User
 from portal.clock import utcnow
 from portal.crypto import Encrypted
 from portal.extensions import db
@@ -101,3 +103,50 @@ class ProfileChange(db.Model):
 
     def __repr__(self) -> str:
         return f"<ProfileChange {self.id} user={self.user_id}>"
+
+
+class SellerReachability(db.Model):
+    """Email that cannot be delivered to a seller: permanent failures and reported bounces in
+    a row, and since when they are flagged (past ``OUTBOX_UNREACHABLE_AFTER``). A row exists
+    only while there is something to remember: a delivery or a new address deletes it.
+
+    The account carries it as ``user.reachability`` (None: email reaches them), loaded in
+    the same statement as the account, so the banner on every page costs no query.
+    """
+
+    __tablename__ = "seller_reachability"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    email_failures: Mapped[int] = mapped_column(default=0, server_default="0")
+    unreachable_since: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+
+    # Read-only both ways: written by UPDATE and upsert (portal.profile.reachability), and
+    # removed with the account by the database's cascade and by erasure.
+    user: Mapped[User] = relationship(
+        backref=backref("reachability", uselist=False, lazy="joined", viewonly=True),
+        viewonly=True,
+    )
+
+    def __repr__(self) -> str:
+        return f"<SellerReachability {self.user_id}>"
+
+
+class ContactAttempt(db.Model):
+    """Staff trying to reach a seller whom email cannot reach, by the details they gave."""
+
+    __tablename__ = "contact_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    staff_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    channel: Mapped[str] = mapped_column(String(16))
+    outcome: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+    attempted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<ContactAttempt {self.id} user={self.user_id}>"

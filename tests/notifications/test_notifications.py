@@ -14,6 +14,7 @@ from portal.extensions import db
 from portal.outbox.models import OutboxMessage
 from portal.outbox.redaction import secret_link_prefixes
 from portal.outbox.services import queue_email
+from portal.profile.models import SellerReachability
 from tests.support import PASSWORD, QueryCounter, link_in, make_staff
 
 PLACEHOLDER = "(link sent by email only)"
@@ -277,9 +278,9 @@ BANNER = "We could not deliver email to"
 
 def _flag_unreachable(app, user_id):
     with app.app_context():
-        user = db.session.get(User, user_id)
-        user.unreachable_since = utcnow()
-        user.email_failures = 3
+        db.session.add(
+            SellerReachability(user_id=user_id, unreachable_since=utcnow(), email_failures=3)
+        )
         db.session.commit()
 
 

@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy import select
 
 from portal.accesslog.models import StaffAccess
-from portal.auth.models import User
 from portal.clock import utcnow
 from portal.extensions import db
-from portal.outbox.models import ContactAttempt, OutboxMessage
+from portal.outbox.models import OutboxMessage
+from portal.profile.models import ContactAttempt, SellerReachability
 from tests.outbox.test_worker import add_messages
 from tests.support import PASSWORD, make_staff
 
@@ -17,8 +17,9 @@ from tests.support import PASSWORD, make_staff
 @pytest.fixture
 def flagged(app, seller):
     with app.app_context():
-        user = db.session.get(User, seller["id"])
-        user.email_failures, user.unreachable_since = 3, utcnow()
+        db.session.add(
+            SellerReachability(user_id=seller["id"], email_failures=3, unreachable_since=utcnow())
+        )
         db.session.commit()
     return seller
 

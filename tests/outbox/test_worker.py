@@ -12,11 +12,11 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
-from portal.auth.models import User
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.outbox import worker
 from portal.outbox.models import OutboxMessage
+from portal.profile import reachability
 from tests.support import SMTPRecorder, body_html, body_text, free_port, make_seller
 
 
@@ -212,8 +212,8 @@ def _seller(app) -> int:
 
 def _flag(app, seller_id):
     with app.app_context():
-        user = db.session.get(User, seller_id)
-        return user.email_failures, user.unreachable_since
+        state = reachability.state_of(seller_id)
+        return state.email_failures, state.unreachable_since
 
 
 def test_refusals_in_a_row_flag_the_seller_and_a_delivery_clears_it(worker_app, smtp_server):

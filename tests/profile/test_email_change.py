@@ -7,7 +7,8 @@ from datetime import timedelta
 
 from portal.auth.models import User
 from portal.extensions import db
-from portal.profile.models import ProfileChange
+from portal.profile import reachability
+from portal.profile.models import ProfileChange, SellerReachability
 from tests.support import PASSWORD, body_text, expire_reauth, link_in, make_seller
 
 NEW = "mei.ling@example.net"
@@ -135,12 +136,13 @@ def test_a_new_address_clears_the_unreachable_flag(app, client, seller, auth, ma
     from portal.clock import utcnow
 
     with app.app_context():
-        user = db.session.get(User, seller["id"])
-        user.email_failures, user.unreachable_since = 4, utcnow()
+        db.session.add(
+            SellerReachability(user_id=seller["id"], email_failures=4, unreachable_since=utcnow())
+        )
         db.session.commit()
     auth.login()
     _ask(client)
     client.post(link_in(mailbox.last(NEW), "/profile/email/confirm/"))
     with app.app_context():
-        user = db.session.get(User, seller["id"])
+        user = reachability.state_of(seller["id"])
         assert (user.email_failures, user.unreachable_since) == (0, None)

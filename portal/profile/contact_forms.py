@@ -8,7 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from portal.forms import PortalForm
-from portal.outbox.models import ContactChannel, ContactOutcome
+from portal.profile.reachability import ContactChannel, ContactOutcome
 
 CHANNELS = {
     ContactChannel.PHONE: _l("Phone call"),
