@@ -240,6 +240,7 @@ def outbox_check() -> dict:
 def run(kind: str, instance: Path, database_url: str | None, batch_size: int) -> dict:
     from sqlalchemy import event
 
+    from portal.auth import services as auth
     from portal.clock import utcnow
     from portal.extensions import db
     from portal.policy import publishing
@@ -275,7 +276,7 @@ def run(kind: str, instance: Path, database_url: str | None, batch_size: int) ->
             db.session.commit()
             if kind == "reference":
                 return naive_notify(version)
-            return publishing.notify_sellers(version, batch_size)
+            return publishing.notify_sellers(version, auth.active_sellers, batch_size)
 
         statements[0] = 0
         result = measured(publish_and_notify)

@@ -33,8 +33,8 @@ from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
 from sqlalchemy import event  # noqa: E402
 
 from portal.auth.models import Role, User  # noqa: E402
+from portal.cli.demo import DEMO_ACCOUNTS  # noqa: E402
 from portal.clock import local_today  # noqa: E402
-from portal.demo import DEMO_ACCOUNTS  # noqa: E402
 from portal.i18n import COOKIE  # noqa: E402
 from tests.livesite import CHROMIUM, CHROMIUM_ARGS, serve  # noqa: E402
 from tests.livesite import build_app as build_site_app  # noqa: E402

@@ -18,6 +18,7 @@ from flask_login import current_user
 from portal.admin import bp
 from portal.admin.policy_forms import PolicyDraftForm, PolicyPublishForm
 from portal.audit.services import record as audit
+from portal.auth import services as auth
 from portal.clock import local_date, local_midnight, local_today
 from portal.extensions import db
 from portal.policy import publishing, services
@@ -124,7 +125,9 @@ def policy_publish():
     services.discard_draft()
     audit(current_user, "policy.publish", "policy_version", version.version)
     db.session.commit()
-    queued = publishing.notify_sellers(version, current_app.config["POLICY_NOTIFY_BATCH_SIZE"])
+    queued = publishing.notify_sellers(
+        version, auth.active_sellers, current_app.config["POLICY_NOTIFY_BATCH_SIZE"]
+    )
     flash(
         ngettext(
             "Version %(n)s published; %(num)d seller will be emailed.",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from portal.cli.demo import demo
 from portal.cli.documents import documents
 from portal.cli.keys import keys
 from portal.cli.outbox import outbox
@@ -17,7 +18,6 @@ from portal.cli.reminders import reminders
 from portal.cli.reports import reports
 from portal.cli.retention import retention
 from portal.cli.staff import staff
-from portal.demo import demo
 
 GROUPS = (staff, keys, reminders, documents, outbox, policy, reports, retention, demo)
 

@@ -10,6 +10,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from portal.auth import services as auth
 from portal.clock import local_midnight, portal_zone
 from portal.extensions import db
 from portal.policy import publishing
@@ -99,5 +100,7 @@ def notify(number: int) -> None:
 
 
 def _notify(version) -> None:
-    queued = publishing.notify_sellers(version, current_app.config["POLICY_NOTIFY_BATCH_SIZE"])
+    queued = publishing.notify_sellers(
+        version, auth.active_sellers, current_app.config["POLICY_NOTIFY_BATCH_SIZE"]
+    )
     click.echo(f"{queued} emails queued for the mail worker.")

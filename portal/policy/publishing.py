@@ -1,7 +1,9 @@
 """Publishing a new policy version and telling every active seller, in batches.
 
 A 100,000-seller publish must not build 100,000 objects in memory: the active sellers come
-from the account a batch at a time (:func:`portal.auth.services.active_sellers`), and each
+a batch at a time from the walk the caller passes in (the back office and the command line
+pass :func:`portal.auth.services.active_sellers`: the policy sits below the account and does
+not read it itself), and each
 batch goes to the outbox in one bulk INSERT (:func:`portal.outbox.services.queue_many`),
 with the bodies rendered once per language. Each email's Message-ID is made from the
 version and the seller's id, and the outbox keeps Message-IDs unique, so running the
@@ -12,14 +14,15 @@ gets exactly one. The worker sends them.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import Protocol
 
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from portal.auth import services as auth
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.links import public_url
@@ -88,14 +91,25 @@ def publish(
     return version
 
 
-def notify_sellers(version: PolicyVersion, batch_size: int = 1000) -> int:
+class Recipient(Protocol):
+    id: int
+    email: str
+    locale: str | None
+
+
+def notify_sellers(
+    version: PolicyVersion,
+    active_sellers: Callable[..., Sequence[Recipient]],
+    batch_size: int = 1000,
+) -> int:
     """Queue the "our policy changed" email for every active seller who has not had it;
-    commits after each batch. Returns how many were queued."""
+    commits after each batch. ``active_sellers(after=id, limit=n)`` gives the next batch of
+    active sellers by id. Returns how many were queued."""
     rendered = {locale: _render(version, locale) for locale in current_app.config["LANGUAGES"]}
     number = version.version  # read once: each batch's commit expires the object
     default = current_app.config["BABEL_DEFAULT_LOCALE"]
     queued, last = 0, 0
-    while sellers := auth.active_sellers(after=last, limit=batch_size):
+    while sellers := active_sellers(after=last, limit=batch_size):
         letters = []
         for seller in sellers:
             subject, text, html = rendered.get(seller.locale) or rendered[default]

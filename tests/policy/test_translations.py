@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
+from portal.auth import services as auth
 from portal.extensions import db
 from portal.outbox.models import OutboxMessage
 from portal.policy import publishing, services
@@ -103,7 +104,7 @@ def test_the_change_email_to_a_malay_seller_is_in_malay(app):
         make_seller("ms@example.com", locale="ms")
     _publish_v2(app)
     with app.test_request_context():
-        publishing.notify_sellers(services.get_version(2))
+        publishing.notify_sellers(services.get_version(2), auth.active_sellers)
         body = db.session.scalar(
             select(OutboxMessage.body_text).where(OutboxMessage.recipient == "ms@example.com")
         )
