@@ -73,7 +73,7 @@ from bench.steps import recreate_database, run_step  # noqa: E402
 
 LUA = Path(__file__).resolve().parent / "wrk_dashboard.lua"
 TICK = os.sysconf("SC_CLK_TCK")
-# The demo seller (portal/demo.py); the reference's seller has the same name.
+# The demo seller (portal/cli/demo.py); the reference's seller has the same name.
 SELLER_EMAIL = "seller@example.com"
 SELLER_PASSWORD = "koopseri-demo-seller"  # noqa: S105 (the demo's, printed by `demo load`)
 SELLER_NAME = "Nur Aisyah binti Ahmad"

@@ -94,7 +94,7 @@ def findings(lines: Iterable[str], personal: set[str]) -> Iterator[tuple[str, st
 
 
 def _sources() -> list[Path]:
-    return sorted((ROOT / "tests").rglob("*.py")) + [ROOT / "portal" / "demo.py"]
+    return sorted((ROOT / "tests").rglob("*.py")) + [ROOT / "portal" / "cli" / "demo.py"]
 
 
 def pytest_configure(config: pytest.Config) -> None:
