@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import Exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -358,3 +358,13 @@ def seller_file(seller_id: int, file_id: int) -> DocumentFile:
     if item.document.user_id != seller_id:
         raise NotFound()
     return item
+
+
+def has_profile_photo(user_id: int) -> Exists:
+    """Whether the seller has a profile photo, as an EXISTS a caller can put in its own
+    statement (the dashboard asks it beside other questions, in one round trip)."""
+    return (
+        select(Document.id)
+        .where(Document.user_id == user_id, Document.kind == DocumentKind.PROFILE_PHOTO)
+        .exists()
+    )

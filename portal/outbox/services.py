@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import Flask, current_app, render_template
-from sqlalchemy import Row, event, func, insert, select, update
+from sqlalchemy import Row, delete, event, func, insert, select, update
 from sqlalchemy.orm import Session, defer
 
 from portal.deferred import after_response
@@ -24,7 +24,7 @@ from portal.extensions import db
 from portal.i18n import speaking_to
 from portal.links import public_url
 from portal.outbox import transports, worker
-from portal.outbox.models import OutboxMessage
+from portal.outbox.models import MessageStatus, OutboxMessage
 
 log = logging.getLogger(__name__)
 
@@ -240,3 +240,18 @@ def sent_to(user_id: int, *, limit: int) -> tuple[list[Row], bool]:
         .limit(limit + 1)
     ).all()
     return rows[:limit], len(rows) > limit
+
+
+def delete_finished_before(cutoff: datetime, *, to_sellers: bool, dry_run: bool = False) -> int:
+    """The retention rule for mail: messages sent or given up on before ``cutoff`` go, those
+    to sellers' accounts (``to_sellers``) or those to other addresses (reporters, staff).
+    Mail still waiting to be sent is kept. Returns how many went (or would, in a dry run);
+    executes, the caller commits."""
+    conditions = (
+        OutboxMessage.user_id.is_not(None) if to_sellers else OutboxMessage.user_id.is_(None),
+        OutboxMessage.status.in_((MessageStatus.SENT, MessageStatus.FAILED)),
+        OutboxMessage.created_at < cutoff,
+    )
+    if dry_run:
+        return db.session.scalar(select(func.count()).select_from(OutboxMessage).where(*conditions))
+    return db.session.execute(delete(OutboxMessage).where(*conditions)).rowcount

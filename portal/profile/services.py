@@ -20,6 +20,7 @@ from portal.auth import services as auth
 from portal.auth.models import AccountStatus, Role, User
 from portal.clock import utcnow
 from portal.crypto import keyed_hash
+from portal.documents import services as documents
 from portal.extensions import db
 from portal.links import public_url
 from portal.outbox.services import queue_email
@@ -232,14 +233,8 @@ class Item:
 def given(user_id: int) -> tuple[bool, bool]:
     """Whether the seller has a bank account and a profile photo, in one statement (and
     without decrypting the account number, which the dashboard does not show)."""
-    from portal.documents.models import Document, DocumentKind
-
     has_bank = select(BankAccount.user_id).where(BankAccount.user_id == user_id).exists()
-    has_photo = (
-        select(Document.id)
-        .where(Document.user_id == user_id, Document.kind == DocumentKind.PROFILE_PHOTO)
-        .exists()
-    )
+    has_photo = documents.has_profile_photo(user_id)
     row = db.session.execute(select(has_bank, has_photo)).one()
     return bool(row[0]), bool(row[1])
 

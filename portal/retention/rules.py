@@ -27,7 +27,7 @@ from portal.clock import months_ago
 from portal.datamap import Retention
 from portal.extensions import db
 from portal.minor_reports import review
-from portal.outbox.models import MessageStatus, OutboxMessage
+from portal.outbox import services as outbox
 
 
 @dataclass
@@ -114,29 +114,20 @@ def clear_reporters(run: Run) -> int:
     return count
 
 
-_FINISHED = (MessageStatus.SENT, MessageStatus.FAILED)
+def _old_mail(run: Run, setting: str, *, to_sellers: bool) -> int:
+    cutoff = months_ago(run.now, current_app.config[setting])
+    count = outbox.delete_finished_before(cutoff, to_sellers=to_sellers, dry_run=run.dry_run)
+    if not run.dry_run:
+        db.session.commit()
+    return count
 
 
 def delete_old_mail(run: Run) -> int:
-    cutoff = months_ago(run.now, current_app.config["RETENTION_MAIL_MONTHS"])
-    return _delete(
-        run,
-        OutboxMessage,
-        OutboxMessage.user_id.is_not(None),
-        OutboxMessage.status.in_(_FINISHED),
-        OutboxMessage.created_at < cutoff,
-    )
+    return _old_mail(run, "RETENTION_MAIL_MONTHS", to_sellers=True)
 
 
 def delete_old_mail_to_others(run: Run) -> int:
-    cutoff = months_ago(run.now, current_app.config["RETENTION_OTHER_MAIL_MONTHS"])
-    return _delete(
-        run,
-        OutboxMessage,
-        OutboxMessage.user_id.is_(None),
-        OutboxMessage.status.in_(_FINISHED),
-        OutboxMessage.created_at < cutoff,
-    )
+    return _old_mail(run, "RETENTION_OTHER_MAIL_MONTHS", to_sellers=False)
 
 
 def delete_old_access_log(run: Run) -> int:
