@@ -18,14 +18,19 @@ from flask_login import current_user, login_required
 from portal.auth import bp, forms, services, sessions, twofactor
 from portal.clock import local_today
 from portal.deferred import after_response
-from portal.extensions import db, limiter
+from portal.extensions import db
+from portal.forms import ConfirmForm
 from portal.outbox.redaction import secret_link
 from portal.policy import services as policy
-from portal.security import TokenInvalid, client_user_agent, is_safe_redirect, limit_key
-
-
-def _failed(response) -> bool:
-    return bool(g.get("login_failed"))
+from portal.security import (
+    TokenInvalid,
+    account_id,
+    client_user_agent,
+    failed_guesses_limited,
+    is_safe_redirect,
+    limit_key,
+    rate_limited,
+)
 
 
 def _login_account_key() -> str:
@@ -41,14 +46,10 @@ def _login_account_key() -> str:
     return limit_key("login-account", email)
 
 
-def _email_key(kind: str):
-    """A rate-limit key for the form's email address: a keyed digest (``limit_key``), so the
-    address cannot be read back from Redis, even by trying a list of addresses."""
-
-    def key() -> str:
-        return limit_key(kind, services.normalize_email(request.form.get("email", "")))
-
-    return key
+def _form_email() -> str:
+    # Keyed by a digest (``limit_key``): the address cannot be read back from Redis, even
+    # by trying a list of addresses.
+    return services.normalize_email(request.form.get("email", ""))
 
 
 def _not_refused_minor(response) -> bool:
@@ -56,39 +57,16 @@ def _not_refused_minor(response) -> bool:
     return not g.get("refused_minor")
 
 
-def _limit(name: str):
-    return lambda: current_app.config[name]
-
-
-def _limit_failures(account_key, *, per_ip: bool = False):
-    """Count failed guesses (``g.login_failed``) against ``account_key``, and against the
-    client's address too with ``per_ip``; right answers never count."""
-
-    def decorator(view):
-        view = limiter.limit(
-            _limit("RATELIMIT_LOGIN_FAILED_PER_ACCOUNT"),
-            methods=["POST"],
-            key_func=account_key,
-            deduct_when=_failed,
-        )(view)
-        if per_ip:
-            view = limiter.limit(
-                _limit("RATELIMIT_LOGIN_FAILED_PER_IP"), methods=["POST"], deduct_when=_failed
-            )(view)
-        return view
-
-    return decorator
-
-
 # Per address too: each attempt with a registered address mails its owner ("someone tried to
 # register"), so the address's mailbox is what the limit protects.
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit(_limit("RATELIMIT_SIGNUP_PER_IP"), methods=["POST"], deduct_when=_not_refused_minor)
-@limiter.limit(
-    _limit("RATELIMIT_SIGNUP_PER_EMAIL"),
+@rate_limited("RATELIMIT_SIGNUP_PER_IP", methods=["POST"], counted_when=_not_refused_minor)
+@rate_limited(
+    "RATELIMIT_SIGNUP_PER_EMAIL",
+    "signup-email",
+    by=_form_email,
     methods=["POST"],
-    key_func=_email_key("signup-email"),
-    deduct_when=_not_refused_minor,
+    counted_when=_not_refused_minor,
 )
 def register():
     if current_user.is_authenticated:
@@ -139,7 +117,7 @@ def check_email():
 @bp.route("/verify/<token>", methods=["GET", "POST"])
 @secret_link
 def verify(token: str):
-    form = forms.ConfirmForm()
+    form = ConfirmForm()
     try:
         if form.validate_on_submit():
             services.verify_email(token)
@@ -156,7 +134,7 @@ def verify(token: str):
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@_limit_failures(_login_account_key, per_ip=True)
+@failed_guesses_limited(key=_login_account_key, per_ip=True)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))
@@ -196,12 +174,12 @@ def _log_in(user, *, remember: bool, target: str | None):
     return response
 
 
-def _two_factor_account_key() -> str:
-    return limit_key("two-factor-login", sessions.pending_user_id() or "")
+def _pending_account() -> int | str:
+    return sessions.pending_user_id() or ""
 
 
 @bp.route("/two-factor", methods=["GET", "POST"])
-@_limit_failures(_two_factor_account_key, per_ip=True)
+@failed_guesses_limited("two-factor-login", _pending_account, per_ip=True)
 def two_factor():
     """The second step of a log-in with two-factor on: the password was right, now the code."""
     if current_user.is_authenticated:
@@ -230,7 +208,7 @@ def two_factor():
 
 @bp.post("/logout")
 def logout():
-    form = forms.ConfirmForm()
+    form = ConfirmForm()
     if form.validate_on_submit() and current_user.is_authenticated:
         sessions.end_current(current_user._get_current_object())
         db.session.commit()
@@ -241,10 +219,8 @@ def logout():
 # Per address and per client address, counted whether or not the address has an account, so
 # the 429 tells nothing; the mail itself is capped per account too (request_password_reset).
 @bp.route("/reset", methods=["GET", "POST"])
-@limiter.limit(
-    _limit("RATELIMIT_RESET_PER_EMAIL"), methods=["POST"], key_func=_email_key("reset-email")
-)
-@limiter.limit(_limit("RATELIMIT_RESET_PER_IP"), methods=["POST"])
+@rate_limited("RATELIMIT_RESET_PER_EMAIL", "reset-email", by=_form_email, methods=["POST"])
+@rate_limited("RATELIMIT_RESET_PER_IP", methods=["POST"])
 def reset_request():
     form = forms.ResetRequestForm()
     if form.validate_on_submit():
@@ -272,13 +248,9 @@ def reset(token: str):
     return render_template("auth/reset.html", form=form)
 
 
-def _password_change_key() -> str:
-    return limit_key("password-change", current_user.id if current_user.is_authenticated else "")
-
-
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
-@_limit_failures(_password_change_key)
+@failed_guesses_limited("password-change", account_id)
 def change_password():
     user = current_user._get_current_object()
     form = forms.ChangePasswordForm(account_email=user.email)
@@ -300,7 +272,7 @@ def change_password():
 
 @bp.route("/confirm", methods=["GET", "POST"])
 @login_required
-@_limit_failures(_password_change_key)
+@failed_guesses_limited("password-change", account_id)
 def confirm():
     """Ask for the password (and code) again before a sensitive act, then go back to it."""
     user = current_user._get_current_object()

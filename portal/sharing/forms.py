@@ -12,9 +12,8 @@ from wtforms.fields import DateField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, ValidationError
 
-from portal.auth.forms import required, strip
 from portal.clock import local_today
-from portal.forms import PortalForm
+from portal.forms import PortalForm, required, strip
 from portal.sharing.models import ParcelSize
 
 PARCEL_SIZES = {
