@@ -20,6 +20,7 @@ from portal.extensions import db
 from portal.outbox import kinds
 from portal.outbox.models import OutboxMessage
 from portal.outbox.redaction import redact_secret_links
+from portal.pagination import paginate
 
 PAGE_SIZE = 20
 
@@ -89,17 +90,18 @@ def page_of(user_id: int, *, page: int = 1, per_page: int = PAGE_SIZE) -> Page:
     total = db.session.scalar(
         select(func.count()).select_from(OutboxMessage).where(OutboxMessage.user_id == user_id)
     )
-    if not total:
-        return Page(notices=[], page=1, pages=1, total=0)
-    pages = math.ceil(total / per_page)
-    page = min(max(page, 1), pages)
-    messages = db.session.scalars(
-        _own(user_id)
-        .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
-        .offset((page - 1) * per_page)
-        .limit(per_page)
+    found = paginate(
+        _own(user_id).order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()),
+        page,
+        per_page,
+        total=total,
     )
-    return Page(notices=[_notice(m) for m in messages], page=page, pages=pages, total=total)
+    return Page(
+        notices=[_notice(m) for m in found.items],
+        page=found.page,
+        pages=max(1, math.ceil(total / per_page)),
+        total=total,
+    )
 
 
 def open_message(user_id: int, message_id: int, *, now: datetime | None = None) -> Notice:

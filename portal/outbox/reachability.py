@@ -21,7 +21,7 @@ from portal.auth.models import Role, User
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.outbox.models import ContactAttempt
-from portal.pagination import clamp
+from portal.pagination import paginate
 from portal.sqltypes import as_utc
 
 
@@ -92,7 +92,6 @@ def unreachable(page: int = 1, per_page: int = 50) -> tuple[list[Flagged], int]:
     """Flagged sellers, longest-flagged first, with how often staff have tried them."""
     flagged = (User.role == Role.SELLER) & User.unreachable_since.is_not(None)
     total = db.session.scalar(select(func.count()).select_from(User).where(flagged))
-    page = clamp(page, total, per_page)  # past the end: the last page
     tries = (
         select(
             ContactAttempt.user_id,
@@ -102,15 +101,18 @@ def unreachable(page: int = 1, per_page: int = 50) -> tuple[list[Flagged], int]:
         .group_by(ContactAttempt.user_id)
         .subquery()
     )
-    rows = db.session.execute(
+    found = paginate(  # past the end: the last page
         select(User, tries.c.attempts, tries.c.last)
         .outerjoin(tries, tries.c.user_id == User.id)
         .where(flagged)
-        .order_by(User.unreachable_since, User.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    return [Flagged(seller, attempts or 0, as_utc(last)) for seller, attempts, last in rows], total
+        .order_by(User.unreachable_since, User.id),
+        page,
+        per_page,
+        total=total,
+    )
+    return [
+        Flagged(seller, attempts or 0, as_utc(last)) for seller, attempts, last in found.items
+    ], total
 
 
 @dataclass(frozen=True)
