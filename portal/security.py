@@ -176,9 +176,10 @@ def rate_limited(
     (``"5 per hour;10 per day"``, read at each request); past them, 429
     (:class:`RateLimitExceeded`).
 
-    Counted per client address, unless ``scope`` and ``by`` say what else: the key is then
-    ``limit_key(scope, by())`` (an account id, an address as typed). ``key`` instead gives a
-    function that builds the whole key itself. ``methods`` limits only those methods (the
+    Counted per client address, unless ``scope`` and ``by`` say what else: ``by()`` gives
+    what is counted (an account id, an email address) and the key is ``limit_key(scope,
+    by())``, which holds it only as a keyed digest. ``key`` instead gives a function that
+    builds the whole key itself. ``methods`` limits only those methods (the
     POST of a form page, not its GET); ``counted_when`` counts a request only when it says
     so, from the response (failed guesses, not right answers). Stacked decorators each count.
     """

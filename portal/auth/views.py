@@ -15,7 +15,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from portal.auth import bp, forms, services, sessions, twofactor
+from portal.auth import bp, forms, passwords, registration, services, sessions, twofactor
 from portal.clock import local_today
 from portal.deferred import after_response
 from portal.extensions import db
@@ -24,6 +24,7 @@ from portal.outbox.redaction import secret_link
 from portal.policy import services as policy
 from portal.security import (
     TokenInvalid,
+    TokenUsed,
     account_id,
     client_user_agent,
     failed_guesses_limited,
@@ -76,7 +77,7 @@ def register():
     if request.method == "GET":
         form.policy_version.data = str(version.version)
     if form.validate_on_submit():
-        data = services.Registration(
+        data = registration.Registration(
             full_name=form.full_name.data,
             email=form.email.data,
             password=form.password.data,
@@ -88,11 +89,11 @@ def register():
             locale=str(get_locale()),
         )
         try:
-            services.register(data, today=local_today())
-        except services.UnderAge:
+            registration.register(data, today=local_today())
+        except registration.UnderAge:
             g.refused_minor = True
             return render_template("auth/under_age.html")
-        except services.PolicyChanged:
+        except registration.PolicyChanged:
             form.policy_version.data = str(version.version)
             form.consent.data = False
             flash(
@@ -120,12 +121,12 @@ def verify(token: str):
     form = ConfirmForm()
     try:
         if form.validate_on_submit():
-            services.verify_email(token)
+            registration.verify_email(token)
             db.session.commit()
             flash(_("Your email address is confirmed. You can now log in."), "success")
             return redirect(url_for("auth.login"))
-        services.verification_target(token)
-    except services.TokenUsed:
+        registration.verification_target(token)
+    except TokenUsed:
         flash(_("This link has already been used: your email address is confirmed."), "info")
         return redirect(url_for("auth.login"))
     except TokenInvalid as exc:
@@ -150,7 +151,7 @@ def login():
                 after_response(services.record_failed_login, result.failed_account_id)
             flash(_("The email or password is not right. Please try again."), "error")
         elif not user.is_verified:
-            services.send_verification(user)
+            registration.send_verification(user)
             db.session.commit()
             return render_template("auth/verify_first.html")
         else:
@@ -224,7 +225,7 @@ def logout():
 def reset_request():
     form = forms.ResetRequestForm()
     if form.validate_on_submit():
-        after_response(services.request_password_reset, form.email.data)
+        after_response(passwords.request_password_reset, form.email.data)
         return render_template("auth/reset_sent.html")
     return render_template("auth/reset_request.html", form=form)
 
@@ -233,15 +234,15 @@ def reset_request():
 @secret_link
 def reset(token: str):
     try:
-        user = services.user_for_reset_token(token)
+        user = passwords.user_for_reset_token(token)
     except TokenInvalid as exc:
-        used = isinstance(exc, services.TokenUsed)
+        used = isinstance(exc, TokenUsed)
         return render_template(
             "auth/link_invalid.html", expired=exc.expired, used=used, kind="reset"
         ), 400
     form = forms.NewPasswordForm(account_email=user.email)
     if form.validate_on_submit():
-        services.reset_password(token, form.password.data)
+        passwords.reset_password(token, form.password.data)
         db.session.commit()
         flash(_("Your password has been changed. Please log in with your new password."), "success")
         return redirect(url_for("auth.login"))
@@ -256,8 +257,8 @@ def change_password():
     form = forms.ChangePasswordForm(account_email=user.email)
     if form.validate_on_submit():
         try:
-            services.change_password(user, form.current_password.data, form.password.data)
-        except services.WrongPassword:
+            passwords.change_password(user, form.current_password.data, form.password.data)
+        except passwords.WrongPassword:
             g.login_failed = True  # a session thief must not guess the password here either
             form.current_password.errors.append(_("Your current password is not right."))
         else:
@@ -280,7 +281,7 @@ def confirm():
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
-        if services.confirm_identity(user, form.password.data, form.code.data or ""):
+        if passwords.confirm_identity(user, form.password.data, form.code.data or ""):
             db.session.commit()
             target = form.next.data if is_safe_redirect(form.next.data) else None
             return redirect(target or url_for("main.dashboard"))

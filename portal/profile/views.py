@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from portal.auth import registration
 from portal.auth import services as auth
 from portal.auth.models import User
 from portal.clock import local_today
@@ -134,7 +135,7 @@ def personal():
         data = services.Personal(form.full_name.data, form.display_name.data, dob)
         try:
             changed = services.update_personal(user, data, actor=user, today=local_today())
-        except auth.UnderAge:
+        except registration.UnderAge:
             form.date_of_birth.errors.append(
                 _("Sellers must be at least %(n)d years old.", n=current_app.config["MINIMUM_AGE"])
             )
