@@ -1,5 +1,6 @@
 """What every form shares: the base form with the single-line-text rule, the shared filters,
-the name rule, confirm forms, and numbers sent back in hidden fields. (Page numbers read
+``required``, the checks of an email, a phone number and a date of birth, the name rule,
+confirm forms, and numbers sent back in hidden fields. (Page numbers read
 from the query string are in :mod:`portal.pagination`, where services reach them too.)
 
 Every form in the portal inherits :class:`PortalForm` (a test walks the package to hold it
@@ -28,11 +29,15 @@ leaves the others, and what was saved before, as they were).
 from __future__ import annotations
 
 import re
+from datetime import date
 
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField, TextAreaField
-from wtforms.validators import ValidationError
+from wtforms.validators import DataRequired, ValidationError
 
 from portal.pagination import whole_number
 
@@ -98,11 +103,53 @@ class ConfirmForm(PortalForm):
     """A form with nothing but its CSRF token, for one-button confirmations."""
 
 
-# --- shared filters and the name rule -----------------------------------------------------
+# --- shared filters, required, and the field checks ----------------------------------------
 
 
 def strip(value):
     return value.strip() if isinstance(value, str) else value
+
+
+required = DataRequired(message=_l("This field is required."))
+
+
+def check_email(form, field) -> None:
+    try:
+        validate_email(field.data or "", check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise ValidationError(_l("Enter a valid email address, like name@example.com.")) from exc
+
+
+def parse_phone(value: str) -> str | None:
+    """The number in E.164 (e.g. +60123456789), or None if it is not a valid number."""
+    try:
+        number = phonenumbers.parse(value, current_app.config["DEFAULT_PHONE_REGION"])
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def check_phone(form, field) -> None:
+    """Sets ``field.e164``, the number as stored, for the view to read."""
+    field.e164 = parse_phone(field.data or "")
+    if field.e164 is None:
+        raise ValidationError(
+            _l("Enter a valid phone number, like 012-345 6789 or +60 12-345 6789.")
+        )
+
+
+def check_date_of_birth(form, field) -> None:
+    if field.data is None:  # not a date: the field has already said so
+        return
+    if field.data > date.today():
+        raise ValidationError(_l("Your date of birth cannot be in the future."))
+    if field.data.year < 1900:
+        raise ValidationError(_l("Enter your date of birth as day, month and year."))
+
+
+# --- the name rule --------------------------------------------------------------------------
 
 
 # A web address, or what a mail program or a person would take for one: a scheme, "www.",

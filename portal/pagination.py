@@ -7,15 +7,23 @@ items shows the last page for a page past the end (:func:`clamp`, applied by the
 between its count and its page query, and by the view to show the same number); a list
 that only knows whether another page follows shows an empty page that says so, with a link
 back to the first. Every ``<int:...>`` in a route stops at :data:`LARGEST_ID`.
+
+Every list fetches its page with :func:`paginate`: one statement for the page (plus the
+count the caller made, for a counted list), never a copy of the offset arithmetic.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
+from sqlalchemy import Select
 from werkzeug.routing import IntegerConverter
+
+from portal.extensions import db
 
 # The largest id a URL may name: the tables' id columns are INTEGER, which PostgreSQL keeps
 # in 32 bits (SQLite in 64). SQLAlchemy binds such a number as "::INTEGER" on PostgreSQL, so
@@ -58,6 +66,54 @@ def clamp(page: int, total: int, per_page: int) -> int:
     """``page`` brought within the pages ``total`` items make (page 1 when there are none)."""
     last = max(1, math.ceil(total / per_page))
     return min(max(page, 1), last)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a list: its items, its number, whether another follows, and for a
+    counted list how many items there are in all (None when the list was not counted)."""
+
+    items: list[Any]
+    page: int
+    has_next: bool
+    total: int | None = None
+
+    @classmethod
+    def cut(cls, rows: Sequence[Any], page: int, per_page: int) -> Page:
+        """The page from ``rows`` fetched through :func:`page_window` (one row too many, if
+        another page follows)."""
+        return cls(list(rows[:per_page]), page, len(rows) > per_page)
+
+
+def page_window(statement: Select, page: int, per_page: int) -> Select:
+    """``statement`` narrowed to page ``page`` and one row more, which tells whether a next
+    page follows without counting. For a statement that pages a subquery; otherwise use
+    :func:`paginate`."""
+    return statement.offset((page - 1) * per_page).limit(per_page + 1)
+
+
+def paginate(statement: Select, page: int, per_page: int, *, total: int | None = None) -> Page:
+    """Page ``page`` of ``statement`` (which sets the order), in one statement.
+
+    Without ``total``, a page past the end is empty (``has_next`` False). With ``total`` (the
+    caller's count of the same rows), the page is brought within the list by :func:`clamp`,
+    and nothing is fetched when the list is empty. A statement selecting one entity or column
+    gives those as items; one selecting several gives rows.
+    """
+    if total is None:
+        page = max(page, 1)
+        return Page.cut(_fetch(page_window(statement, page, per_page)), page, per_page)
+    page = clamp(page, total, per_page)
+    if not total:
+        return Page([], page, False, total)
+    items = _fetch(statement.offset((page - 1) * per_page).limit(per_page))
+    return Page(items, page, page * per_page < total, total)
+
+
+def _fetch(statement: Select) -> list[Any]:
+    if len(statement.column_descriptions) == 1:
+        return list(db.session.scalars(statement))
+    return list(db.session.execute(statement).all())
 
 
 class DatabaseIntConverter(IntegerConverter):

@@ -1,4 +1,4 @@
-"""Password hashing and rules, signed tokens, role checks and safe redirects.
+"""Password hashing and rules, signed tokens, rate limits, role checks and safe redirects.
 
 Every password check in the portal goes through :func:`check_password`, including the
 dummy check made for an unknown email, so that both paths do the same bcrypt work.
@@ -15,8 +15,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import bcrypt
-from flask import abort, current_app, flash, redirect, request, url_for
+from flask import Response, abort, current_app, flash, g, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
+from flask_limiter import RateLimitExceeded as RateLimitExceeded
 from flask_login import current_user
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from limits import parse_many
@@ -160,6 +161,82 @@ def limit_key(scope: str, *parts: object) -> str:
     than the database, so it never holds an address, a bearer token or a device id as typed;
     the key is the same on every web process, which share ``SECRET_KEY``."""
     return f"{scope}:{_keyed_digest(*parts)}"
+
+
+def rate_limited(
+    setting: str,
+    scope: str | None = None,
+    by: Callable[[], object] | None = None,
+    *,
+    key: Callable[[], str] | None = None,
+    methods: Iterable[str] | None = None,
+    counted_when: Callable[[Response], bool] | None = None,
+) -> Callable:
+    """Limit a view (or a function a view calls) to the limits in config ``setting``
+    (``"5 per hour;10 per day"``, read at each request); past them, 429
+    (:class:`RateLimitExceeded`).
+
+    Counted per client address, unless ``scope`` and ``by`` say what else: ``by()`` gives
+    what is counted (an account id, an email address) and the key is ``limit_key(scope,
+    by())``, which holds it only as a keyed digest. ``key`` instead gives a function that
+    builds the whole key itself. ``methods`` limits only those methods (the
+    POST of a form page, not its GET); ``counted_when`` counts a request only when it says
+    so, from the response (failed guesses, not right answers). Stacked decorators each count.
+    """
+    if scope is not None:
+        key = functools.partial(_scoped_key, scope, by)
+    return limiter.limit(
+        functools.partial(_setting, setting),
+        key_func=key,
+        methods=list(methods) if methods is not None else None,
+        deduct_when=counted_when,
+    )
+
+
+def _setting(name: str) -> str:
+    return current_app.config[name]
+
+
+def _scoped_key(scope: str, by: Callable[[], object]) -> str:
+    return limit_key(scope, by())
+
+
+def failed_guesses_limited(
+    scope: str | None = None,
+    by: Callable[[], object] | None = None,
+    *,
+    key: Callable[[], str] | None = None,
+    per_ip: bool = False,
+) -> Callable:
+    """Count failed guesses of a password or code (the view sets ``g.login_failed``) against
+    the account's key (``scope`` and ``by``, or ``key``, as for :func:`rate_limited`), and
+    against the client's address too with ``per_ip``; right answers never count. POSTs only."""
+
+    def decorator(view: Callable) -> Callable:
+        view = rate_limited(
+            "RATELIMIT_LOGIN_FAILED_PER_ACCOUNT",
+            scope,
+            by,
+            key=key,
+            methods=["POST"],
+            counted_when=_failed,
+        )(view)
+        if per_ip:
+            view = rate_limited(
+                "RATELIMIT_LOGIN_FAILED_PER_IP", methods=["POST"], counted_when=_failed
+            )(view)
+        return view
+
+    return decorator
+
+
+def _failed(response: Response) -> bool:
+    return bool(g.get("login_failed"))
+
+
+def account_id() -> int | str:
+    """The logged-in account's id, for a rate-limit key; "" for a visitor."""
+    return current_user.id if current_user.is_authenticated else ""
 
 
 def within_limit(setting: str, scope: str, *parts: object) -> bool:

@@ -19,8 +19,7 @@ from sqlalchemy import select
 from portal.accesslog.models import StaffAccess
 from portal.account import bp
 from portal.auth.models import User
-from portal.extensions import db
-from portal.pagination import page_number
+from portal.pagination import page_number, paginate
 
 PER_PAGE = 50
 
@@ -88,10 +87,8 @@ def entries_page(seller_id: int, page: int) -> tuple[list[AccessEntry], bool]:
         .outerjoin(User, User.id == StaffAccess.staff_id)
         .where(StaffAccess.seller_id == seller_id)
         .order_by(StaffAccess.accessed_at.desc(), StaffAccess.id.desc())
-        .offset((page - 1) * PER_PAGE)
-        .limit(PER_PAGE + 1)
     )
-    rows = db.session.execute(query).all()
+    found = paginate(query, page, PER_PAGE)
     entries = [
         AccessEntry(
             accessed_at=entry.accessed_at,
@@ -99,9 +96,9 @@ def entries_page(seller_id: int, page: int) -> tuple[list[AccessEntry], bool]:
             what=subject_label(entry.subject),
             reason=entry.reason,
         )
-        for entry, full_name in rows[:PER_PAGE]
+        for entry, full_name in found.items
     ]
-    return entries, len(rows) > PER_PAGE
+    return entries, found.has_next
 
 
 @bp.get("/account/access-log")

@@ -1,6 +1,7 @@
 """The seller's "download my data": one ZIP, written while it is sent, never held whole.
 
-The archive holds ``README.txt`` (what each file and each table is, in plain words),
+The archive holds ``README.txt`` (what each file and each table is, in plain words, written
+by :mod:`portal.account.export_readme`),
 ``data.json`` (every row the portal keeps about the seller, table by table) and the seller's
 photographs and documents under ``files/``. What goes in is decided by the data map
 (:mod:`portal.datamap`), not here: every table of ``SELLER_TABLES``, only the seller's rows
@@ -30,11 +31,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, tzinfo
 from decimal import Decimal
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Table, false, or_, select
 
-from portal.datamap import PERSONAL, SELLER_TABLES, STORED_FILES, SellerTable, exported_columns
+from portal.account.export_readme import PORTAL_NAME, readme
+from portal.datamap import SELLER_TABLES, STORED_FILES, SellerTable, exported_columns
 from portal.documents import services as documents
 from portal.extensions import db
 from portal.outbox.redaction import PLACEHOLDER, redact_secret_links
@@ -42,7 +42,6 @@ from portal.storage import StorageError, storage
 
 log = logging.getLogger(__name__)
 
-PORTAL_NAME = "Koopseri Seller Portal"
 FETCH_ROWS = 500  # rows read from the database at a time
 FLUSH_BYTES = 64 * 1024  # the archive is handed on whenever this much is waiting
 EXTENSIONS = {
@@ -51,67 +50,6 @@ EXTENSIONS = {
     "image/webp": "webp",
     "application/pdf": "pdf",
 }
-
-# What each table of the seller's is, for README.txt. A table missing here is still
-# exported and explained column by column (a test keeps this list complete).
-TABLE_TITLES = {
-    "users": _l("Your account: email address, name, date of birth, phone number and settings."),
-    "seller_profiles": _l("Your shop profile: the shop's name and its address."),
-    "bank_accounts": _l(
-        "The bank account we pay you into, with its full number (it is your own data)."
-    ),
-    "profile_changes": _l(
-        "The history of changes to your details: what changed, when and by whom."
-    ),
-    "login_sessions": _l("The devices where you are, or recently were, logged in."),
-    "recovery_codes": _l(
-        "When your two-factor recovery codes were made and used (not the codes themselves)."
-    ),
-    "consent_records": _l(
-        "Each time you accepted our privacy policy: which version, when, and from where."
-    ),
-    "outbox_messages": _l("Every notice we emailed you, in its plain-text form."),
-    "documents": _l(
-        "Your photographs and documents: what each one is, when you sent it, and our review."
-    ),
-    "document_files": _l(
-        "The stored files of each document: page, type and size. The files are in files/."
-    ),
-    "staff_access_log": _l("Every time our staff looked at your data, and why."),
-    "contact_attempts": _l("Times our staff tried to reach you by another way than email."),
-    "seller_reachability": _l(
-        "Our emails to you that could not be delivered: how many in a row, and since when."
-    ),
-    "disclosures": _l(
-        "Where your data went: what was sent to a partner, or disclosed because the law required it."
-    ),
-    "pickups": _l("Pickups you arranged with a courier."),
-    "store_connections": _l("The online store you connected to Koopseri."),
-    "mailbox_links": _l(
-        "Links we emailed you that are waiting to be used (not in the archive: each one is a "
-        "secret that proves you can read your mailbox)."
-    ),
-    "seller_search_terms": _l(
-        "The words of your name and shop name, your email and phone number, as our staff "
-        "search for your account (not in the archive: the same data is in your account)."
-    ),
-    "erasure_proposals": _l(
-        "A proposal by our staff to erase your account at once, waiting for a second person "
-        "to confirm it (not in the archive: while it waits, your account shows as paused)."
-    ),
-}
-
-KIND_TITLES = {
-    "profile_photo": _l("your profile photo"),
-    "shop_photo": _l("a photo of your shop"),
-    "identity": _l("your identity document"),
-    "bank_proof": _l("your proof of bank account"),
-}
-PURPOSE_TITLES = {
-    "display": _l("the copy shown in the portal, without the hidden metadata a file can carry"),
-    "thumbnail": _l("the small preview"),
-}
-
 
 # --- what goes in ----------------------------------------------------------------------------
 
@@ -267,88 +205,6 @@ def data_json(
             first = False
         yield "]" if first else "\n    ]"
     yield "\n  }\n}\n"
-
-
-# --- README.txt -------------------------------------------------------------------------------
-
-
-def readme(user_id: int, generated_at: datetime, tables: list[ExportedTable], files) -> str:
-    """What the archive holds, in plain words; the tables are explained from the data map."""
-    lines = [
-        _("Your data from the %(portal)s", portal=PORTAL_NAME),
-        "=" * 60,
-        "",
-        _(
-            "This archive holds everything the portal keeps about your account (number %(id)s), as it was on %(when)s (UTC).",
-            id=user_id,
-            when=generated_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M"),
-        ),
-        "",
-        "README.txt",
-        "  " + _("This file."),
-        "",
-        "data.json",
-        "  "
-        + _(
-            'Your data as it is stored, in JSON (a text format most programs can open). Under "tables", each table below is a list of rows, in the order they were made; dates and times are in ISO 8601, in UTC.'
-        ),
-        "",
-        "files/",
-        "  "
-        + _(
-            'Your photographs and documents, as files/<kind>/<document>-<purpose>-<page>. The number of the document is its "id" in the documents table of data.json.'
-        ),
-        "  "
-        + _(
-            "The files exactly as you uploaded your identity document and proof of bank account are not included: we keep them encrypted as evidence of our checks and never show them, because they can carry hidden metadata. The copies here are the ones shown in the portal."
-        ),
-    ]
-    for item in files:
-        what = _(
-            "%(kind)s, page %(page)s: %(purpose)s.",
-            kind=KIND_TITLES.get(item.kind, item.kind),
-            page=item.page,
-            purpose=PURPOSE_TITLES.get(item.purpose, item.purpose),
-        )
-        lines.append(f"  {item.name}")
-        lines.append(f"    {what[:1].upper()}{what[1:]}")
-    if not files:
-        lines.append("  " + _("You have no photographs or documents with us."))
-    lines += ["", _("The tables in data.json"), "-" * 60]
-    for item in tables:
-        name = item.table.name
-        lines += ["", name, "  " + str(TABLE_TITLES.get(name, _("Records of your account.")))]
-        other = []
-        for column in item.columns:
-            personal = PERSONAL.get(f"{name}.{column}")
-            if personal is None:
-                other.append(column)
-                continue
-            lines.append(
-                "  - "
-                + _(
-                    "%(column)s (%(category)s). Why we keep it: %(purpose)s.",
-                    column=column,
-                    category=personal.category.value,
-                    purpose=personal.purpose,
-                )
-            )
-        if other:
-            lines.append(
-                "  - "
-                + _(
-                    "Also: %(columns)s (numbers, dates, states and settings of the record).",
-                    columns=", ".join(other),
-                )
-            )
-    lines += [
-        "",
-        _(
-            "Secrets are left out on purpose: your password, your two-factor secret and recovery codes, and the codes we use internally. Nothing about any other seller is included."
-        ),
-        "",
-    ]
-    return "\n".join(lines)
 
 
 # --- the archive ------------------------------------------------------------------------------

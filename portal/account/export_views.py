@@ -14,7 +14,6 @@ from datetime import datetime
 
 from flask import (
     Response,
-    current_app,
     redirect,
     render_template,
     request,
@@ -23,22 +22,17 @@ from flask import (
 )
 from flask_babel import get_timezone
 from flask_babel import lazy_gettext as _l
-from flask_limiter import RateLimitExceeded
 from flask_login import current_user
 
 from portal.account import bp, export
-from portal.auth.forms import ConfirmForm
 from portal.clock import utcnow
 from portal.errors import render_error
-from portal.extensions import db, limiter
+from portal.extensions import db
+from portal.forms import ConfirmForm
 from portal.outbox.services import queue_email
-from portal.security import limit_key, reauth_required
+from portal.security import RateLimitExceeded, account_id, rate_limited, reauth_required
 
 log = logging.getLogger(__name__)
-
-
-def _export_key() -> str:
-    return limit_key("account-export", current_user.id)
 
 
 # The endpoint is ``account.export``, the name the policy gate and the closed-account page let
@@ -63,7 +57,7 @@ def export_page():
 
 
 @reauth_required
-@limiter.limit(lambda: current_app.config["RATELIMIT_EXPORT"], key_func=_export_key)
+@rate_limited("RATELIMIT_EXPORT", "account-export", account_id)
 def _download() -> Response:
     """Counted only once the password was confirmed: a redirect to confirm costs nothing."""
     user = current_user._get_current_object()

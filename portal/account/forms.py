@@ -6,8 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from portal.auth.forms import required, strip
-from portal.forms import PortalForm
+from portal.forms import PortalForm, required, strip
 
 
 class TwoFactorSetupForm(PortalForm):

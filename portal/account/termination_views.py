@@ -10,12 +10,11 @@ from flask_login import current_user
 from portal.account import bp, termination
 from portal.account.forms import TerminateForm
 from portal.auth import sessions, states, twofactor
-from portal.auth.forms import ConfirmForm
 from portal.auth.states import AccountStatus, Actor, Transition
-from portal.auth.views import _limit_failures
 from portal.clock import utcnow
 from portal.extensions import db
-from portal.security import check_password, limit_key
+from portal.forms import ConfirmForm
+from portal.security import account_id, check_password, failed_guesses_limited
 
 # What a closed account may still reach: this page and the way back, its data, the public
 # pages, and logging out.
@@ -63,13 +62,9 @@ def _terminate_page(form: TerminateForm, status: int = 200):
     )
 
 
-def _terminate_key() -> str:
-    # Per account, not per session: a new session must not bring new guesses.
-    return limit_key("terminate", current_user.id if current_user.is_authenticated else "")
-
-
+# Per account, not per session: a new session must not bring new guesses.
 @bp.route("/account/terminate", methods=["GET", "POST"])
-@_limit_failures(_terminate_key)
+@failed_guesses_limited("terminate", account_id)
 def terminate():
     form = TerminateForm()
     user = current_user._get_current_object()

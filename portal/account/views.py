@@ -14,9 +14,9 @@ from flask_login import current_user
 from portal import crypto
 from portal.account import bp, forms, services
 from portal.auth import sessions, twofactor
-from portal.auth.forms import ConfirmForm
 from portal.auth.models import User
 from portal.extensions import db
+from portal.forms import ConfirmForm
 from portal.policy import services as policy
 from portal.security import reauth_required, sellers_only
 

@@ -26,13 +26,12 @@ from portal.admin.account_forms import LiftFreezeForm, ReopenForm
 from portal.admin.permissions import Permission, may
 from portal.auth import services as auth
 from portal.auth import states
-from portal.auth.forms import strip
 from portal.auth.services import User
 from portal.auth.states import Transition
 from portal.documents import choices as document_choices
 from portal.documents import services as documents
 from portal.extensions import db
-from portal.forms import PortalForm
+from portal.forms import PortalForm, strip
 from portal.outbox import services as outbox
 from portal.pagination import page_number
 from portal.policy import services as policy

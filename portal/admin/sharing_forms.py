@@ -27,9 +27,8 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from portal.auth.forms import required
 from portal.clock import local_today
-from portal.forms import PortalForm, strip
+from portal.forms import PortalForm, required, strip
 from portal.profile.choices import countries
 from portal.sharing.payload import SHAREABLE
 

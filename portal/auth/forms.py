@@ -2,63 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-import phonenumbers
-from email_validator import EmailNotValidError, validate_email
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField, TelField
 from wtforms.fields import DateField
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, ValidationError
 
-from portal.forms import ConfirmForm as ConfirmForm  # long imported from here by the features
-from portal.forms import PortalForm, no_web_address, strip, whole_number_or_empty
+from portal.forms import (
+    PortalForm,
+    check_date_of_birth,
+    check_email,
+    check_phone,
+    no_web_address,
+    required,
+    strip,
+    whole_number_or_empty,
+)
 from portal.security import password_problems
-
-
-def check_email(form, field) -> None:
-    try:
-        validate_email(field.data or "", check_deliverability=False)
-    except EmailNotValidError as exc:
-        raise ValidationError(_l("Enter a valid email address, like name@example.com.")) from exc
 
 
 def check_new_password(form, field) -> None:
     problems = password_problems(field.data or "", avoid=form.not_the_password())
     if problems:
         raise ValidationError(" ".join(str(p) for p in problems))
-
-
-def parse_phone(value: str) -> str | None:
-    """The number in E.164 (e.g. +60123456789), or None if it is not a valid number."""
-    try:
-        number = phonenumbers.parse(value, current_app.config["DEFAULT_PHONE_REGION"])
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def check_phone(form, field) -> None:
-    field.e164 = parse_phone(field.data or "")
-    if field.e164 is None:
-        raise ValidationError(
-            _l("Enter a valid phone number, like 012-345 6789 or +60 12-345 6789.")
-        )
-
-
-def check_date_of_birth(form, field) -> None:
-    if field.data is None:  # not a date: the field has already said so
-        return
-    if field.data > date.today():
-        raise ValidationError(_l("Your date of birth cannot be in the future."))
-    if field.data.year < 1900:
-        raise ValidationError(_l("Enter your date of birth as day, month and year."))
-
-
-required = DataRequired(message=_l("This field is required."))
 
 
 class RegistrationForm(PortalForm):

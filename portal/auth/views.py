@@ -15,17 +15,23 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from portal.auth import bp, forms, services, sessions, twofactor
+from portal.auth import bp, forms, passwords, registration, services, sessions, twofactor
 from portal.clock import local_today
 from portal.deferred import after_response
-from portal.extensions import db, limiter
+from portal.extensions import db
+from portal.forms import ConfirmForm
 from portal.outbox.redaction import secret_link
 from portal.policy import services as policy
-from portal.security import TokenInvalid, client_user_agent, is_safe_redirect, limit_key
-
-
-def _failed(response) -> bool:
-    return bool(g.get("login_failed"))
+from portal.security import (
+    TokenInvalid,
+    TokenUsed,
+    account_id,
+    client_user_agent,
+    failed_guesses_limited,
+    is_safe_redirect,
+    limit_key,
+    rate_limited,
+)
 
 
 def _login_account_key() -> str:
@@ -41,14 +47,10 @@ def _login_account_key() -> str:
     return limit_key("login-account", email)
 
 
-def _email_key(kind: str):
-    """A rate-limit key for the form's email address: a keyed digest (``limit_key``), so the
-    address cannot be read back from Redis, even by trying a list of addresses."""
-
-    def key() -> str:
-        return limit_key(kind, services.normalize_email(request.form.get("email", "")))
-
-    return key
+def _form_email() -> str:
+    # Keyed by a digest (``limit_key``): the address cannot be read back from Redis, even
+    # by trying a list of addresses.
+    return services.normalize_email(request.form.get("email", ""))
 
 
 def _not_refused_minor(response) -> bool:
@@ -56,39 +58,16 @@ def _not_refused_minor(response) -> bool:
     return not g.get("refused_minor")
 
 
-def _limit(name: str):
-    return lambda: current_app.config[name]
-
-
-def _limit_failures(account_key, *, per_ip: bool = False):
-    """Count failed guesses (``g.login_failed``) against ``account_key``, and against the
-    client's address too with ``per_ip``; right answers never count."""
-
-    def decorator(view):
-        view = limiter.limit(
-            _limit("RATELIMIT_LOGIN_FAILED_PER_ACCOUNT"),
-            methods=["POST"],
-            key_func=account_key,
-            deduct_when=_failed,
-        )(view)
-        if per_ip:
-            view = limiter.limit(
-                _limit("RATELIMIT_LOGIN_FAILED_PER_IP"), methods=["POST"], deduct_when=_failed
-            )(view)
-        return view
-
-    return decorator
-
-
 # Per address too: each attempt with a registered address mails its owner ("someone tried to
 # register"), so the address's mailbox is what the limit protects.
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit(_limit("RATELIMIT_SIGNUP_PER_IP"), methods=["POST"], deduct_when=_not_refused_minor)
-@limiter.limit(
-    _limit("RATELIMIT_SIGNUP_PER_EMAIL"),
+@rate_limited("RATELIMIT_SIGNUP_PER_IP", methods=["POST"], counted_when=_not_refused_minor)
+@rate_limited(
+    "RATELIMIT_SIGNUP_PER_EMAIL",
+    "signup-email",
+    by=_form_email,
     methods=["POST"],
-    key_func=_email_key("signup-email"),
-    deduct_when=_not_refused_minor,
+    counted_when=_not_refused_minor,
 )
 def register():
     if current_user.is_authenticated:
@@ -98,7 +77,7 @@ def register():
     if request.method == "GET":
         form.policy_version.data = str(version.version)
     if form.validate_on_submit():
-        data = services.Registration(
+        data = registration.Registration(
             full_name=form.full_name.data,
             email=form.email.data,
             password=form.password.data,
@@ -110,11 +89,11 @@ def register():
             locale=str(get_locale()),
         )
         try:
-            services.register(data, today=local_today())
-        except services.UnderAge:
+            registration.register(data, today=local_today())
+        except registration.UnderAge:
             g.refused_minor = True
             return render_template("auth/under_age.html")
-        except services.PolicyChanged:
+        except registration.PolicyChanged:
             form.policy_version.data = str(version.version)
             form.consent.data = False
             flash(
@@ -139,15 +118,15 @@ def check_email():
 @bp.route("/verify/<token>", methods=["GET", "POST"])
 @secret_link
 def verify(token: str):
-    form = forms.ConfirmForm()
+    form = ConfirmForm()
     try:
         if form.validate_on_submit():
-            services.verify_email(token)
+            registration.verify_email(token)
             db.session.commit()
             flash(_("Your email address is confirmed. You can now log in."), "success")
             return redirect(url_for("auth.login"))
-        services.verification_target(token)
-    except services.TokenUsed:
+        registration.verification_target(token)
+    except TokenUsed:
         flash(_("This link has already been used: your email address is confirmed."), "info")
         return redirect(url_for("auth.login"))
     except TokenInvalid as exc:
@@ -156,7 +135,7 @@ def verify(token: str):
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@_limit_failures(_login_account_key, per_ip=True)
+@failed_guesses_limited(key=_login_account_key, per_ip=True)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))
@@ -172,7 +151,7 @@ def login():
                 after_response(services.record_failed_login, result.failed_account_id)
             flash(_("The email or password is not right. Please try again."), "error")
         elif not user.is_verified:
-            services.send_verification(user)
+            registration.send_verification(user)
             db.session.commit()
             return render_template("auth/verify_first.html")
         else:
@@ -196,12 +175,12 @@ def _log_in(user, *, remember: bool, target: str | None):
     return response
 
 
-def _two_factor_account_key() -> str:
-    return limit_key("two-factor-login", sessions.pending_user_id() or "")
+def _pending_account() -> int | str:
+    return sessions.pending_user_id() or ""
 
 
 @bp.route("/two-factor", methods=["GET", "POST"])
-@_limit_failures(_two_factor_account_key, per_ip=True)
+@failed_guesses_limited("two-factor-login", _pending_account, per_ip=True)
 def two_factor():
     """The second step of a log-in with two-factor on: the password was right, now the code."""
     if current_user.is_authenticated:
@@ -230,7 +209,7 @@ def two_factor():
 
 @bp.post("/logout")
 def logout():
-    form = forms.ConfirmForm()
+    form = ConfirmForm()
     if form.validate_on_submit() and current_user.is_authenticated:
         sessions.end_current(current_user._get_current_object())
         db.session.commit()
@@ -241,14 +220,12 @@ def logout():
 # Per address and per client address, counted whether or not the address has an account, so
 # the 429 tells nothing; the mail itself is capped per account too (request_password_reset).
 @bp.route("/reset", methods=["GET", "POST"])
-@limiter.limit(
-    _limit("RATELIMIT_RESET_PER_EMAIL"), methods=["POST"], key_func=_email_key("reset-email")
-)
-@limiter.limit(_limit("RATELIMIT_RESET_PER_IP"), methods=["POST"])
+@rate_limited("RATELIMIT_RESET_PER_EMAIL", "reset-email", by=_form_email, methods=["POST"])
+@rate_limited("RATELIMIT_RESET_PER_IP", methods=["POST"])
 def reset_request():
     form = forms.ResetRequestForm()
     if form.validate_on_submit():
-        after_response(services.request_password_reset, form.email.data)
+        after_response(passwords.request_password_reset, form.email.data)
         return render_template("auth/reset_sent.html")
     return render_template("auth/reset_request.html", form=form)
 
@@ -257,35 +234,31 @@ def reset_request():
 @secret_link
 def reset(token: str):
     try:
-        user = services.user_for_reset_token(token)
+        user = passwords.user_for_reset_token(token)
     except TokenInvalid as exc:
-        used = isinstance(exc, services.TokenUsed)
+        used = isinstance(exc, TokenUsed)
         return render_template(
             "auth/link_invalid.html", expired=exc.expired, used=used, kind="reset"
         ), 400
     form = forms.NewPasswordForm(account_email=user.email)
     if form.validate_on_submit():
-        services.reset_password(token, form.password.data)
+        passwords.reset_password(token, form.password.data)
         db.session.commit()
         flash(_("Your password has been changed. Please log in with your new password."), "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form)
 
 
-def _password_change_key() -> str:
-    return limit_key("password-change", current_user.id if current_user.is_authenticated else "")
-
-
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
-@_limit_failures(_password_change_key)
+@failed_guesses_limited("password-change", account_id)
 def change_password():
     user = current_user._get_current_object()
     form = forms.ChangePasswordForm(account_email=user.email)
     if form.validate_on_submit():
         try:
-            services.change_password(user, form.current_password.data, form.password.data)
-        except services.WrongPassword:
+            passwords.change_password(user, form.current_password.data, form.password.data)
+        except passwords.WrongPassword:
             g.login_failed = True  # a session thief must not guess the password here either
             form.current_password.errors.append(_("Your current password is not right."))
         else:
@@ -300,7 +273,7 @@ def change_password():
 
 @bp.route("/confirm", methods=["GET", "POST"])
 @login_required
-@_limit_failures(_password_change_key)
+@failed_guesses_limited("password-change", account_id)
 def confirm():
     """Ask for the password (and code) again before a sensitive act, then go back to it."""
     user = current_user._get_current_object()
@@ -308,7 +281,7 @@ def confirm():
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
-        if services.confirm_identity(user, form.password.data, form.code.data or ""):
+        if passwords.confirm_identity(user, form.password.data, form.code.data or ""):
             db.session.commit()
             target = form.next.data if is_safe_redirect(form.next.data) else None
             return redirect(target or url_for("main.dashboard"))

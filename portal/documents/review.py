@@ -20,7 +20,7 @@ from portal.documents.choices import KIND_LABELS, REJECTION_REASONS, reason_labe
 from portal.documents.models import Document, DocumentFile, DocumentKind, FilePurpose, ReviewStatus
 from portal.extensions import db
 from portal.outbox.services import queue_email
-from portal.pagination import clamp
+from portal.pagination import paginate
 from portal.sqltypes import as_utc
 
 
@@ -43,17 +43,19 @@ def queue(page: int = 1, per_page: int = 50) -> tuple[list[QueueItem], int]:
     """Pending documents, oldest upload first, and how many are pending in all."""
     pending = Document.status == ReviewStatus.PENDING
     total = db.session.scalar(select(func.count()).select_from(Document).where(pending))
-    page = clamp(page, total, per_page)  # past the end: the last page
-    rows = db.session.execute(
+    found = paginate(  # past the end: the last page
         select(Document, User)
         .join(User, User.id == Document.user_id)
         .where(pending)
-        .order_by(Document.uploaded_at, Document.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
+        .order_by(Document.uploaded_at, Document.id),
+        page,
+        per_page,
+        total=total,
+    )
     now = utcnow()
-    items = [QueueItem(document, seller, now - document.uploaded_at) for document, seller in rows]
+    items = [
+        QueueItem(document, seller, now - document.uploaded_at) for document, seller in found.items
+    ]
     return items, total
 
 

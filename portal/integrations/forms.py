@@ -8,8 +8,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, URLField
 from wtforms.validators import Length, ValidationError
 
-from portal.auth.forms import required
-from portal.forms import PortalForm, strip
+from portal.forms import PortalForm, required, strip
 
 
 def check_store_url(form, field):

@@ -8,8 +8,7 @@ from wtforms import EmailField, HiddenField, RadioField, StringField, TextAreaFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
-from portal.auth.forms import check_email, required, strip
-from portal.forms import PortalForm, no_web_address
+from portal.forms import PortalForm, check_email, no_web_address, required, strip
 from portal.minor_reports.models import Relationship
 
 RELATIONSHIPS = {

@@ -19,7 +19,7 @@ from portal.clock import utcnow
 from portal.extensions import db
 from portal.minor_reports.models import MinorReport, ReportStatus
 from portal.outbox.services import queue_email
-from portal.pagination import clamp
+from portal.pagination import paginate
 from portal.profile.models import SellerProfile
 from portal.storage import delete_after_commit
 
@@ -42,16 +42,14 @@ def open_reports(page: int = 1, per_page: int = 50) -> tuple[list[Waiting], int]
     """Open reports, oldest first, with how long each has waited."""
     is_open = MinorReport.status == ReportStatus.OPEN
     total = db.session.scalar(select(func.count()).select_from(MinorReport).where(is_open))
-    page = clamp(page, total, per_page)  # past the end: the last page
-    rows = db.session.scalars(
-        select(MinorReport)
-        .where(is_open)
-        .order_by(MinorReport.created_at, MinorReport.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
+    found = paginate(  # past the end: the last page
+        select(MinorReport).where(is_open).order_by(MinorReport.created_at, MinorReport.id),
+        page,
+        per_page,
+        total=total,
+    )
     now = utcnow()
-    return [Waiting(report, now - report.created_at) for report in rows], total
+    return [Waiting(report, now - report.created_at) for report in found.items], total
 
 
 def _hint_condition(report: MinorReport):

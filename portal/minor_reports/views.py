@@ -14,10 +14,10 @@ from flask import current_app, render_template
 from flask_babel import get_locale
 
 from portal.documents import services as documents
-from portal.extensions import db, limiter
+from portal.extensions import db
 from portal.minor_reports import bp, services
 from portal.minor_reports.forms import RELATIONSHIPS, MinorReportForm
-from portal.security import TokenInvalid, make_token, read_token
+from portal.security import TokenInvalid, make_token, rate_limited, read_token
 from portal.uploads import accepts_uploads
 
 _FORM_PURPOSE = "minor-report-form"
@@ -56,7 +56,7 @@ def report_minor():
 
 
 @bp.post("/report-minor")
-@limiter.limit(lambda: current_app.config["RATELIMIT_MINOR_REPORT_PER_IP"])
+@rate_limited("RATELIMIT_MINOR_REPORT_PER_IP")
 @accepts_uploads(files=1)
 def report_minor_send():
     form = MinorReportForm()

@@ -9,6 +9,7 @@ from sqlalchemy import func, select, update
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.outbox.models import MessageStatus, OutboxMessage
+from portal.pagination import page_window
 
 
 @dataclass(frozen=True)
@@ -43,11 +44,13 @@ def failed(page: int = 1, per_page: int = 50) -> list[OutboxMessage]:
     """Failed messages, newest first (one more than a page, to tell if there is a next)."""
     return list(
         db.session.scalars(
-            select(OutboxMessage)
-            .where(OutboxMessage.status == MessageStatus.FAILED)
-            .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
-            .limit(per_page + 1)
-            .offset((page - 1) * per_page)
+            page_window(
+                select(OutboxMessage)
+                .where(OutboxMessage.status == MessageStatus.FAILED)
+                .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()),
+                page,
+                per_page,
+            )
         )
     )
 

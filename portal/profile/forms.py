@@ -9,8 +9,15 @@ from wtforms import EmailField, SelectField, StringField, TelField
 from wtforms.fields import DateField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from portal.auth.forms import check_date_of_birth, check_email, check_phone, required, strip
-from portal.forms import PortalForm, no_web_address
+from portal.forms import (
+    PortalForm,
+    check_date_of_birth,
+    check_email,
+    check_phone,
+    no_web_address,
+    required,
+    strip,
+)
 from portal.profile import choices, services
 
 _MY_POSTCODE = re.compile(r"^\d{5}$")

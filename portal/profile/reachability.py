@@ -27,7 +27,7 @@ from portal.auth.models import Role, User
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.outbox import signals
-from portal.pagination import clamp
+from portal.pagination import paginate
 from portal.profile.models import ContactAttempt, SellerReachability
 from portal.sqltypes import UTCDateTime, as_utc
 
@@ -178,14 +178,13 @@ def _as_flagged(row) -> Flagged:
 def unreachable(page: int = 1, per_page: int = 50) -> tuple[list[Flagged], int]:
     """Flagged sellers, longest-flagged first, with how often staff have tried them."""
     total = summary().count
-    page = clamp(page, total, per_page)  # past the end: the last page
-    rows = db.session.execute(
-        _flagged()
-        .order_by(SellerReachability.unreachable_since, User.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    return [_as_flagged(row) for row in rows], total
+    found = paginate(  # past the end: the last page
+        _flagged().order_by(SellerReachability.unreachable_since, User.id),
+        page,
+        per_page,
+        total=total,
+    )
+    return [_as_flagged(row) for row in found.items], total
 
 
 @dataclass(frozen=True)

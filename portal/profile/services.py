@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased
 
-from portal.auth import services as auth
+from portal.auth import registration
 from portal.auth.models import AccountStatus, Role, User
 from portal.clock import utcnow
 from portal.crypto import keyed_hash
@@ -24,6 +24,7 @@ from portal.documents import services as documents
 from portal.extensions import db
 from portal.links import public_url
 from portal.outbox.services import queue_email
+from portal.pagination import paginate
 from portal.profile.models import Actor, BankAccount, ProfileChange, SellerProfile, mask
 
 
@@ -94,12 +95,12 @@ def update_personal(user: User, data: Personal, *, actor: User, today: date) -> 
     """Save the personal section; returns the fields that changed.
 
     Raises :class:`DateOfBirthLocked` for a new date of birth once an ID document was
-    approved, and ``auth.UnderAge`` for one under the minimum age. Nothing is changed then.
+    approved, and ``registration.UnderAge`` for one under the minimum age. Nothing is changed then.
     """
     if data.date_of_birth != user.date_of_birth:
         if user.identity_verified_at is not None:
             raise DateOfBirthLocked()
-        auth.require_minimum_age(data.date_of_birth, today)
+        registration.require_minimum_age(data.date_of_birth, today)
     changed = _apply(
         user,
         actor,
@@ -206,17 +207,14 @@ def sellers_with_account_number(number: str) -> list[int]:
 
 def history(user_id: int, *, page: int = 1, per_page: int = 50) -> tuple[list[ProfileChange], bool]:
     """One page of the seller's change history, newest first, and whether more follow."""
-    page = max(page, 1)
-    rows = list(
-        db.session.scalars(
-            select(ProfileChange)
-            .where(ProfileChange.user_id == user_id)
-            .order_by(ProfileChange.changed_at.desc(), ProfileChange.id.desc())
-            .offset((page - 1) * per_page)
-            .limit(per_page + 1)
-        )
+    found = paginate(
+        select(ProfileChange)
+        .where(ProfileChange.user_id == user_id)
+        .order_by(ProfileChange.changed_at.desc(), ProfileChange.id.desc()),
+        page,
+        per_page,
     )
-    return rows[:per_page], len(rows) > per_page
+    return found.items, found.has_next
 
 
 # --- completeness and review -------------------------------------------------------------------

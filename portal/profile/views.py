@@ -11,15 +11,23 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from portal.auth import registration
 from portal.auth import services as auth
-from portal.auth.forms import ConfirmForm
 from portal.auth.models import User
 from portal.clock import local_today
-from portal.extensions import db, limiter
+from portal.extensions import db
+from portal.forms import ConfirmForm
 from portal.outbox.redaction import secret_link
 from portal.pagination import page_number
 from portal.profile import bp, choices, email_change, forms, services
-from portal.security import TokenInvalid, TokenUsed, limit_key, reauth_required, sellers_only
+from portal.security import (
+    TokenInvalid,
+    TokenUsed,
+    account_id,
+    rate_limited,
+    reauth_required,
+    sellers_only,
+)
 
 RECENT_CHANGES = 5
 HISTORY_PAGE_SIZE = 50
@@ -127,7 +135,7 @@ def personal():
         data = services.Personal(form.full_name.data, form.display_name.data, dob)
         try:
             changed = services.update_personal(user, data, actor=user, today=local_today())
-        except auth.UnderAge:
+        except registration.UnderAge:
             form.date_of_birth.errors.append(
                 _("Sellers must be at least %(n)d years old.", n=current_app.config["MINIMUM_AGE"])
             )
@@ -185,19 +193,9 @@ def account_number():
     return render_template("profile/account_number.html", bank=bank, choices=choices)
 
 
-def _limit(name: str):
-    return lambda: current_app.config[name]
-
-
-def _email_change_account_key() -> str:
-    return limit_key("email-change-account", current_user.id)
-
-
-def _email_change_address_key() -> str:
+def _new_email() -> str:
     # A keyed digest: the address cannot be read back from the rate-limit store.
-    return limit_key(
-        "email-change-address", auth.normalize_email(request.form.get("new_email", ""))
-    )
+    return auth.normalize_email(request.form.get("new_email", ""))
 
 
 # Each request mails the new address and the current one: limited per account, per client
@@ -205,16 +203,12 @@ def _email_change_address_key() -> str:
 # was confirmed, so a redirect to confirm it costs nothing.
 @bp.route("/email", methods=["GET", "POST"])
 @reauth_required
-@limiter.limit(
-    _limit("RATELIMIT_EMAIL_CHANGE_PER_ACCOUNT"),
-    methods=["POST"],
-    key_func=_email_change_account_key,
+@rate_limited(
+    "RATELIMIT_EMAIL_CHANGE_PER_ACCOUNT", "email-change-account", account_id, methods=["POST"]
 )
-@limiter.limit(_limit("RATELIMIT_EMAIL_CHANGE_PER_IP"), methods=["POST"])
-@limiter.limit(
-    _limit("RATELIMIT_EMAIL_CHANGE_PER_ADDRESS"),
-    methods=["POST"],
-    key_func=_email_change_address_key,
+@rate_limited("RATELIMIT_EMAIL_CHANGE_PER_IP", methods=["POST"])
+@rate_limited(
+    "RATELIMIT_EMAIL_CHANGE_PER_ADDRESS", "email-change-address", _new_email, methods=["POST"]
 )
 def change_email():
     user = _me()

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from portal.auth.models import Role, User
 from portal.extensions import db
+from portal.pagination import Page, page_window
 from portal.profile.models import SellerProfile
 from portal.search.models import SearchTerm
 from portal.search.terms import prefix_range, prefixes, terms_for
@@ -125,10 +126,8 @@ def search(query: str, *, page: int = 1, per_page: int = PER_PAGE) -> tuple[list
         .where(or_(*conditions))
         .group_by(SearchTerm.seller_id)
         .order_by(best, SearchTerm.seller_id)
-        .offset((page - 1) * per_page)
-        .limit(per_page + 1)
-        .subquery("matched")
     )
+    matched = page_window(matched, page, per_page).subquery("matched")
     rows = db.session.execute(
         select(User.id, User.full_name, User.email, User.status, SellerProfile.display_name)
         .select_from(matched)
@@ -136,4 +135,5 @@ def search(query: str, *, page: int = 1, per_page: int = PER_PAGE) -> tuple[list
         .outerjoin(SellerProfile, SellerProfile.user_id == User.id)
         .order_by(matched.c.best, matched.c.seller_id)
     ).all()
-    return rows[:per_page], len(rows) > per_page
+    found = Page.cut(rows, page, per_page)
+    return found.items, found.has_next

@@ -18,6 +18,7 @@ from portal.auth.models import Role, User
 from portal.clock import local_midnight
 from portal.extensions import db
 from portal.outbox.services import queue_email
+from portal.pagination import paginate
 from portal.sharing.models import Disclosure, DisclosureKind
 
 
@@ -126,11 +127,9 @@ def legal_disclosures(*, page: int = 1, per_page: int = 25) -> tuple[list[Disclo
         select(Disclosure)
         .where(Disclosure.kind == DisclosureKind.LEGAL)
         .order_by(Disclosure.disclosed_at.desc(), Disclosure.id.desc())
-        .offset((page - 1) * per_page)
-        .limit(per_page + 1)
     )
-    rows = list(db.session.scalars(query))
-    return rows[:per_page], len(rows) > per_page
+    found = paginate(query, page, per_page)
+    return found.items, found.has_next
 
 
 def legal_disclosure(disclosure_id: int) -> Disclosure | None:

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from portal.auth.models import AccountStatus, User
 from portal.clock import utcnow
 from portal.extensions import db
+from portal.pagination import paginate
 from portal.sharing import connectors, payload
 from portal.sharing.models import Disclosure, DisclosureKind, ThirdParty
 
@@ -153,8 +154,8 @@ def disclosures_for(
         query = query.join(ThirdParty, Disclosure.third_party_id == ThirdParty.id).where(
             ThirdParty.slug == party_slug
         )
-    rows = list(db.session.scalars(query.offset((page - 1) * per_page).limit(per_page + 1)))
-    return rows[:per_page], len(rows) > per_page
+    found = paginate(query, page, per_page)
+    return found.items, found.has_next
 
 
 def parties_in_disclosures(user_id: int) -> list[ThirdParty]:
