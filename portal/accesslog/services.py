@@ -7,7 +7,9 @@ from datetime import datetime
 from sqlalchemy import delete, func, select
 
 from portal.accesslog.models import StaffAccess
+from portal.auth.models import User
 from portal.extensions import db
+from portal.pagination import Page, paginate
 
 
 def record(staff, seller_id: int, subject: str, object_id: int | None = None, reason=None):
@@ -46,3 +48,16 @@ def delete_older_than(cutoff: datetime, *, dry_run: bool = False) -> int:
             select(func.count()).select_from(StaffAccess).where(StaffAccess.accessed_at < cutoff)
         )
     return db.session.execute(delete(StaffAccess).where(StaffAccess.accessed_at < cutoff)).rowcount
+
+
+def looks_at(seller_id: int, page: int, per_page: int) -> Page:
+    """One page of the looks at seller ``seller_id``'s data, newest first, each as
+    ``(entry, the staff member's full name)``: the name comes in the same statement."""
+    return paginate(
+        select(StaffAccess, User.full_name)
+        .outerjoin(User, User.id == StaffAccess.staff_id)
+        .where(StaffAccess.seller_id == seller_id)
+        .order_by(StaffAccess.accessed_at.desc(), StaffAccess.id.desc()),
+        page,
+        per_page,
+    )

@@ -14,12 +14,10 @@ from flask import render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
 
-from portal.accesslog.models import StaffAccess
+from portal.accesslog import services as accesslog
 from portal.account import bp
-from portal.auth.models import User
-from portal.pagination import page_number, paginate
+from portal.pagination import page_number
 
 PER_PAGE = 50
 
@@ -82,13 +80,7 @@ class AccessEntry:
 def entries_page(seller_id: int, page: int) -> tuple[list[AccessEntry], bool]:
     """One page of the seller's entries, newest first, and whether there is a next page.
     The role is the one recorded with the entry: the role the staff member looked in."""
-    query = (
-        select(StaffAccess, User.full_name)
-        .outerjoin(User, User.id == StaffAccess.staff_id)
-        .where(StaffAccess.seller_id == seller_id)
-        .order_by(StaffAccess.accessed_at.desc(), StaffAccess.id.desc())
-    )
-    found = paginate(query, page, PER_PAGE)
+    found = accesslog.looks_at(seller_id, page, PER_PAGE)
     entries = [
         AccessEntry(
             accessed_at=entry.accessed_at,

@@ -11,16 +11,18 @@ from datetime import date, timedelta
 
 import click
 from flask.cli import with_appcontext
+from PIL import Image, ImageDraw
 
 from portal.auth import services as auth
-from portal.auth.models import Role, User
+from portal.auth.models import User
+from portal.auth.roles import Role
 from portal.clock import local_today, utcnow
+from portal.documents import services as documents
 from portal.extensions import db
 from portal.policy import services as policy
 from portal.profile import services as profile
 from portal.security import hash_password
 from portal.shipping import services as shipping
-from portal.shipping.models import ParcelSize
 
 DEMO_ACCOUNTS = (
     # email, password, role
@@ -91,16 +93,12 @@ def _demo_pickup(user: User) -> None:
         user,
         shipping.courier_by_slug("dhl"),
         local_today() + timedelta(days=7),
-        ParcelSize.MEDIUM,
+        shipping.ParcelSize.MEDIUM,
     )
 
 
 def _demo_documents(user: User) -> None:
     """A profile photo, two shop photos and a specimen MyKad waiting for review, drawn here."""
-    from PIL import Image, ImageDraw
-
-    from portal.documents import services as documents
-    from portal.documents.models import DocumentKind, IdentityType
 
     def drawn(size, background, shapes, name, label=None) -> documents.Upload:
         image = Image.new("RGB", size, background)
@@ -117,14 +115,17 @@ def _demo_documents(user: User) -> None:
     teal, batik, sand = "#0f766e", "#b45309", "#fde68a"
     uploads = [
         (
-            DocumentKind.PROFILE_PHOTO,
+            documents.DocumentKind.PROFILE_PHOTO,
             drawn((600, 600), sand, [((150, 120, 450, 420), teal)], "me.png"),
         ),
         (
-            DocumentKind.SHOP_PHOTO,
+            documents.DocumentKind.SHOP_PHOTO,
             drawn((800, 600), "#ecfdf5", [((60, 60, 740, 540), batik)], "a.png"),
         ),
-        (DocumentKind.SHOP_PHOTO, drawn((800, 600), sand, [((120, 80, 680, 520), teal)], "b.png")),
+        (
+            documents.DocumentKind.SHOP_PHOTO,
+            drawn((800, 600), sand, [((120, 80, 680, 520), teal)], "b.png"),
+        ),
     ]
     for kind, upload in uploads:
         documents.upload(user, kind, [upload])
@@ -133,4 +134,6 @@ def _demo_documents(user: User) -> None:
     back = drawn(
         (860, 540), "#e0e7ff", [((60, 380, 800, 460), "#cbd5e1")], "back.png", "SPECIMEN - back"
     )
-    documents.upload(user, DocumentKind.IDENTITY, [front, back], IdentityType.MYKAD)
+    documents.upload(
+        user, documents.DocumentKind.IDENTITY, [front, back], documents.IdentityType.MYKAD
+    )

@@ -6,7 +6,7 @@ import click
 from flask.cli import with_appcontext
 
 from portal.auth import services
-from portal.auth.models import STAFF_ROLES
+from portal.auth.roles import STAFF_ROLES
 from portal.extensions import db
 from portal.security import password_problems
 

@@ -9,18 +9,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from portal.account import age_check, under_age
 from portal.audit.services import record as audit
-from portal.auth.models import Role, User
+from portal.auth.models import User
 from portal.auth.states import AccountStatus
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.minor_reports.models import MinorReport, ReportStatus
 from portal.outbox.services import queue_email
 from portal.pagination import paginate
-from portal.profile.models import SellerProfile
+from portal.profile import services as profile
 from portal.storage import delete_after_commit
 
 
@@ -52,31 +52,11 @@ def open_reports(page: int = 1, per_page: int = 50) -> tuple[list[Waiting], int]
     return [Waiting(report, now - report.created_at) for report in found.items], total
 
 
-def _hint_condition(report: MinorReport):
-    """The accounts the report may mean: the email given, or a shop name containing the
-    words given (case ignored); None when it names nothing."""
-    hint = report.seller_hint.strip().lower()
-    if not hint:
-        return None
-    escaped = hint.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return or_(
-        func.lower(User.email) == hint,
-        func.lower(SellerProfile.display_name).like(f"%{escaped}%", escape="\\"),
-    )
-
-
 def _matching(report: MinorReport):
-    condition = _hint_condition(report)
-    if condition is None:
-        return None
-    return (
-        select(User, SellerProfile)
-        .outerjoin(SellerProfile, SellerProfile.user_id == User.id)
-        .where(User.role == Role.SELLER, condition)
-    )
+    return profile.sellers_named(report.seller_hint)
 
 
-def matches(report: MinorReport, limit: int = 20) -> list[tuple[User, SellerProfile | None]]:
+def matches(report: MinorReport, limit: int = 20) -> list[tuple[User, object | None]]:
     """Seller accounts the report may mean, by account id."""
     query = _matching(report)
     if query is None:

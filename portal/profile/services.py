@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import aliased
 
 from portal.auth import registration
@@ -304,3 +304,24 @@ def send_review_reminder(user: User, now: datetime) -> None:
         last_reviewed=last_reviewed(user, profile),
     )
     db.session.flush()
+
+
+def sellers_named(hint: str) -> Select | None:
+    """The seller accounts someone outside may mean by ``hint``: the account's email, or
+    words of the shop's name (case ignored), as a statement of ``(User, SellerProfile or
+    None)`` rows for the caller to order and limit; None when the hint names nothing."""
+    hint = hint.strip().lower()
+    if not hint:
+        return None
+    escaped = hint.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return (
+        select(User, SellerProfile)
+        .outerjoin(SellerProfile, SellerProfile.user_id == User.id)
+        .where(
+            User.role == Role.SELLER,
+            or_(
+                func.lower(User.email) == hint,
+                func.lower(SellerProfile.display_name).like(f"%{escaped}%", escape="\\"),
+            ),
+        )
+    )

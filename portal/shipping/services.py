@@ -12,7 +12,7 @@ from portal.auth.models import User
 from portal.extensions import db
 from portal.sharing import services as sharing
 from portal.sharing.models import ThirdParty
-from portal.shipping.models import Pickup
+from portal.shipping.models import ParcelSize, Pickup
 
 # What a courier needs to collect a parcel: who, where, and how to call them.
 PICKUP_FIELDS = ("name", "address", "phone")
@@ -35,7 +35,7 @@ def book_pickup(
     seller: User,
     courier: ThirdParty,
     day: date,
-    size: str,
+    size: ParcelSize | str,
     *,
     confirmed_digest: str | None = None,
 ) -> Pickup:
