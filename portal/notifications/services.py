@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import defer
 
 from portal.clock import utcnow
@@ -129,8 +129,14 @@ def mark_all_read(user_id: int, *, now: datetime | None = None) -> int:
 
 def unread_count(user_id: int) -> int:
     """How many of the seller's messages are unread: one COUNT over the (user_id, …) index."""
-    return db.session.scalar(
+    return db.session.scalar(select(unread_count_column(user_id)))
+
+
+def unread_count_column(user_id) -> ColumnElement[int]:
+    """:func:`unread_count` as a SQL expression over ``user_id`` (a value or a column)."""
+    return (
         select(func.count())
         .select_from(OutboxMessage)
         .where(OutboxMessage.user_id == user_id, OutboxMessage.read_at.is_(None))
+        .scalar_subquery()
     )
