@@ -33,8 +33,8 @@ load comes from Python processes (one per connection), slower and noisier: the r
 the absolute figures do not compare with wrk's.
 
 The exit status is 1 if any response was wrong or failed (socket errors and timeouts too),
-or if the ratio is under ``--min-ratio`` (1.0: the portal's dashboard at least as fast as
-the reference). Linux only (/proc); about 45 s at the defaults on a 2-core machine.
+or if the ratio is under ``--min-ratio`` (0.70: issue 20's target on SQLite; it asks for
+0.60 on PostgreSQL). Linux only (/proc); about 45 s at the defaults on a 2-core machine.
 
     .venv/bin/python bench/dashboard_throughput.py
 
@@ -417,7 +417,7 @@ def main() -> int:
     parser.add_argument("--warmup", type=float, default=3, help="seconds, each app, unmeasured")
     parser.add_argument("--duration", type=float, default=5, help="seconds of a round")
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--min-ratio", type=float, default=1.0)
+    parser.add_argument("--min-ratio", type=float, default=0.70)
     parser.add_argument("--load", choices=("wrk", "python"), help="default: wrk if installed")
     parser.add_argument("--database-url", help="PostgreSQL URL (that database is dropped!)")
     args = parser.parse_args()

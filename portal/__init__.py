@@ -1,7 +1,8 @@
 """Koopseri Seller Portal: the application factory.
 
-``create_app`` builds the app step by step: configuration, extensions, blueprints, error
-pages, security headers and CLI commands. Nothing else creates an app or reads config.
+``create_app`` builds the app step by step: configuration, extensions, blueprints, the
+request gates, error pages, security headers and CLI commands. Nothing else creates an app
+or reads config.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     register_extensions(app)
     register_blueprints(app)
+    register_gates(app)
     register_errorhandlers(app)
     register_security_headers(app)
     register_commands(app)
@@ -123,6 +125,14 @@ def register_blueprints(app: Flask) -> None:
         admin,
     ):
         app.register_blueprint(module.bp)
+
+
+def register_gates(app: Flask) -> None:
+    """The app-wide request gates, in their order (``portal.gates``): after the extensions'
+    own request checks, before each blueprint's guard."""
+    from portal import gates
+
+    gates.init_app(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -14,9 +14,22 @@ from datetime import timedelta
 
 from babel.dates import get_timezone
 from babel.support import NullTranslations
-from flask import Blueprint, Flask, current_app, has_request_context, redirect, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    g,
+    has_app_context,
+    has_request_context,
+    redirect,
+    request,
+    url_for,
+)
 from flask_babel import _get_current_context, force_locale, get_locale, get_translations
 from flask_login import current_user
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
+from markupsafe import Markup
 
 from portal.extensions import db
 from portal.security import is_safe_redirect
@@ -103,27 +116,71 @@ def switch():
 def _translations():
     """The catalogue of the language being rendered, looked up once per language and request
     instead of once per string (a page has dozens): kept on the request's context, and
-    looked up again whenever :func:`speaking_to` or ``force_locale`` changes the language."""
-    ctx = _get_current_context()
-    if ctx is None:
+    looked up again whenever :func:`speaking_to` or ``force_locale`` changes the language.
+    (Flask-Babel keeps each language's catalogue per process.)"""
+    if not has_app_context():
         return NullTranslations()
-    cached = getattr(ctx, "portal_translations", None)
-    locale = getattr(ctx, "babel_locale", None)
-    if cached is not None and locale is not None and cached[0] is locale:
+    # Flask-Babel's namespace on g, reached without going through g's proxy each time.
+    ctx = g._get_current_object().__dict__.get("_flask_babel") or _get_current_context()
+    cached = ctx.__dict__.get("portal_translations")
+    if cached is not None and cached[0] is ctx.__dict__.get("babel_locale"):
         return cached[1]
     translations = get_translations()
     ctx.portal_translations = (ctx.babel_locale, translations)
     return translations
 
 
+# Templates' _(), gettext() and the rest, as Jinja's i18n extension defines them with
+# ``newstyle=True`` (the text marked safe when the template escapes, then formatted with the
+# keyword arguments: always, even with none), but called directly: Jinja's own go through
+# two more calls each and an alias.
+
+
+def _formatted(eval_ctx: EvalContext, text: str, variables: dict) -> str:
+    # Our own catalogue's text is trusted as Jinja trusts it; the variables are escaped.
+    return (Markup(text) if eval_ctx.autoescape else text) % variables  # noqa: S704
+
+
+@pass_eval_context
+def _gettext(eval_ctx: EvalContext, string: str, **variables) -> str:
+    text = _translations().ugettext(string)
+    return _formatted(eval_ctx, text, variables)
+
+
+@pass_eval_context
+def _ngettext(eval_ctx: EvalContext, singular: str, plural: str, num: int, **variables) -> str:
+    variables.setdefault("num", num)
+    text = _translations().ungettext(singular, plural, num)
+    return _formatted(eval_ctx, text, variables)
+
+
+@pass_eval_context
+def _pgettext(eval_ctx: EvalContext, context: str, string: str, **variables) -> str:
+    variables.setdefault("context", context)
+    text = _translations().upgettext(context, string)
+    return _formatted(eval_ctx, text, variables)
+
+
+@pass_eval_context
+def _npgettext(
+    eval_ctx: EvalContext, context: str, singular: str, plural: str, num: int, **variables
+) -> str:
+    variables.setdefault("context", context)
+    variables.setdefault("num", num)
+    text = _translations().unpgettext(context, singular, plural, num)
+    return _formatted(eval_ctx, text, variables)
+
+
 def init_app(app: Flask) -> None:
-    # Templates' _() and ngettext() through the per-request catalogue above.
-    app.jinja_env.install_gettext_callables(
-        gettext=lambda text: _translations().ugettext(text),
-        ngettext=lambda one, many, n: _translations().ungettext(one, many, n),
-        pgettext=lambda context, text: _translations().upgettext(context, text),
-        npgettext=lambda context, one, many, n: _translations().unpgettext(context, one, many, n),
-        newstyle=True,
+    # Templates' _() and the rest through the per-request catalogue above; {% trans %} blocks
+    # pass their variables as keyword arguments, as these functions take them.
+    app.jinja_env.newstyle_gettext = True
+    app.jinja_env.globals.update(
+        _=_gettext,
+        gettext=_gettext,
+        ngettext=_ngettext,
+        pgettext=_pgettext,
+        npgettext=_npgettext,
     )
     # A global, not a context variable, so that imported macros see it too.
     app.jinja_env.globals["language_names"] = {

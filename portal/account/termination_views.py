@@ -3,7 +3,7 @@ portal (/account/closed), and taking the account back before its deletion date."
 
 from __future__ import annotations
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -15,34 +15,6 @@ from portal.clock import utcnow
 from portal.extensions import db
 from portal.forms import ConfirmForm
 from portal.security import account_id, check_password, failed_guesses_limited
-
-# What a closed account may still reach: this page and the way back, its data, the public
-# pages, and logging out.
-CLOSED_ALLOWED = frozenset(
-    {
-        "static",
-        "auth.logout",
-        "auth.confirm",  # the password again, before downloading their data
-        "main.healthz",
-        "main.index",
-        "account.closed",
-        "account.reactivate",
-        "account.export",
-        "account.access_log",
-        "sharing.third_parties",
-        "retention.index",
-        "minor_reports.report_minor",
-    }
-)
-
-
-@bp.before_app_request
-def _closed_accounts_see_only_their_deletion_date():
-    if not current_user.is_authenticated or current_user.status not in states.CLOSED:
-        return None
-    if request.endpoint in CLOSED_ALLOWED or request.blueprint == "policy":
-        return None
-    return redirect(url_for("account.closed"))
 
 
 def _terminate_page(form: TerminateForm, status: int = 200):

@@ -7,11 +7,9 @@ from flask_login import current_user
 
 from portal.admin.permissions import Permission, endpoint_allowed, may
 from portal.auth.roles import STAFF_ROLES
+from portal.auth.twofactor import STAFF_BEFORE_TWO_FACTOR
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-# What a member of staff without two-factor log-in may reach: setting it up, and leaving.
-_BEFORE_TWO_FACTOR = frozenset({"admin.two_factor", "auth.logout", "static"})
 
 
 @bp.before_request
@@ -19,25 +17,10 @@ def _guard():
     # 404, not 403 or a login redirect: the back office does not admit it exists.
     if not current_user.is_authenticated or current_user.role not in STAFF_ROLES:
         abort(404)
-    if not current_user.two_factor_enabled and request.endpoint not in _BEFORE_TWO_FACTOR:
+    if not current_user.two_factor_enabled and request.endpoint not in STAFF_BEFORE_TWO_FACTOR:
         return redirect(url_for("admin.two_factor"))
     if not endpoint_allowed(current_user.role, request.endpoint):
         abort(404)
-    return None
-
-
-@bp.before_app_request
-def _staff_set_up_two_factor_first():
-    """Staff see sellers' most sensitive data anywhere (a document outside /admin too):
-    until two-factor log-in is on, every page sends them to set it up."""
-    if (
-        current_user.is_authenticated
-        and current_user.is_staff
-        and not current_user.two_factor_enabled
-        and request.endpoint not in _BEFORE_TWO_FACTOR
-        and request.blueprint != "admin"  # the guard above handles the back office
-    ):
-        return redirect(url_for("admin.two_factor"))
     return None
 
 

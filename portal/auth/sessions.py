@@ -8,13 +8,24 @@ the state is in the database, a session made on one web process is valid on ever
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import TypeVar
 
-from flask import Flask, current_app, request, session
-from flask_login import login_user, logout_user
-from sqlalchemy import delete, select, update
-from sqlalchemy.orm import joinedload
+from flask import Flask, current_app, g, has_app_context, request, session
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Select,
+    bindparam,
+    delete,
+    event,
+    select,
+    update,
+)
+from sqlalchemy.orm import ORMExecuteState
 
 from portal.auth.models import LoginSession, User
 from portal.clock import utcnow
@@ -30,6 +41,8 @@ from portal.security import (
 
 # Writing last_seen_at on every request would turn every page view into a write.
 _TOUCH_INTERVAL = timedelta(minutes=1)
+
+T = TypeVar("T")
 
 
 def start(user: User, *, remember: bool) -> None:
@@ -114,37 +127,99 @@ def confirm_identity(user: User) -> None:
     user.authenticated_at = now
 
 
-def _load(token: str) -> User | None:
-    # The account comes in the same statement: every request needs it.
-    row = db.session.scalar(
-        select(LoginSession)
-        .options(joinedload(LoginSession.user, innerjoin=True))
-        .where(LoginSession.token_hash == secret_digest(token))
+# --- what every request of a logged-in user needs, in one statement ---------------------------
+# The login session, its account, and whatever the gates and the page around every view need
+# about that account (whether a policy acceptance is due, the unread count): the features
+# that know how to ask add a scalar subquery over the user's id (``load_with``, called by
+# portal.gates at app start), so that one statement answers them all. The answers hold until
+# the request writes to the database (``fact``); after that, the caller asks again.
+
+_EXTENSION = "portal.sessions"
+_FACTS = "login_facts"
+
+
+@dataclass
+class _Loader:
+    facts: dict[str, Callable[[ColumnElement[int], BindParameter], ColumnElement]] = field(
+        default_factory=dict
     )
+    statement: Select | None = None  # built once: its compiled form is then cached
+
+    def build(self) -> Select:
+        if self.statement is None:
+            now = bindparam("now", type_=LoginSession.expires_at.type)
+            self.statement = (
+                select(
+                    User,
+                    LoginSession.id,
+                    LoginSession.expires_at,
+                    LoginSession.last_seen_at,
+                    LoginSession.remember,
+                    LoginSession.authenticated_at,
+                    *(column(User.id, now).label(name) for name, column in self.facts.items()),
+                )
+                .join_from(LoginSession, User, LoginSession.user_id == User.id)
+                .where(LoginSession.token_hash == bindparam("token_hash"))
+            )
+        return self.statement
+
+
+def load_with(
+    app: Flask, name: str, column: Callable[[ColumnElement[int], BindParameter], ColumnElement]
+) -> None:
+    """Also load ``name`` with every logged-in request's session: ``column(user_id, now)`` is
+    a scalar SQL expression over the account's id and the request's time."""
+    loader = app.extensions[_EXTENSION]
+    loader.facts[name] = column
+    loader.statement = None
+
+
+def fact(name: str, ask: Callable[[], T]) -> T:
+    """What the session's statement loaded as ``name`` for this request; ``ask()`` instead
+    when it did not (no session loaded yet), or the request has written to the database
+    since (the answer may have changed)."""
+    facts = g.get(_FACTS)
+    if facts is not None and name in facts:
+        return facts[name]
+    return ask()
+
+
+def _forget_facts(*_args) -> None:
+    if has_app_context():
+        g.pop(_FACTS, None)
+
+
+def _forget_facts_on_write(execute_state: ORMExecuteState) -> None:
+    if execute_state.is_insert or execute_state.is_update or execute_state.is_delete:
+        _forget_facts()
+
+
+def _load(token: str) -> User | None:
+    now = utcnow()
+    row = db.session.execute(
+        current_app.extensions[_EXTENSION].build(),
+        {"token_hash": secret_digest(token), "now": now},
+    ).one_or_none()
     if row is None:
         return None
-    now = utcnow()
-    idle_limit = (
-        current_app.config["SESSION_REMEMBER_LIFETIME"]
-        if row.remember
-        else current_app.config["SESSION_IDLE_TIMEOUT"]
-    )
-    if row.user.is_staff:
-        idle_limit = current_app.config["STAFF_IDLE_TIMEOUT"]
-    if (
-        now >= row.expires_at
-        or now - row.last_seen_at > idle_limit
-        or row.user.disabled_at is not None
-    ):
-        db.session.delete(row)
+    user, session_id, expires_at, last_seen_at, remember, authenticated_at = row[:6]
+    config = current_app.config
+    idle_limit = config["SESSION_REMEMBER_LIFETIME"] if remember else config["SESSION_IDLE_TIMEOUT"]
+    if user.is_staff:
+        idle_limit = config["STAFF_IDLE_TIMEOUT"]
+    if now >= expires_at or now - last_seen_at > idle_limit or user.disabled_at is not None:
+        db.session.execute(delete(LoginSession).where(LoginSession.id == session_id))
         db.session.commit()
         return None
-    if now - row.last_seen_at > _TOUCH_INTERVAL:
-        row.last_seen_at = now
+    if now - last_seen_at > _TOUCH_INTERVAL:
+        db.session.execute(
+            update(LoginSession).where(LoginSession.id == session_id).values(last_seen_at=now)
+        )
         db.session.commit()
-    user = row.user
+    names = current_app.extensions[_EXTENSION].facts  # kept after the writes above
+    setattr(g, _FACTS, {name: row._mapping[name] for name in names})
     user.session_token = token
-    user.authenticated_at = row.authenticated_at
+    user.authenticated_at = authenticated_at
     return user
 
 
@@ -249,10 +324,13 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = None  # we rotate and expire sessions ourselves
     login_manager.login_view = "auth.login"
     login_manager.user_loader(_load)
+    app.extensions[_EXTENSION] = _Loader()
+    if not event.contains(db.session, "after_flush", _forget_facts):
+        event.listen(db.session, "after_flush", _forget_facts)
+        event.listen(db.session, "do_orm_execute", _forget_facts_on_write)
 
-    @app.before_request
-    def _load_user_first():
-        # Resolve the session before the view changes anything, since _load may commit.
-        from flask_login import current_user
 
-        current_user._get_current_object()
+def load_user() -> None:
+    """The request's user, resolved now (portal.gates' first gate): before the view changes
+    anything, since loading may end or touch the session and commit."""
+    current_user._get_current_object()

@@ -28,6 +28,10 @@ ISSUER = "Koopseri Seller Portal"
 RECOVERY_CODE_COUNT = 10
 _VALID_WINDOW = 1  # one 30-second step either side, for clocks that drift a little
 
+# What a member of staff without two-factor log-in may reach: setting it up, and leaving.
+# The app-wide gate (portal.gates) and the back office's own guard both read it.
+STAFF_BEFORE_TWO_FACTOR = frozenset({"admin.two_factor", "auth.logout", "static"})
+
 
 class InvalidCode(Exception):
     """The code given is not the current one, or was already used."""

@@ -12,6 +12,8 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import ColumnElement
+
 from portal.clock import utcnow
 from portal.outbox import kinds
 from portal.outbox import services as outbox
@@ -104,3 +106,8 @@ def mark_all_read(user_id: int, *, now: datetime | None = None) -> int:
 def unread_count(user_id: int) -> int:
     """How many of the seller's messages are unread: one COUNT over the (user_id, …) index."""
     return outbox.count_for(user_id, unread=True)
+
+
+def unread_count_column(user_id) -> ColumnElement[int]:
+    """:func:`unread_count` as a SQL expression over ``user_id`` (a value or a column)."""
+    return outbox.unread_column(user_id)

@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from portal.auth import sessions
 from portal.extensions import db
 from portal.notifications import bp, forms, services
 from portal.outbox.kinds import Category
@@ -35,8 +36,9 @@ CATEGORY_LABELS = {Category.SECURITY: _l("Security notice"), Category.LEGAL: _l(
 
 @bp.app_context_processor
 def _unread_notifications():
-    # Every page of a logged-in seller shows the count, counted once per request and only
-    # when a template asks (emails rendered in the request do not); nobody else costs a query.
+    # Every page of a logged-in seller shows the count, only when a template asks (emails
+    # rendered in the request do not); it comes with the login session's statement, unless
+    # the request has since written (a message opened: then it is counted again, once).
     if not has_request_context() or request.endpoint == "static":
         return {}
     if not current_user.is_authenticated or not current_user.is_seller:
@@ -45,6 +47,10 @@ def _unread_notifications():
 
 
 def _count_once() -> int:
+    return sessions.fact("unread_notifications", _count)
+
+
+def _count() -> int:
     if "unread_notifications" not in g:
         g.unread_notifications = services.unread_count(current_user.id)
     return g.unread_notifications

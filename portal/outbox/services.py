@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import Flask, current_app, render_template
-from sqlalchemy import Row, delete, event, func, insert, select, update
+from sqlalchemy import ColumnElement, Row, delete, event, func, insert, select, update
 from sqlalchemy.orm import Session, defer
 
 from portal.deferred import after_response
@@ -255,3 +255,14 @@ def delete_finished_before(cutoff: datetime, *, to_sellers: bool, dry_run: bool 
     if dry_run:
         return db.session.scalar(select(func.count()).select_from(OutboxMessage).where(*conditions))
     return db.session.execute(delete(OutboxMessage).where(*conditions)).rowcount
+
+
+def unread_column(user_id) -> ColumnElement[int]:
+    """How many of the account's messages are unread, as a SQL expression over ``user_id``
+    (a value or a column), so a caller can ask it inside its own statement."""
+    return (
+        select(func.count())
+        .select_from(OutboxMessage)
+        .where(OutboxMessage.user_id == user_id, OutboxMessage.read_at.is_(None))
+        .scalar_subquery()
+    )

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from flask import current_app
 from markdown_it import MarkdownIt
 from markupsafe import Markup
-from sqlalchemy import delete, func, select
+from sqlalchemy import ColumnElement, case, delete, false, func, select, true
 from sqlalchemy.orm import contains_eager, joinedload
 
 from portal.clock import local_midnight, utcnow
@@ -167,11 +167,18 @@ def upcoming_version(now: datetime | None = None) -> PolicyVersion | None:
 def acceptance_due(user_id: int, now: datetime | None = None) -> bool:
     """Whether the version in effect is newer than the newest one the seller accepted.
 
-    One query, as it runs on every request a seller makes.
+    One query, as it runs on every request a seller makes (in practice as a column of the
+    statement that loads the login session: :func:`acceptance_due_column`).
     """
+    return db.session.scalar(select(acceptance_due_column(user_id, now or utcnow())))
+
+
+def acceptance_due_column(user_id, now) -> ColumnElement[bool]:
+    """:func:`acceptance_due` as a SQL expression over ``user_id`` (a value or a column) and
+    ``now`` (a value or a bound parameter)."""
     in_effect = (
         select(func.max(PolicyVersion.version))
-        .where(PolicyVersion.effective_at <= (now or utcnow()))
+        .where(PolicyVersion.effective_at <= now)
         .scalar_subquery()
     )
     accepted = (
@@ -180,8 +187,8 @@ def acceptance_due(user_id: int, now: datetime | None = None) -> bool:
         .where(ConsentRecord.user_id == user_id)
         .scalar_subquery()
     )
-    current, latest = db.session.execute(select(in_effect, accepted)).one()
-    return current is not None and (latest or 0) < current
+    # No version in effect compares as NULL: nothing is due.
+    return case((func.coalesce(accepted, 0) < in_effect, true()), else_=false())
 
 
 def accepted_version(user_id: int) -> PolicyVersion | None:

@@ -1,12 +1,11 @@
-"""Public policy pages (the version in effect, any version, the changes between two), the
-acceptance page, and the gate that sends a seller there until they accept.
+"""Public policy pages (the version in effect, any version, the changes between two) and the
+acceptance page, where the policy gate (``portal.gates``) sends a seller until they accept.
 """
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.auth import states
 from portal.extensions import db
 from portal.i18n import chosen, current_language
 from portal.pagination import whole_number
@@ -14,36 +13,6 @@ from portal.policy import bp, services
 from portal.policy.diff import word_diff
 from portal.policy.forms import AcceptForm
 from portal.security import client_user_agent, is_safe_redirect
-
-# What a seller may still do while a new version waits for their acceptance: read the
-# policies (this blueprint), log out, download their data, terminate their account, and stop
-# an email change they did not ask for. Everything else is sent to the acceptance page.
-GATE_EXEMPT = frozenset(
-    {
-        "static",
-        "auth.logout",
-        "main.healthz",
-        "main.index",
-        "account.export",
-        "account.terminate",
-        "profile.cancel_email_change",
-        "profile.email_change_cancelled",
-    }
-)
-
-
-@bp.before_app_request
-def _acceptance_gate():
-    if request.blueprint == "policy" or request.endpoint in GATE_EXEMPT:
-        return None
-    if not current_user.is_authenticated or not current_user.is_seller:
-        return None
-    if current_user.status in states.CLOSED:  # it sees only its deletion date
-        return None
-    if services.acceptance_due(current_user.id):
-        target = request.full_path.rstrip("?") if request.method == "GET" else None
-        return redirect(url_for("policy.accept", next=target))
-    return None
 
 
 @bp.app_template_filter("policy_markdown")
