@@ -54,9 +54,11 @@ lock: $(STAMP)
 	$(LOCK) -o requirements.txt requirements.in
 	$(LOCK) -o requirements-dev.txt requirements-dev.in
 
+## make lint: ruff, and the rooms' import contracts (pyproject.toml, docs/architecture.md)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(STAMP)
 	$(BIN)/ruff format .

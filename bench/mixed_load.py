@@ -105,7 +105,7 @@ def prepare(sellers: int) -> None:
     from portal.policy import services as policy
     from portal.policy.models import ConsentRecord
     from portal.profile.models import ProfileChange, SellerProfile
-    from portal.search.services import reindex
+    from portal.profile.search.services import reindex
     from portal.security import hash_password
 
     app = create_app()

@@ -2,7 +2,7 @@
 
 Staff search by name, email, phone number or shop name (``GET /admin/sellers?q=``). The
 search reads the index of ``seller_search_terms`` (a prefix range per query, see
-``portal.search``), then joins the page's 25 sellers to their accounts and shops by primary
+``portal.profile.search``), then joins the page's 25 sellers to their accounts and shops by primary
 key. This benchmark fills a fresh SQLite database with 100,000 sellers (Malay, Chinese and
 Indian names, shop names, emails and Malaysian mobile numbers, from a fixed seed; inserted in
 bulk with their search terms by another process, then ``ANALYZE``), logs a reviewer in (with
@@ -138,8 +138,8 @@ def prepare(instance: Path, sellers: int) -> None:
     from portal.auth.services import create_staff
     from portal.extensions import db
     from portal.profile.models import SellerProfile
-    from portal.search.models import SearchTerm
-    from portal.search.terms import terms_for
+    from portal.profile.search.models import SearchTerm
+    from portal.profile.search.terms import terms_for
 
     app = _app(instance)
     rng = random.Random(SEED)
@@ -247,7 +247,7 @@ def run(instance: Path, searches: int, reference_searches: int) -> dict:
     from portal.auth.models import User
     from portal.extensions import db
     from portal.profile.models import SellerProfile
-    from portal.search import services as search
+    from portal.profile.search import services as search
 
     app = _app(instance)
     client = app.test_client()

@@ -55,6 +55,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
+    # Imported at build time, not at the top: see the module docstring.
     from portal import crypto, deferred, i18n, links, logs, storage
     from portal.auth import sessions
     from portal.extensions import babel, csrf, db, limiter, migrate
@@ -88,6 +89,7 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    # Imported at build time, not at the top: see the module docstring.
     from portal import (
         account,
         admin,
@@ -130,12 +132,14 @@ def register_blueprints(app: Flask) -> None:
 def register_gates(app: Flask) -> None:
     """The app-wide request gates, in their order (``portal.gates``): after the extensions'
     own request checks, before each blueprint's guard."""
+    # Imported at build time, not at the top: see the module docstring.
     from portal import gates
 
     gates.init_app(app)
 
 
 def register_errorhandlers(app: Flask) -> None:
+    # Imported at build time, not at the top: see the module docstring.
     from portal.errors import init_app
 
     init_app(app)
@@ -173,8 +177,7 @@ def register_security_headers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    # Imported here, not at the top: the commands load every feature, and a module that only
-    # needs, say, portal.clock should not pay for the whole house (nor meet a cycle through it).
+    # Imported at build time, not at the top: see the module docstring.
     from portal import cli
 
     cli.register(app)

@@ -1,6 +1,6 @@
 """/admin/sellers: find a seller, and the seller's page.
 
-The search (:mod:`portal.search`) runs one statement per page of 25, however many sellers
+The search (:mod:`portal.profile.search`) runs one statement per page of 25, however many sellers
 match. The seller's page shows their status (and the staff actions the state machine allows
 from it), profile, documents, consents, notifications and disclosures (those withheld by
 law to admins only, marked), with the date of birth, phone number and bank
@@ -38,7 +38,7 @@ from portal.policy import services as policy
 from portal.profile import choices as profile_choices
 from portal.profile import masking
 from portal.profile import services as profile
-from portal.search import services as search
+from portal.profile.search import services as search
 from portal.sharing import services as sharing
 
 PER_PAGE = search.PER_PAGE

@@ -14,6 +14,7 @@ from portal.auth import services as auth
 from portal.clock import local_midnight, portal_zone
 from portal.extensions import db
 from portal.policy import publishing
+from portal.policy import services as policy_services
 
 
 @click.group(help="The Seller Privacy Policy.")
@@ -91,9 +92,7 @@ def publish(
 @with_appcontext
 def notify(number: int) -> None:
     """Queue the change email for every active seller who has not had it for version N."""
-    from portal.policy import services
-
-    version = services.get_version(number)
+    version = policy_services.get_version(number)
     if version is None:
         raise click.ClickException(f"there is no version {number}")
     _notify(version)

@@ -19,9 +19,9 @@ from portal.documents.models import DocumentFile, DocumentKind, FilePurpose, Ide
 from portal.extensions import db
 from portal.outbox.models import OutboxMessage
 from portal.profile.models import BankAccount, SellerProfile
-from portal.search import services as search
-from portal.search.models import SearchTerm
-from portal.search.terms import prefix_range, prefixes, terms_for
+from portal.profile.search import services as search
+from portal.profile.search.models import SearchTerm
+from portal.profile.search.terms import prefix_range, prefixes, terms_for
 from portal.sharing.models import Disclosure
 from tests.documents import samples
 from tests.support import PASSWORD, QueryCounter, client_as, make_seller, make_staff

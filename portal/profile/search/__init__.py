@@ -1,5 +1,8 @@
 """Finding a seller by name, email, phone number or shop name, on 100,000 sellers.
 
+Part of the profile: the index is built from the account and the shop's profile, which the
+profile owns, and is kept in step whenever either is written.
+
 Each seller has a few normalised search terms (``seller_search_terms``): every tail of the
 words of their name and of their shop's name ("tan mei ling", "mei ling", "ling"), their
 email, and their phone number's digits as staff type them (international, national, and

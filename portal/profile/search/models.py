@@ -6,7 +6,7 @@ from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import db
-from portal.search.terms import MAX_TERM
+from portal.profile.search.terms import MAX_TERM
 
 # Compared byte by byte on PostgreSQL too ("C"), as SQLite's default collation (BINARY)
 # does: then the range term >= 'tan' AND term < 'tao' holds exactly the terms that start
@@ -16,7 +16,7 @@ TERM_TYPE = String(MAX_TERM).with_variant(String(MAX_TERM, collation="C"), "post
 
 
 class SearchTerm(db.Model):
-    """One normalised term a seller can be found by (see :mod:`portal.search.terms`)."""
+    """One normalised term a seller can be found by (see :mod:`portal.profile.search.terms`)."""
 
     __tablename__ = "seller_search_terms"
     __table_args__ = (

@@ -19,8 +19,8 @@ from portal.auth.models import Role, User
 from portal.extensions import db
 from portal.pagination import Page, page_window
 from portal.profile.models import SellerProfile
-from portal.search.models import SearchTerm
-from portal.search.terms import prefix_range, prefixes, terms_for
+from portal.profile.search.models import SearchTerm
+from portal.profile.search.terms import prefix_range, prefixes, terms_for
 
 PER_PAGE = 25
 BATCH = 500

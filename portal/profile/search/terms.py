@@ -1,6 +1,6 @@
 """What a seller can be found by, and what staff type, normalised the same way.
 
-Pure functions, no database: the index (:mod:`portal.search.services`), the benchmark and the
+Pure functions, no database: the index (:mod:`portal.profile.search.services`), the benchmark and the
 tests all use these. Migration 0017 holds a frozen copy for the backfill (migrations do not
 import the app); change both together, and rebuild the terms with a new migration.
 """
