@@ -84,6 +84,10 @@ class Page:
         another page follows)."""
         return cls(list(rows[:per_page]), page, len(rows) > per_page)
 
+    def with_items(self, items: Sequence[Any]) -> Page:
+        """The same page holding ``items`` (its rows made into what the caller shows)."""
+        return Page(list(items), self.page, self.has_next, self.total)
+
 
 def page_window(statement: Select, page: int, per_page: int) -> Select:
     """``statement`` narrowed to page ``page`` and one row more, which tells whether a next

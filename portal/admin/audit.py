@@ -107,7 +107,8 @@ def events_page(filters: AuditFilters, page: int, zone: ZoneInfo) -> tuple[list[
     if actors == {}:
         return [], False
     criteria = filters.criteria(zone, None if actors is None else actors.keys())
-    events, has_next = trail.events_page(criteria, page=page, per_page=PER_PAGE)
+    found = trail.events_page(criteria, page=page, per_page=PER_PAGE)
+    events, has_next = found.items, found.has_next
     if actors is None:
         actors = auth.emails_by_id(event.actor_id for event in events if event.actor_id)
     return [(event, actors.get(event.actor_id)) for event in events], has_next

@@ -17,17 +17,19 @@ from portal.admin.erasure_steps import ConfirmErasureForm
 from portal.documents import choices, review
 from portal.documents.forms import DecisionForm
 from portal.extensions import db
-from portal.pagination import clamp, page_number
+from portal.pagination import page_number
 from portal.profile import services as profile
 
 
 @bp.get("/documents")
 def documents_queue():
-    page = page_number(request.args)
-    items, total = review.queue(page=page)
-    page = clamp(page, total, 50)  # past the end: the last page, as the service chose
+    found = review.queue(page=page_number(request.args))
     return render_template(
-        "admin/documents_queue.html", items=items, total=total, page=page, choices=choices
+        "admin/documents_queue.html",
+        items=found.items,
+        total=found.total,
+        page=found.page,
+        choices=choices,
     )
 
 

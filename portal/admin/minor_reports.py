@@ -21,15 +21,15 @@ from portal.extensions import db
 from portal.forms import ConfirmForm
 from portal.minor_reports import review
 from portal.minor_reports.forms import RELATIONSHIPS
-from portal.pagination import clamp, page_number
+from portal.pagination import page_number
 
 
 @bp.get("/minor-reports")
 def minor_reports():
-    page = page_number(request.args)
-    items, total = review.open_reports(page=page)
-    page = clamp(page, total, 50)  # past the end: the last page, as the service chose
-    return render_template("admin/minor_reports.html", items=items, total=total, page=page)
+    found = review.open_reports(page=page_number(request.args))
+    return render_template(
+        "admin/minor_reports.html", items=found.items, total=found.total, page=found.page
+    )
 
 
 @bp.get("/minor-reports/<int:report_id>")

@@ -18,14 +18,13 @@ PER_PAGE = 50
 
 @bp.get("/outbox")
 def outbox():
-    page = page_number(request.args)
-    rows = monitor.failed(page=page, per_page=PER_PAGE)
+    found = monitor.failed(page=page_number(request.args), per_page=PER_PAGE)
     return render_template(
         "admin/outbox.html",
         counts=monitor.counts(),
-        failed=rows[:PER_PAGE],
-        more=len(rows) > PER_PAGE,
-        page=page,
+        failed=found.items,
+        more=found.has_next,
+        page=found.page,
         form=ConfirmForm(),
         mask_email=mask_email,
         category=category,

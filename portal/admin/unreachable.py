@@ -9,7 +9,7 @@ from flask_login import current_user
 from portal.accesslog import services as accesslog
 from portal.admin import bp
 from portal.extensions import db
-from portal.pagination import clamp, page_number
+from portal.pagination import page_number
 from portal.profile import choices as profile_choices
 from portal.profile import reachability
 from portal.profile import services as profile
@@ -18,10 +18,10 @@ from portal.profile.contact_forms import CHANNELS, OUTCOMES, ContactAttemptForm
 
 @bp.get("/unreachable")
 def unreachable():
-    page = page_number(request.args)
-    items, total = reachability.unreachable(page=page)
-    page = clamp(page, total, 50)  # past the end: the last page, as the service chose
-    return render_template("admin/unreachable.html", items=items, total=total, page=page)
+    found = reachability.unreachable(page=page_number(request.args))
+    return render_template(
+        "admin/unreachable.html", items=found.items, total=found.total, page=found.page
+    )
 
 
 @bp.get("/unreachable/<int:seller_id>")

@@ -21,8 +21,9 @@ def index():
     sellers = auth.seller_count()
     minor_reports = None
     if may(current_user, Permission.HANDLE_MINOR_REPORTS):
-        oldest, count = reports.open_reports(per_page=1)
-        minor_reports = {"count": count, "oldest": oldest[0].report.created_at if oldest else None}
+        waiting = reports.open_reports(per_page=1)
+        oldest = waiting.items[0].report.created_at if waiting.items else None
+        minor_reports = {"count": waiting.total, "oldest": oldest}
     return render_template(
         "admin/index.html",
         role=current_user.role,

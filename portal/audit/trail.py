@@ -15,6 +15,7 @@ from sqlalchemy import literal_column, select, union
 
 from portal.audit.models import AuditEvent
 from portal.extensions import db
+from portal.pagination import Page, paginate
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ class Criteria:
     before: datetime | None = None  # excluded
 
 
-def events_page(criteria: Criteria, *, page: int, per_page: int) -> tuple[list[AuditEvent], bool]:
+def events_page(criteria: Criteria, *, page: int, per_page: int) -> Page:
     """One page of the events that meet ``criteria``, newest first, and whether more follow."""
     query = select(AuditEvent)
     if criteria.action:
@@ -44,13 +45,7 @@ def events_page(criteria: Criteria, *, page: int, per_page: int) -> tuple[list[A
         query = query.where(AuditEvent.at >= criteria.since)
     if criteria.before is not None:
         query = query.where(AuditEvent.at < criteria.before)
-    query = (
-        query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-        .offset((page - 1) * per_page)
-        .limit(per_page + 1)
-    )
-    events = list(db.session.scalars(query))
-    return events[:per_page], len(events) > per_page
+    return paginate(query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()), page, per_page)
 
 
 def recorded_kinds() -> tuple[list[str], list[str]]:

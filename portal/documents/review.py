@@ -20,7 +20,7 @@ from portal.documents.choices import KIND_LABELS, REJECTION_REASONS, reason_labe
 from portal.documents.models import Document, DocumentFile, DocumentKind, FilePurpose, ReviewStatus
 from portal.extensions import db
 from portal.outbox.services import queue_email
-from portal.pagination import paginate
+from portal.pagination import Page, paginate
 from portal.sqltypes import as_utc
 
 
@@ -39,11 +39,12 @@ class QueueItem:
     waiting: timedelta
 
 
-def queue(page: int = 1, per_page: int = 50) -> tuple[list[QueueItem], int]:
-    """Pending documents, oldest upload first, and how many are pending in all."""
+def queue(page: int = 1, per_page: int = 50) -> Page:
+    """A page of pending documents, oldest upload first (past the end: the last page), and
+    how many are pending in all."""
     pending = Document.status == ReviewStatus.PENDING
     total = db.session.scalar(select(func.count()).select_from(Document).where(pending))
-    found = paginate(  # past the end: the last page
+    found = paginate(
         select(Document, User)
         .join(User, User.id == Document.user_id)
         .where(pending)
@@ -53,10 +54,9 @@ def queue(page: int = 1, per_page: int = 50) -> tuple[list[QueueItem], int]:
         total=total,
     )
     now = utcnow()
-    items = [
+    return found.with_items(
         QueueItem(document, seller, now - document.uploaded_at) for document, seller in found.items
-    ]
-    return items, total
+    )
 
 
 @dataclass(frozen=True)

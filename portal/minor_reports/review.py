@@ -19,7 +19,7 @@ from portal.clock import utcnow
 from portal.extensions import db
 from portal.minor_reports.models import MinorReport, ReportStatus
 from portal.outbox.services import queue_email
-from portal.pagination import paginate
+from portal.pagination import Page, paginate
 from portal.profile import services as profile
 from portal.storage import delete_after_commit
 
@@ -38,18 +38,19 @@ class Waiting:
     age: timedelta
 
 
-def open_reports(page: int = 1, per_page: int = 50) -> tuple[list[Waiting], int]:
-    """Open reports, oldest first, with how long each has waited."""
+def open_reports(page: int = 1, per_page: int = 50) -> Page:
+    """A page of open reports, oldest first (past the end: the last page), with how long
+    each has waited, and how many are open in all."""
     is_open = MinorReport.status == ReportStatus.OPEN
     total = db.session.scalar(select(func.count()).select_from(MinorReport).where(is_open))
-    found = paginate(  # past the end: the last page
+    found = paginate(
         select(MinorReport).where(is_open).order_by(MinorReport.created_at, MinorReport.id),
         page,
         per_page,
         total=total,
     )
     now = utcnow()
-    return [Waiting(report, now - report.created_at) for report in found.items], total
+    return found.with_items(Waiting(report, now - report.created_at) for report in found.items)
 
 
 def _matching(report: MinorReport):

@@ -9,7 +9,7 @@ from sqlalchemy import func, select, update
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.outbox.models import MessageStatus, OutboxMessage
-from portal.pagination import page_window
+from portal.pagination import Page, paginate
 
 
 @dataclass(frozen=True)
@@ -40,18 +40,14 @@ def counts() -> Counts:
     )
 
 
-def failed(page: int = 1, per_page: int = 50) -> list[OutboxMessage]:
-    """Failed messages, newest first (one more than a page, to tell if there is a next)."""
-    return list(
-        db.session.scalars(
-            page_window(
-                select(OutboxMessage)
-                .where(OutboxMessage.status == MessageStatus.FAILED)
-                .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()),
-                page,
-                per_page,
-            )
-        )
+def failed(page: int = 1, per_page: int = 50) -> Page:
+    """A page of failed messages, newest first."""
+    return paginate(
+        select(OutboxMessage)
+        .where(OutboxMessage.status == MessageStatus.FAILED)
+        .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()),
+        page,
+        per_page,
     )
 
 

@@ -27,7 +27,7 @@ from portal.auth.models import Role, User
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.outbox import signals
-from portal.pagination import paginate
+from portal.pagination import Page, paginate
 from portal.profile.models import ContactAttempt, SellerReachability
 from portal.sqltypes import UTCDateTime, as_utc
 
@@ -175,16 +175,17 @@ def _as_flagged(row) -> Flagged:
     return Flagged(seller, failures, as_utc(since), attempts or 0, as_utc(last))
 
 
-def unreachable(page: int = 1, per_page: int = 50) -> tuple[list[Flagged], int]:
-    """Flagged sellers, longest-flagged first, with how often staff have tried them."""
+def unreachable(page: int = 1, per_page: int = 50) -> Page:
+    """A page of flagged sellers, longest-flagged first (past the end: the last page), with
+    how often staff have tried them, and how many are flagged in all."""
     total = summary().count
-    found = paginate(  # past the end: the last page
+    found = paginate(
         _flagged().order_by(SellerReachability.unreachable_since, User.id),
         page,
         per_page,
         total=total,
     )
-    return [_as_flagged(row) for row in found.items], total
+    return found.with_items(_as_flagged(row) for row in found.items)
 
 
 @dataclass(frozen=True)
