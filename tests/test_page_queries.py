@@ -100,12 +100,9 @@ CLOSED_PAGES = ("/account/closed",)  # this seller closed their account
 STATEMENTS_PER_PAGE = 3
 # Pages whose views still run more, each with its ceiling: the next ones to fold.
 OVER_BUDGET = {
-    "/dashboard": 4,  # the profile, what has been given, the latest consent
-    "/profile": 4,  # the profile, its recent history, the bank account
     "/documents/files/{thumbnail}": 5,  # the file and its document, twice
     "/notifications/{message}": 4,  # the message, its recipient, its text
     "/account/consent": 4,  # the latest consent, the versions, the consent history
-    "/shipping/pickup": 4,  # the couriers, the pickups with their courier, the courier again
     "/privacy/changes": 4,  # every version, then the two compared
     "/privacy/changes?from=1&to=2": 4,
     "/privacy/accept": 4,  # whether it is due, the version in effect, the one accepted

@@ -21,8 +21,7 @@ def dashboard():
     if current_user.is_staff:
         return redirect(url_for("admin.index"))
     user = current_user._get_current_object()
-    profile = profile_services.profile_of(user.id)
-    has_bank, has_photo = profile_services.given(user.id)
+    profile, has_bank, has_photo = profile_services.profile_and_given(user.id)
     items = profile_services.completeness(user, profile, bank=has_bank, photographs=has_photo)
     return render_template(
         "main/dashboard.html",

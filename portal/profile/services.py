@@ -73,6 +73,17 @@ def bank_account_of(user_id: int) -> BankAccount | None:
     return db.session.get(BankAccount, user_id)
 
 
+def profile_and_bank_account(user_id: int) -> tuple[SellerProfile | None, BankAccount | None]:
+    """The seller's profile and bank account (each None until first saved), in one statement."""
+    return db.session.execute(
+        select(SellerProfile, BankAccount)
+        .select_from(User)
+        .outerjoin(SellerProfile, SellerProfile.user_id == User.id)
+        .outerjoin(BankAccount, BankAccount.user_id == User.id)
+        .where(User.id == user_id)
+    ).one()
+
+
 def _profile_for_update(user: User) -> SellerProfile:
     profile = profile_of(user.id)
     if profile is None:
@@ -228,13 +239,18 @@ class Item:
     endpoint: str | None  # where to complete it
 
 
-def given(user_id: int) -> tuple[bool, bool]:
-    """Whether the seller has a bank account and a profile photo, in one statement (and
-    without decrypting the account number, which the dashboard does not show)."""
+def profile_and_given(user_id: int) -> tuple[SellerProfile | None, bool, bool]:
+    """The seller's profile (None before they first save it), and whether they have a bank
+    account and a profile photo, in one statement: what the dashboard shows of the profile
+    (the account number is not read, so not decrypted)."""
     has_bank = select(BankAccount.user_id).where(BankAccount.user_id == user_id).exists()
-    has_photo = documents.has_profile_photo(user_id)
-    row = db.session.execute(select(has_bank, has_photo)).one()
-    return bool(row[0]), bool(row[1])
+    profile, bank, photo = db.session.execute(
+        select(SellerProfile, has_bank, documents.has_profile_photo(user_id))
+        .select_from(User)
+        .outerjoin(SellerProfile, SellerProfile.user_id == User.id)
+        .where(User.id == user_id)
+    ).one()
+    return profile, bool(bank), bool(photo)
 
 
 def completeness(

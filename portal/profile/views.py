@@ -83,7 +83,7 @@ def _me() -> User:
 def _render_profile(**bound):
     """The profile page; a section given in ``bound`` shows what the seller just typed."""
     user = _me()
-    profile = services.profile_of(user.id)
+    profile, bank = services.profile_and_bank_account(user.id)
     locked = user.identity_verified_at is not None
     personal = bound.get("personal") or forms.PersonalForm(
         formdata=None,
@@ -105,7 +105,7 @@ def _render_profile(**bound):
         contact=contact,
         address=address,
         dob_locked=locked,
-        bank=services.bank_account_of(user.id),
+        bank=bank,
         profile=profile,
         recent=recent,
         choices=choices,

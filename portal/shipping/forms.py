@@ -40,6 +40,7 @@ class PickupForm(PortalForm):
 
     def __init__(self, *args, couriers=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.couriers = list(couriers)  # the page lists the same ones: asked once a request
         self.courier.choices = [SelectChoice(party.slug, party.name) for party in couriers]
 
     def validate_pickup_date(self, field):

@@ -19,7 +19,7 @@ def _pickup_page(form: PickupForm, *, error=None, missing=(), status: int = 200)
         render_template(
             "shipping/pickup.html",
             form=form,
-            couriers=services.couriers(),
+            couriers=form.couriers,
             pickups=services.recent_pickups(current_user.id),
             sizes=PARCEL_SIZES,
             fields=services.PICKUP_FIELDS,
