@@ -100,8 +100,6 @@ CLOSED_PAGES = ("/account/closed",)  # this seller closed their account
 STATEMENTS_PER_PAGE = 3
 # Pages whose views still run more, each with its ceiling: the next ones to fold.
 OVER_BUDGET = {
-    "/documents/files/{thumbnail}": 5,  # the file and its document, twice
-    "/notifications/{message}": 4,  # the message, its recipient, its text
     "/account/consent": 4,  # the latest consent, the versions, the consent history
     "/privacy/changes": 4,  # every version, then the two compared
     "/privacy/changes?from=1&to=2": 4,

@@ -19,7 +19,7 @@ from typing import BinaryIO
 from flask import current_app
 from sqlalchemy import Exists, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from portal import filecrypto
 from portal.accesslog import services as accesslog
@@ -318,7 +318,7 @@ def file_for(viewer: User, file_id: int) -> DocumentFile:
 
 def _shown_file(file_id: int) -> DocumentFile:
     """The file ``file_id`` if it is one that is ever shown (not an original)."""
-    item = db.session.get(DocumentFile, file_id)
+    item = db.session.get(DocumentFile, file_id, options=[joinedload(DocumentFile.document)])
     if item is None or item.purpose == FilePurpose.ORIGINAL:
         raise NotFound()
     return item

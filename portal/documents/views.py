@@ -128,7 +128,9 @@ def file(file_id: int):
         item = services.file_for(current_user, file_id)
     except services.NotFound:
         abort(404)
-    db.session.commit()  # the access record, before anything is shown
-    return file_response(
+    # Read what the response needs before the commit, which would expire it (and load again).
+    response = file_response(
         services.read(item), item.content_type, item.size_bytes, services.file_name(item)
     )
+    db.session.commit()  # the access record, before anything is shown
+    return response

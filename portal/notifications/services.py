@@ -84,8 +84,11 @@ def page_of(user_id: int, *, page: int = 1, per_page: int = PAGE_SIZE) -> Page:
     return Page(notices=[_notice(m) for m in messages], page=page, pages=pages, total=total)
 
 
-def open_message(user_id: int, message_id: int, *, now: datetime | None = None) -> Notice:
-    """The seller's message ``message_id``, marked read if it was not. Flushes.
+def open_message(
+    user_id: int, message_id: int, *, now: datetime | None = None
+) -> tuple[Notice, int]:
+    """The seller's message ``message_id``, marked read if it was not, and how many were
+    marked (0 or 1: what the unread count went down by). Flushes.
 
     Raises :class:`NotFound` for a message that is not this seller's, exactly as for one
     that does not exist, so an id reveals nothing.
@@ -93,9 +96,10 @@ def open_message(user_id: int, message_id: int, *, now: datetime | None = None) 
     message = outbox.message_for(user_id, message_id)
     if message is None:
         raise NotFound()
+    marked = 0
     if message.read_at is None:
-        outbox.mark_read(user_id, now or utcnow(), message_id=message_id)
-    return _notice(message)
+        marked = outbox.mark_read(user_id, now or utcnow(), message_id=message_id)
+    return _notice(message), marked
 
 
 def mark_all_read(user_id: int, *, now: datetime | None = None) -> int:

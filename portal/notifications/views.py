@@ -69,12 +69,15 @@ def index():
 
 @bp.get("/<int:message_id>")
 def message(message_id: int):
+    unread = _count_once()  # before the write: from the session's statement
     try:
-        notice = services.open_message(current_user.id, message_id)
+        notice, marked = services.open_message(current_user.id, message_id)
     except services.NotFound:
         abort(404)
-    db.session.commit()
-    return render_template("notifications/message.html", notice=notice)
+    g.unread_notifications = unread - marked  # so the badge needs no count after the write
+    page = render_template("notifications/message.html", notice=notice)  # before the commit
+    db.session.commit()  # expires the message: rendered after, it would be read again
+    return page
 
 
 @bp.post("/read-all")
