@@ -65,14 +65,14 @@ def index():
 def consent():
     """The version accepted, when and from where, its exact text, and every acceptance."""
     user = _me()
-    latest = policy.latest_consent(user.id)
-    current = policy.current_version()
+    history = policy.consent_history(user.id)
+    latest = policy.latest_of(history)
     return render_template(
         "account/consent.html",
         consent=latest,
         text=policy.text_of(latest.policy_version, latest.language) if latest else None,
-        history=policy.consent_history(user.id),
-        current=current,
+        history=history,
+        current=policy.current_version(),
     )
 
 

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from flask import current_app
 from markdown_it import MarkdownIt
 from markupsafe import Markup
-from sqlalchemy import ColumnElement, case, delete, false, func, select, true
+from sqlalchemy import ColumnElement, case, delete, false, func, or_, select, true
 from sqlalchemy.orm import contains_eager, joinedload
 
 from portal.clock import local_midnight, utcnow
@@ -191,10 +191,43 @@ def acceptance_due_column(user_id, now) -> ColumnElement[bool]:
     return case((func.coalesce(accepted, 0) < in_effect, true()), else_=false())
 
 
-def accepted_version(user_id: int) -> PolicyVersion | None:
-    """The newest version the seller accepted."""
-    consent = latest_consent(user_id)
-    return consent.policy_version if consent else None
+def in_effect_and_accepted(
+    user_id: int, now: datetime | None = None
+) -> tuple[PolicyVersion | None, PolicyVersion | None]:
+    """The version in effect and the newest version the seller accepted (each None when
+    there is none), in one statement: what the acceptance page weighs. An acceptance is due
+    when the first is newer than the second (:func:`is_due`), as :func:`acceptance_due` says."""
+    in_effect = (
+        select(PolicyVersion.id)
+        .where(PolicyVersion.effective_at <= (now or utcnow()))
+        .order_by(PolicyVersion.version.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    accepted = (
+        select(PolicyVersion.id)
+        .join(ConsentRecord, ConsentRecord.policy_version_id == PolicyVersion.id)
+        .where(ConsentRecord.user_id == user_id)
+        .order_by(PolicyVersion.version.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        select(PolicyVersion, PolicyVersion.id == in_effect, PolicyVersion.id == accepted).where(
+            or_(PolicyVersion.id == in_effect, PolicyVersion.id == accepted)
+        )
+    ).all()
+    current = next((version for version, is_current, _ in rows if is_current), None)
+    newest_accepted = next((version for version, _, is_accepted in rows if is_accepted), None)
+    return current, newest_accepted
+
+
+def is_due(current: PolicyVersion | None, accepted: PolicyVersion | None) -> bool:
+    """Whether ``current`` (in effect) is newer than ``accepted``: nothing is due when no
+    version is in effect."""
+    if current is None:
+        return False
+    return accepted is None or accepted.version < current.version
 
 
 def consent_history(user_id: int) -> list[ConsentRecord]:
@@ -206,6 +239,16 @@ def consent_history(user_id: int) -> list[ConsentRecord]:
             .options(joinedload(ConsentRecord.policy_version))
             .order_by(ConsentRecord.accepted_at.desc(), ConsentRecord.id.desc())
         )
+    )
+
+
+def latest_of(history: list[ConsentRecord]) -> ConsentRecord | None:
+    """Of a seller's :func:`consent_history`, the acceptance :func:`latest_consent` gives:
+    of the newest version accepted, the latest acceptance (no second statement)."""
+    return max(
+        history,
+        key=lambda record: (record.policy_version.version, record.accepted_at),
+        default=None,
     )
 
 

@@ -60,7 +60,8 @@ def changes():
     newest = numbers[0]
     to = whole_number(request.args.get("to")) or newest
     since = whole_number(request.args.get("from")) or max(to - 1, 1)
-    older, newer = services.get_version(since), services.get_version(to)
+    by_number = {version.version: version for version in versions}  # no statement more
+    older, newer = by_number.get(since), by_number.get(to)
     language = reading_language()
     diff = missing = None
     if older and newer:
@@ -87,9 +88,9 @@ def accept():
     target = request.args.get("next")
     if not is_safe_redirect(target):
         target = url_for("main.dashboard")
-    if not services.acceptance_due(current_user.id):
+    version, accepted = services.in_effect_and_accepted(current_user.id)
+    if not services.is_due(version, accepted):
         return redirect(target)
-    version = services.current_version()
     language = reading_language()
     form = AcceptForm(version=version.version, language=language)
     if form.validate_on_submit():
@@ -110,7 +111,6 @@ def accept():
         db.session.commit()
         flash(_("Thank you. You accepted version %(n)s.", n=version.version), "success")
         return redirect(target)
-    accepted = services.accepted_version(current_user.id)
     text = services.text_of(version, language)
     diff = None
     if accepted:
