@@ -201,7 +201,8 @@ def add_unreachable_seller(language: str) -> int:
 
     from portal.clock import utcnow
     from portal.extensions import db
-    from portal.outbox.models import ContactAttempt, MessageStatus, OutboxMessage
+    from portal.outbox.models import MessageStatus, OutboxMessage
+    from portal.profile.models import ContactAttempt, SellerReachability
     from tests.support import make_seller
 
     seller = make_seller(
@@ -223,7 +224,11 @@ def add_unreachable_seller(language: str) -> int:
                 created_at=now - timedelta(days=days),
             )
         )  # fmt: skip
-    seller.email_failures, seller.unreachable_since = 3, now - timedelta(days=2)
+    db.session.add(
+        SellerReachability(
+            user_id=seller.id, email_failures=3, unreachable_since=now - timedelta(days=2)
+        )
+    )
     admin = db.session.scalar(db.select(User).where(User.role == Role.ADMIN))
     db.session.add(
         ContactAttempt(
