@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlsplit
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, request, url_for
 from werkzeug.exceptions import SecurityError
 
 from portal.errors import MESSAGES
@@ -64,6 +64,7 @@ def init_app(app: Flask) -> None:
     """
 
     app.wsgi_app = _AnyHostFor(app.wsgi_app, urlsplit(app.config["PUBLIC_URL"]).netloc)
+    app.jinja_env.globals["page_link"] = page_link
 
     @app.before_request
     def _refuse_untrusted_host():
@@ -86,3 +87,22 @@ class _AnyHostFor:
         if environ.get("PATH_INFO") in ANY_HOST_PATHS:
             environ["HTTP_HOST"] = self.host  # in place: the outer middleware reads this dict
         return self.wsgi_app(environ, start_response)
+
+
+# The layout's links (the navigation, the footer, its stylesheet) are the same on every page:
+# a path built from the URL map, which does not change once the app runs, and the script
+# root. Built once per process and root instead of some twenty url_for calls a page.
+_PAGE_LINKS: dict[tuple, str] = {}
+_PAGE_LINKS_MAX = 256  # only the layout's fixed links are asked; a bound all the same
+
+
+def page_link(endpoint: str, **values: str) -> str:
+    """``url_for(endpoint, **values)`` for a link that depends on nothing but its arguments
+    (a relative path: never ``_external``), remembered per app and script root."""
+    key = (id(current_app._get_current_object()), request.script_root, endpoint, *values.items())
+    link = _PAGE_LINKS.get(key)
+    if link is None:
+        link = url_for(endpoint, **values)
+        if len(_PAGE_LINKS) < _PAGE_LINKS_MAX:
+            _PAGE_LINKS[key] = link
+    return link

@@ -4,11 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 
 from flask import current_app
 from markdown_it import MarkdownIt
 from markupsafe import Markup
-from sqlalchemy import ColumnElement, case, delete, false, func, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    bindparam,
+    case,
+    delete,
+    false,
+    func,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.orm import contains_eager, joinedload
 
 from portal.clock import local_midnight, utcnow
@@ -139,16 +151,22 @@ def record_consent(
     return record
 
 
-def latest_consent(user_id: int) -> ConsentRecord | None:
-    """The seller's acceptance of the newest version they accepted."""
-    return db.session.scalar(
+@cache
+def _latest_consent() -> Select:
+    # Built once per process (the dashboard asks it on every visit): only the id is bound.
+    return (
         select(ConsentRecord)
         .join(ConsentRecord.policy_version)
         .options(contains_eager(ConsentRecord.policy_version))
-        .where(ConsentRecord.user_id == user_id)
+        .where(ConsentRecord.user_id == bindparam("user_id"))
         .order_by(PolicyVersion.version.desc(), ConsentRecord.accepted_at.desc())
         .limit(1)
     )
+
+
+def latest_consent(user_id: int) -> ConsentRecord | None:
+    """The seller's acceptance of the newest version they accepted."""
+    return db.session.scalar(_latest_consent(), {"user_id": user_id})
 
 
 # --- accepting new versions ---------------------------------------------------------------------
