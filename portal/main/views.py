@@ -1,8 +1,10 @@
 """Home, dashboard and /healthz."""
 
+from functools import cache
+
 from flask import jsonify, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import text
+from sqlalchemy import Select, bindparam, text
 
 from portal.extensions import db
 from portal.main import bp
@@ -15,17 +17,30 @@ def index():
     return render_template("main/index.html")
 
 
+@cache
+def _dashboard() -> Select:
+    # What the dashboard shows, in one round trip: the profile and what has been given (the
+    # profile's statement), with the latest acceptance of the policy (the policy's columns).
+    # Built once per process; each request binds only the account's id.
+    user_id = bindparam("user_id")
+    return profile_services.profile_and_given_statement(
+        user_id, *policy.latest_acceptance_columns(user_id)
+    )
+
+
 @bp.get("/dashboard")
 @login_required
 def dashboard():
     if current_user.is_staff:
         return redirect(url_for("admin.index"))
     user = current_user._get_current_object()
-    profile, has_bank, has_photo = profile_services.profile_and_given(user.id)
+    profile, has_bank, has_photo, version, accepted_at = db.session.execute(
+        _dashboard(), {"user_id": user.id}
+    ).one()
     items = profile_services.completeness(user, profile, bank=has_bank, photographs=has_photo)
     return render_template(
         "main/dashboard.html",
-        consent=policy.latest_consent(user.id),
+        consent=policy.Acceptance(version, accepted_at) if version else None,
         completeness=items,
         missing=[item for item in items if not item.done],
         reviewed_at=profile.last_reviewed_at if profile else None,

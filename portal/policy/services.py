@@ -151,6 +151,33 @@ def record_consent(
     return record
 
 
+@dataclass(frozen=True)
+class Acceptance:
+    """When the seller accepted the newest version they accepted, and its number."""
+
+    version: int
+    accepted_at: datetime
+
+
+def latest_acceptance_columns(user_id) -> tuple[ColumnElement[int], ColumnElement[datetime]]:
+    """The number and the time of the seller's :func:`latest_consent`, as two columns over
+    ``user_id`` (a value or a bound parameter) for a caller's own statement; both NULL
+    before any acceptance. Make an :class:`Acceptance` of them."""
+
+    def latest(column):
+        return (
+            select(column)
+            .select_from(ConsentRecord)
+            .join(ConsentRecord.policy_version)
+            .where(ConsentRecord.user_id == user_id)
+            .order_by(PolicyVersion.version.desc(), ConsentRecord.accepted_at.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+
+    return latest(PolicyVersion.version), latest(ConsentRecord.accepted_at)
+
+
 @cache
 def _latest_consent() -> Select:
     # Built once per process (the dashboard asks it on every visit): only the id is bound.

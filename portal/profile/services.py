@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cache
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, bindparam, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import aliased
 
 from portal.auth import registration
@@ -240,26 +239,19 @@ class Item:
     endpoint: str | None  # where to complete it
 
 
-@cache
-def _profile_and_given() -> Select:
-    # Built once per process with the account as a parameter: each request then only binds
-    # the id (no statement building, and SQLAlchemy's cache key is computed once).
-    user_id = bindparam("user_id")
+def profile_and_given_statement(user_id, *also: ColumnElement) -> Select:
+    """The seller's profile (None before they first save it), and whether they have a bank
+    account and a profile photo, as one statement over ``user_id`` (a value or a bound
+    parameter): what the dashboard shows of the profile. The account number is not read, so
+    not decrypted. ``also``: more columns over the same account that the caller asks in the
+    same round trip (the dashboard adds the latest acceptance of the policy)."""
     has_bank = select(BankAccount.user_id).where(BankAccount.user_id == user_id).exists()
     return (
-        select(SellerProfile, has_bank, documents.has_profile_photo(user_id))
+        select(SellerProfile, has_bank, documents.has_profile_photo(user_id), *also)
         .select_from(User)
         .outerjoin(SellerProfile, SellerProfile.user_id == User.id)
         .where(User.id == user_id)
     )
-
-
-def profile_and_given(user_id: int) -> tuple[SellerProfile | None, bool, bool]:
-    """The seller's profile (None before they first save it), and whether they have a bank
-    account and a profile photo, in one statement: what the dashboard shows of the profile
-    (the account number is not read, so not decrypted)."""
-    profile, bank, photo = db.session.execute(_profile_and_given(), {"user_id": user_id}).one()
-    return profile, bool(bank), bool(photo)
 
 
 def completeness(
