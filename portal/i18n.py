@@ -138,7 +138,10 @@ def _translations():
 
 def _formatted(eval_ctx: EvalContext, text: str, variables: dict) -> str:
     # Our own catalogue's text is trusted as Jinja trusts it; the variables are escaped.
-    return (Markup(text) if eval_ctx.autoescape else text) % variables  # noqa: S704
+    marked = Markup(text) if eval_ctx.autoescape else text  # noqa: S704
+    if not variables and "%" not in text:
+        return marked  # formatting would change nothing (most of a page's strings)
+    return marked % variables
 
 
 @pass_eval_context
