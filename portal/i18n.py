@@ -130,6 +130,12 @@ def _translations():
     return translations
 
 
+def gettext(message: str) -> str:
+    """``message`` in the language being rendered, through the request's catalogue (as the
+    templates' ``_()``): for text a view hands a template, without a lazy string's detour."""
+    return _translations().ugettext(message)
+
+
 # Templates' _(), gettext() and the rest, as Jinja's i18n extension defines them with
 # ``newstyle=True`` (the text marked safe when the template escapes, then formatted with the
 # keyword arguments: always, even with none), but called directly: Jinja's own go through

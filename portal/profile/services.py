@@ -22,6 +22,7 @@ from portal.clock import utcnow
 from portal.crypto import keyed_hash
 from portal.documents import services as documents
 from portal.extensions import db
+from portal.i18n import gettext
 from portal.links import public_url
 from portal.outbox.services import queue_email
 from portal.pagination import paginate
@@ -234,7 +235,7 @@ def history(user_id: int, *, page: int = 1, per_page: int = 50) -> tuple[list[Pr
 @dataclass(frozen=True)
 class Item:
     category: str  # one of the policy's categories (portal.datamap.Category)
-    label: object
+    label: str
     done: bool
     endpoint: str | None  # where to complete it
 
@@ -265,13 +266,13 @@ def completeness(
     """
     verified = user.identity_verified_at is not None
     return [
-        Item("name", _l("Name"), bool(user.full_name), "profile.index"),
-        Item("photographs", _l("Photographs"), photographs, "documents.index"),
-        Item("identification", _l("Identification"), verified, "documents.index"),
-        Item("address", _l("Address"), bool(profile and profile.has_address), "profile.index"),
-        Item("email", _l("Email"), user.is_verified, "profile.index"),
-        Item("phone", _l("Phone"), bool(user.phone_e164), "profile.index"),
-        Item("financial", _l("Financial"), bank, "profile.financial"),
+        Item("name", gettext("Name"), bool(user.full_name), "profile.index"),
+        Item("photographs", gettext("Photographs"), photographs, "documents.index"),
+        Item("identification", gettext("Identification"), verified, "documents.index"),
+        Item("address", gettext("Address"), bool(profile and profile.has_address), "profile.index"),
+        Item("email", gettext("Email"), user.is_verified, "profile.index"),
+        Item("phone", gettext("Phone"), bool(user.phone_e164), "profile.index"),
+        Item("financial", gettext("Financial"), bank, "profile.financial"),
     ]
 
 
