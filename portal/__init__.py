@@ -58,13 +58,15 @@ def register_extensions(app: Flask) -> None:
     # Imported at build time, not at the top: see the module docstring.
     from portal import crypto, deferred, i18n, links, logs, storage
     from portal.auth import sessions
-    from portal.extensions import babel, csrf, db, limiter, migrate
+    from portal.extensions import babel, csrf, db, limiter, migrate, ping_idle_connections
     from portal.outbox import services as outbox
 
     logs.init_app(app)
     links.init_app(app)  # second: a request for a foreign Host meets nothing else first
     crypto.init_app(app)
     db.init_app(app)
+    with app.app_context():
+        ping_idle_connections(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)

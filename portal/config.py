@@ -37,7 +37,10 @@ class Defaults:
     SECRET_KEY: str | None = None
 
     SQLALCHEMY_DATABASE_URI: str | None = None  # None: SQLite file in the instance folder
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # A pooled connection idle this long is checked (SELECT 1) before use: the server or a
+    # firewall may have dropped it. One used a moment ago is not (portal.extensions).
+    DATABASE_PING_AFTER_IDLE_SECONDS = 30
 
     # Sessions: the cookie only carries a signed session id; the session itself lives in the
     # database, so it is valid on every web process and can be revoked.
