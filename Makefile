@@ -77,9 +77,12 @@ bench: $(STAMP) $(MO)
 	$(BIN)/python bench/page_queries.py
 	@command -v wrk >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1 \
 		|| echo "wrk could not be installed: dashboard_throughput.py uses its Python load"
-	# Prints the dashboard's ratio to the reference; exits 1 while it is under the 0.70 target
-	# (docs/performance.md says what stands in the way); the - lets the benchmarks after it run.
+	# The dashboard against the minimal reference app, on SQLite (target 0.70) and on the
+	# PostgreSQL on 127.0.0.1 (target 0.60); each exits 1 under its target (docs/performance.md
+	# says what stands in the way), and the - lets the benchmarks after it run and print.
 	-$(BIN)/python bench/dashboard_throughput.py
+	-$(BIN)/python bench/dashboard_throughput.py --min-ratio 0.60 \
+		--database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench_dashboard
 	# PostgreSQL and Redis on 127.0.0.1 (--database-url / --redis-url, or --sqlite); about 80 s.
 	$(BIN)/python bench/mixed_load.py
 
