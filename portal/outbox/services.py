@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import Flask, current_app, render_template
-from sqlalchemy import ColumnElement, Row, delete, event, func, insert, select, update
+from sqlalchemy import ColumnElement, Row, Select, delete, event, func, insert, select, update
 from sqlalchemy.orm import Session, defer
 
 from portal.deferred import after_response
@@ -142,13 +142,17 @@ def _mail_of(user_id: int):
     )
 
 
-def count_for(user_id: int, *, unread: bool = False) -> int:
-    """How many messages were written for the account (only those unread, with ``unread``):
-    one COUNT over the (user_id, …) index."""
+def _count_of(user_id, *, unread: bool) -> Select:
     condition = OutboxMessage.user_id == user_id
     if unread:
         condition = condition & OutboxMessage.read_at.is_(None)
-    return db.session.scalar(select(func.count()).select_from(OutboxMessage).where(condition))
+    return select(func.count()).select_from(OutboxMessage).where(condition)
+
+
+def count_for(user_id: int, *, unread: bool = False) -> int:
+    """How many messages were written for the account (only those unread, with ``unread``):
+    one COUNT over the (user_id, …) index."""
+    return db.session.scalar(_count_of(user_id, unread=unread))
 
 
 def mail_for(user_id: int, *, offset: int, limit: int) -> list[OutboxMessage]:
@@ -260,9 +264,4 @@ def delete_finished_before(cutoff: datetime, *, to_sellers: bool, dry_run: bool 
 def unread_column(user_id) -> ColumnElement[int]:
     """How many of the account's messages are unread, as a SQL expression over ``user_id``
     (a value or a column), so a caller can ask it inside its own statement."""
-    return (
-        select(func.count())
-        .select_from(OutboxMessage)
-        .where(OutboxMessage.user_id == user_id, OutboxMessage.read_at.is_(None))
-        .scalar_subquery()
-    )
+    return _count_of(user_id, unread=True).scalar_subquery()

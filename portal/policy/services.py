@@ -35,14 +35,23 @@ class NoPolicyPublished(LookupError):
     """The database has no policy in effect (it was never upgraded and seeded)."""
 
 
-def current_version() -> PolicyVersion:
-    """The version in effect now: the highest-numbered one whose effective time has come."""
-    version = db.session.scalar(
+# The order that puts a seller's acceptance of the newest version they accepted first.
+_NEWEST_ACCEPTANCE_FIRST = (PolicyVersion.version.desc(), ConsentRecord.accepted_at.desc())
+
+
+def _in_effect(now) -> Select:
+    """The version in effect at ``now``: the highest-numbered one whose time has come."""
+    return (
         select(PolicyVersion)
-        .where(PolicyVersion.effective_at <= utcnow())
+        .where(PolicyVersion.effective_at <= now)
         .order_by(PolicyVersion.version.desc())
         .limit(1)
     )
+
+
+def current_version() -> PolicyVersion:
+    """The version in effect now: the highest-numbered one whose effective time has come."""
+    version = db.session.scalar(_in_effect(utcnow()))
     if version is None:
         raise NoPolicyPublished()
     return version
@@ -170,7 +179,7 @@ def latest_acceptance_columns(user_id) -> tuple[ColumnElement[int], ColumnElemen
             .select_from(ConsentRecord)
             .join(ConsentRecord.policy_version)
             .where(ConsentRecord.user_id == user_id)
-            .order_by(PolicyVersion.version.desc(), ConsentRecord.accepted_at.desc())
+            .order_by(*_NEWEST_ACCEPTANCE_FIRST)
             .limit(1)
             .scalar_subquery()
         )
@@ -186,7 +195,7 @@ def _latest_consent() -> Select:
         .join(ConsentRecord.policy_version)
         .options(contains_eager(ConsentRecord.policy_version))
         .where(ConsentRecord.user_id == bindparam("user_id"))
-        .order_by(PolicyVersion.version.desc(), ConsentRecord.accepted_at.desc())
+        .order_by(*_NEWEST_ACCEPTANCE_FIRST)
         .limit(1)
     )
 
@@ -242,13 +251,7 @@ def in_effect_and_accepted(
     """The version in effect and the newest version the seller accepted (each None when
     there is none), in one statement: what the acceptance page weighs. An acceptance is due
     when the first is newer than the second (:func:`is_due`), as :func:`acceptance_due` says."""
-    in_effect = (
-        select(PolicyVersion.id)
-        .where(PolicyVersion.effective_at <= (now or utcnow()))
-        .order_by(PolicyVersion.version.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
+    in_effect = _in_effect(now or utcnow()).with_only_columns(PolicyVersion.id).scalar_subquery()
     accepted = (
         select(PolicyVersion.id)
         .join(ConsentRecord, ConsentRecord.policy_version_id == PolicyVersion.id)
