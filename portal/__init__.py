@@ -56,7 +56,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     # Imported at build time, not at the top: see the module docstring.
-    from portal import crypto, deferred, i18n, links, logs, storage
+    from portal import crypto, deferred, formatting, i18n, links, logs, storage
     from portal.auth import sessions
     from portal.extensions import babel, csrf, db, limiter, migrate, ping_idle_connections
     from portal.outbox import services as outbox
@@ -77,6 +77,7 @@ def register_extensions(app: Flask) -> None:
     storage.init_app(app)  # after db, for the same reason
 
     i18n.init_app(app)
+    formatting.init_app(app)  # after babel: it takes Babel's own date filters away
 
 
 @event.listens_for(Engine, "connect")

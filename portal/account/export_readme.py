@@ -6,11 +6,12 @@ explained from the data map (:mod:`portal.datamap`).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from portal import formatting
 from portal.datamap import PERSONAL
 
 PORTAL_NAME = "Koopseri Seller Portal"
@@ -84,9 +85,9 @@ def readme(user_id: int, generated_at: datetime, tables: Iterable, files: Iterab
         "=" * 60,
         "",
         _(
-            "This archive holds everything the portal keeps about your account (number %(id)s), as it was on %(when)s (UTC).",
+            "This archive holds everything the portal keeps about your account (number %(id)s), as it was on %(when)s.",
             id=user_id,
-            when=generated_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M"),
+            when=formatting.moment(generated_at, zone=True),
         ),
         "",
         "README.txt",

@@ -7,6 +7,7 @@ from flask import flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal import formatting
 from portal.account import bp, termination
 from portal.account.forms import TerminateForm
 from portal.auth import sessions, states, twofactor
@@ -104,6 +105,4 @@ def reactivate():
 
 
 def _format_day(day) -> str:
-    from flask_babel import format_date
-
-    return format_date(day, "long")
+    return formatting.day(day)

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from flask import render_template, request
 from flask_babel import gettext as _
 
+from portal import formatting
 from portal.admin import bp
 from portal.audit import trail
 from portal.auth import services as auth
@@ -130,5 +131,5 @@ def audit():
         filter_args=filters.as_args(),
         actions=actions,
         subject_types=subject_types,
-        zone_name=zone.key,
+        zone_label=formatting.zone_name(zone.key),
     )

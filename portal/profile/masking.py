@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import phonenumbers
 from sqlalchemy import select
 
+from portal import formatting
 from portal.extensions import db
 from portal.profile import choices
 from portal.profile.models import BankAccount, mask
@@ -57,11 +57,7 @@ def masked_phone(phone_e164: str | None) -> str | None:
 
 
 def phone_in_full(phone_e164: str | None) -> str | None:
-    """The phone number in international format (as stored if it no longer parses)."""
+    """The phone number as the seller sees it: national format for a Malaysian number."""
     if not phone_e164:
         return None
-    try:
-        number = phonenumbers.parse(phone_e164, None)
-    except phonenumbers.NumberParseException:
-        return phone_e164
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return formatting.phone(phone_e164)

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from portal import formatting
 from portal.auth import registration
 from portal.auth import services as auth
 from portal.auth.models import User
@@ -95,7 +96,7 @@ def _render_profile(**bound):
         },
     )
     contact = bound.get("contact") or forms.ContactForm(
-        formdata=None, data={"phone": user.phone_e164}
+        formdata=None, data={"phone": formatting.phone(user.phone_e164)}
     )
     address = bound.get("address") or forms.AddressForm.for_profile(profile, formdata=None)
     recent, _more = services.history(user.id, per_page=RECENT_CHANGES)

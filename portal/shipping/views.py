@@ -4,10 +4,10 @@ then exactly what the courier will receive). Every route acts on the logged-in s
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal import formatting
 from portal.extensions import db
 from portal.sharing import door_views as door
 from portal.shipping import bp, services
@@ -67,7 +67,7 @@ def pickup_check():
         summary=_(
             "A pickup by %(courier)s on %(day)s, parcel size: %(size)s.",
             courier=party.name,
-            day=format_date(form.pickup_date.data, "full"),
+            day=formatting.day(form.pickup_date.data, weekday=True),
             size=PARCEL_SIZES[form.parcel_size.data],
         ),
     )
@@ -94,7 +94,7 @@ def pickup_confirm():
         _(
             "%(courier)s will collect your parcel on %(day)s. Your reference is %(reference)s.",
             courier=party.name,
-            day=format_date(form.pickup_date.data, "full"),
+            day=formatting.day(form.pickup_date.data, weekday=True),
             reference=pickup.disclosure.reference,
         ),
         "success",
