@@ -421,9 +421,9 @@ def test_revealing_without_a_reason_is_refused_and_records_nothing(app, client, 
 @pytest.mark.parametrize(
     ("value", "shown", "note"),
     [
-        ("date_of_birth", "March 8, 1994", "date of birth"),
+        ("date_of_birth", "8 Mar 1994", "date of birth"),
         ("bank_account_number", "5140 1234 9876", "bank account number"),
-        ("phone", "+60 12-345 6789", "phone number"),
+        ("phone", "012-345 6789", "phone number"),
     ],
 )
 def test_revealing_with_a_reason_records_it_and_shows_the_value_once(

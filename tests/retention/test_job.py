@@ -213,7 +213,7 @@ def test_a_reminder_goes_once_a_week_before(app, two_sellers, mailbox):
         ).all()
         assert kinds.count("deletion_reminder") == 1
     body = [m for m in mailbox.messages("a@example.com") if "in a week" in m["Subject"]]
-    assert body and "February 28, 2027" in body[-1].get_body(("plain",)).get_content()
+    assert body and "28 Feb 2027" in body[-1].get_body(("plain",)).get_content()
 
 
 def test_a_dry_run_counts_but_deletes_nothing(app, two_sellers):
