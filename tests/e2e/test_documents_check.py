@@ -41,7 +41,9 @@ def card(path: Path, size: tuple[int, int], colour: tuple[int, int, int]) -> Pat
 
 def statement(path: Path, pages: int) -> Path:
     """A bank statement scanned to a PDF of ``pages`` A4 pages at 150 dpi."""
-    drawn = [card(path.with_name(f"page-{n}.jpg"), (1240, 1754), (250, 250, 250)) for n in range(pages)]
+    drawn = [
+        card(path.with_name(f"page-{n}.jpg"), (1240, 1754), (250, 250, 250)) for n in range(pages)
+    ]
     first, *rest = [Image.open(p) for p in drawn]
     first.save(path, "PDF", resolution=150, save_all=True, append_images=rest)
     return path
@@ -79,14 +81,18 @@ def test_each_page_of_a_pdf_opens_at_a_readable_size(seller, tmp_path):
     errors = record_errors(page)
     page.goto(f"{base}/documents/")
     bank = page.locator("#bank-proof")
-    file_input(bank, "Proof of bank account").set_input_files(statement(tmp_path / "statement.pdf", 2))
+    file_input(bank, "Proof of bank account").set_input_files(
+        statement(tmp_path / "statement.pdf", 2)
+    )
     bank.get_by_role("button", name="Send proof of bank account").click()
     expect(page.get_by_role("status")).to_contain_text("We will check it")
 
     bank = page.locator("#bank-proof")
     for number in (1, 2):
         expect_loaded(bank.locator("img").nth(number - 1))
-        expect(bank.get_by_role("link", name=f"Your proof of bank account: Page {number}")).to_be_visible()
+        expect(
+            bank.get_by_role("link", name=f"Your proof of bank account: Page {number}")
+        ).to_be_visible()
     href = bank.get_by_role("link", name="Page 2").get_attribute("href")
     response = page.goto(f"{base}{href}")
     assert response.status == 200
@@ -132,13 +138,20 @@ def test_deleting_the_identity_document_asks_first(seller, live_server, tmp_path
 
     page.locator("#identity").get_by_role("link", name="Delete identity document").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Delete identity document?")
-    expect(page.get_by_text(f"Your MyKad, both sides, uploaded {when}, will be deleted.")).to_be_visible()
+    expect(
+        page.get_by_text(f"Your MyKad, both sides, uploaded {when}, will be deleted.")
+    ).to_be_visible()
     confirm = page.get_by_role("button", name="Delete identity document")
     assert "button--danger" in confirm.get_attribute("class")
     assert confirm.evaluate("el => getComputedStyle(el).backgroundColor") == "rgb(180, 35, 24)"
 
-    # Changing one's mind keeps it; so does reloading the confirmation (a GET).
+    # Changing one's mind keeps it; so does reloading the confirmation (a GET), and a POST
+    # without the form's CSRF token is refused.
     page.reload()
+    with live_server.app.app_context():
+        document_id = db.session.scalar(select(Document.id))
+    forged = page.request.post(f"{base}/documents/{document_id}/delete", max_redirects=0)
+    assert forged.status == 400
     page.get_by_role("link", name="No, keep it").click()
     expect(page).to_have_url(f"{base}/documents/#identity")
     expect(page.locator("#identity .document-page")).to_have_count(2)
