@@ -443,7 +443,9 @@ def differences(
 def test_every_seller_page_is_walked_or_said_why_not(app):
     adapter = app.url_map.bind("portal.test")
     walked = {
-        adapter.match(page.split("?")[0].format(thumbnail=1, message=1, document=1), method="GET")[0]
+        adapter.match(page.split("?")[0].format(thumbnail=1, message=1, document=1), method="GET")[
+            0
+        ]
         for page in (*SELLER_PAGES, *DUE_PAGES, *CLOSED_PAGES)
     }
     pages = {

@@ -372,7 +372,9 @@ def shown_pages(document: Document) -> list[ShownPage]:
     thumbnails = {f.page: f for f in document.files_for(FilePurpose.THUMBNAIL)}
     two_sided = document.identity_type == IdentityType.MYKAD and len(displays) == 2
     return [
-        ShownPage(item, thumbnails.get(item.page), choices.page_name(item.page, len(displays), two_sided))
+        ShownPage(
+            item, thumbnails.get(item.page), choices.page_name(item.page, len(displays), two_sided)
+        )
         for item in displays
     ]
 

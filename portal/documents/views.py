@@ -48,7 +48,10 @@ def _page(status: int = 200, **bound_forms):
             choices=choices,
             shown_pages=services.shown_pages,
             accept={"photo": forms.PHOTO_ACCEPT, "document": forms.DOCUMENT_ACCEPT},
-            rules={"photo": _rules(content.PHOTO_TYPES), "document": _rules(content.DOCUMENT_TYPES)},
+            rules={
+                "photo": _rules(content.PHOTO_TYPES),
+                "document": _rules(content.DOCUMENT_TYPES),
+            },
             **context,
         ),
         status,
