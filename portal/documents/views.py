@@ -1,6 +1,7 @@
 """/documents: the seller's photographs and documents, and the one route that serves files.
 
-Uploads and deletions act on the logged-in seller's own documents. Files are served only
+Uploads and deletions act on the logged-in seller's own documents; a deletion is asked for
+on a confirmation page (a GET, which never deletes) that names what will be lost. Files are served only
 through :func:`file`, which checks who is asking for every request: the owner, or staff
 allowed to review documents (their look is recorded). Everyone else gets 404.
 """
