@@ -57,6 +57,7 @@ SELLER_PAGES = (
     "/profile/review",
     "/documents/",
     "/documents/files/{thumbnail}",
+    "/documents/{document}/delete",
     "/notifications/",
     "/notifications/?page=2",
     "/notifications/?page=1000000",
@@ -262,6 +263,9 @@ def prepare(app, client, email_address: str) -> World:
             .join(Document)
             .where(Document.user_id == world.sellers[0], DocumentFile.purpose == "thumbnail")
         )
+        world.ids["document"] = db.session.scalar(
+            select(Document.id).where(Document.user_id == world.sellers[0])
+        )
         world.ids["message"] = message
         world.sessions = list(
             db.session.scalars(
@@ -439,7 +443,9 @@ def differences(
 def test_every_seller_page_is_walked_or_said_why_not(app):
     adapter = app.url_map.bind("portal.test")
     walked = {
-        adapter.match(page.split("?")[0].format(thumbnail=1, message=1), method="GET")[0]
+        adapter.match(page.split("?")[0].format(thumbnail=1, message=1, document=1), method="GET")[
+            0
+        ]
         for page in (*SELLER_PAGES, *DUE_PAGES, *CLOSED_PAGES)
     }
     pages = {

@@ -49,3 +49,30 @@ REJECTION_REASONS = {
 
 def reason_labels(codes: list[str]) -> list:
     return [REJECTION_REASONS[code] for code in codes if code in REJECTION_REASONS]
+
+
+# The sides of a MyKad sent as two pictures (or a PDF of two pages), by page.
+SIDES = {1: _l("Front"), 2: _l("Back")}
+
+# What a delete button says, and what its confirmation page deletes.
+DELETE_LABELS = {
+    DocumentKind.PROFILE_PHOTO: _l("Delete profile photo"),
+    DocumentKind.IDENTITY: _l("Delete identity document"),
+    DocumentKind.BANK_PROOF: _l("Delete proof of bank account"),
+}
+
+
+def delete_label(kind: str, number: int):
+    """The delete button's words; ``number`` is a shop photo's place on the page."""
+    if kind == DocumentKind.SHOP_PHOTO:
+        return _l("Delete shop photo %(n)d", n=number)
+    return DELETE_LABELS[DocumentKind(kind)]
+
+
+def page_name(page: int, count: int, two_sided: bool):
+    """The name of one page of a document of ``count`` pages; None for a single page."""
+    if two_sided:
+        return SIDES[page]
+    if count > 1:
+        return _l("Page %(n)d", n=page)
+    return None

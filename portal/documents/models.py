@@ -3,7 +3,8 @@
 A :class:`Document` is what the seller sees as one item (the profile photo, a shop photo,
 the identity document, the proof of bank account); its :class:`DocumentFile` rows are the
 stored objects behind it: the original kept as evidence (identity and bank documents only,
-never served), the clean copies people look at, and a thumbnail. Every stored object is
+never served), the clean copies people look at (one per page: a MyKad's front and back, a
+PDF's first pages) and a thumbnail of each. Every stored object is
 encrypted; ``key_id`` says under which key, for rotation.
 """
 

@@ -216,25 +216,28 @@ def _prepare(kind: DocumentKind, uploads: list[Upload], work: Path) -> list[Prep
     """Every file to store for ``uploads``, made in ``work``; :class:`Refused` on the first
     problem, before anything is stored.
 
-    Each upload's pictures are saved to ``work`` before the next upload is decoded, and
-    let go: an upload of two files never holds more than one decoded picture at a time
-    (and the first one's thumbnail), which keeps it within the memory budget of one.
+    Each page (a picture, a side of a MyKad, a drawn page of a PDF) gets a display copy and
+    a thumbnail of its own, so the seller can see every page arrived. Both are saved to
+    ``work`` before the next page is drawn or the next upload decoded, and let go: an upload
+    of two files never holds more than one decoded picture at a time, which keeps it within
+    the memory budget of one.
     """
-    rules, originals, displays, first = limits(), [], [], None
+    rules, originals, displays, thumbnails = limits(), [], [], []
     for number, item in enumerate(uploads, start=1):
         received, file_type, drawn = _receive(item, ALLOWED_TYPES[kind], work / f"upload-{number}")
         if kind.is_evidence:
             originals.append(Prepared(received, FilePurpose.ORIGINAL, number, file_type))
         while drawn:
             picture, picture_type = drawn.pop(0)
-            if first is None:
-                first = pictures.thumbnail(picture, rules.thumbnail_side)
             page = len(displays) + 1
             path = work / f"display-{page}"
             displays.append(_save(picture, picture_type, path, FilePurpose.DISPLAY, page))
+            small = pictures.thumbnail(picture, rules.thumbnail_side)
             del picture
-    thumbnail = _save(first, FileType.JPEG, work / "thumbnail", FilePurpose.THUMBNAIL, 1)
-    return [*originals, *displays, thumbnail]
+            path = work / f"thumbnail-{page}"
+            thumbnails.append(_save(small, FileType.JPEG, path, FilePurpose.THUMBNAIL, page))
+            del small
+    return [*originals, *displays, *thumbnails]
 
 
 def _receive(item: Upload, allowed, target: Path) -> tuple[Path, FileType, list]:
@@ -344,6 +347,36 @@ def seller_documents(user_id: int) -> list[Document]:
     found = overview(user_id)
     singles = (found.identity, found.bank_proof, found.profile_photo)
     return [document for document in singles if document is not None] + found.shop_photos
+
+
+@dataclass(frozen=True)
+class ShownPage:
+    """One page of a document as the seller sees it: the display copy a link opens at a
+    readable size, the thumbnail shown on the page (None for a page stored before each page
+    had one: the display copy is shown small instead), and its name ("Front", "Page 2"; None
+    for a document of one page)."""
+
+    display: DocumentFile
+    thumbnail: DocumentFile | None
+    name: object | None
+
+    @property
+    def small(self) -> DocumentFile:
+        return self.thumbnail or self.display
+
+
+def shown_pages(document: Document) -> list[ShownPage]:
+    """Every shown page of ``document``, in order, each with its thumbnail and name: the
+    two pages of a MyKad are its front and back."""
+    displays = document.files_for(FilePurpose.DISPLAY)
+    thumbnails = {f.page: f for f in document.files_for(FilePurpose.THUMBNAIL)}
+    two_sided = document.identity_type == IdentityType.MYKAD and len(displays) == 2
+    return [
+        ShownPage(
+            item, thumbnails.get(item.page), choices.page_name(item.page, len(displays), two_sided)
+        )
+        for item in displays
+    ]
 
 
 def display_pages(document: Document) -> list[DocumentFile]:

@@ -1,17 +1,18 @@
 """/documents: the seller's photographs and documents, and the one route that serves files.
 
-Uploads and deletions act on the logged-in seller's own documents. Files are served only
+Uploads and deletions act on the logged-in seller's own documents; a deletion is asked for
+on a confirmation page (a GET, which never deletes) that names what will be lost. Files are served only
 through :func:`file`, which checks who is asking for every request: the owner, or staff
 allowed to review documents (their look is recorded). Everyone else gets 404.
 """
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.documents import bp, choices, forms, services
+from portal.documents import bp, choices, content, forms, services
 from portal.documents.models import DocumentKind, IdentityType
 from portal.documents.serving import file_response
 from portal.extensions import db
@@ -45,13 +46,25 @@ def _page(status: int = 200, **bound_forms):
         render_template(
             "documents/index.html",
             overview=overview,
-            delete_form=forms.DeleteForm(),
             choices=choices,
+            shown_pages=services.shown_pages,
             accept={"photo": forms.PHOTO_ACCEPT, "document": forms.DOCUMENT_ACCEPT},
+            rules={
+                "photo": _rules(content.PHOTO_TYPES),
+                "document": _rules(content.DOCUMENT_TYPES),
+            },
             **context,
         ),
         status,
     )
+
+
+def _rules(types) -> str:
+    """What a file input takes, shown beside it: "JPEG, PNG or WebP, up to 10 MB"."""
+    names = content.describe(types).split(", ")
+    listed = _("%(some)s or %(last)s", some=", ".join(names[:-1]), last=names[-1])
+    limit = current_app.config["UPLOAD_MAX_BYTES"] / (1024 * 1024)
+    return _("%(types)s, up to %(limit)s MB", types=listed, limit=f"{limit:g}")
 
 
 @bp.get("/")
@@ -105,6 +118,37 @@ def identity():
 @accepts_uploads(files=1)
 def bank_proof():
     return _upload(DocumentKind.BANK_PROOF)
+
+
+def _own(document_id: int):
+    """The logged-in seller's document ``document_id`` and its number on the page (a shop
+    photo's place among the shop photos); 404 for anyone else's."""
+    found = services.overview(current_user.id)
+    singles = [found.profile_photo, found.identity, found.bank_proof]
+    for document in singles:
+        if document is not None and document.id == document_id:
+            return document, 1
+    for number, document in enumerate(found.shop_photos, start=1):
+        if document.id == document_id:
+            return document, number
+    abort(404)
+
+
+@bp.get("/<int:document_id>/delete")
+def confirm_delete(document_id: int):
+    """What will be lost, named, before anything is deleted: a GET never deletes."""
+    document, number = _own(document_id)
+    return render_template(
+        "documents/delete.html",
+        document=document,
+        number=number,
+        pages=services.shown_pages(document),
+        shown_pages=services.shown_pages,
+        label=choices.delete_label(document.kind, number),
+        back=url_for("documents.index", _anchor=_ANCHORS[DocumentKind(document.kind)]),
+        form=forms.DeleteForm(),
+        choices=choices,
+    )
 
 
 @bp.post("/<int:document_id>/delete")

@@ -87,7 +87,8 @@ def test_upload_a_profile_photo_and_see_it(live_server, browser_page, tmp_path):
     page.get_by_role("button", name="Upload photo").click()
 
     expect(page.get_by_role("status")).to_contain_text("Your photo is saved.")
-    expect_loaded(page.get_by_role("img", name="Your profile photo"))
+    expect(page.get_by_role("link", name="Your profile photo: Open full size")).to_be_visible()
+    expect_loaded(page.locator("#photos img"))
     expect(page.get_by_role("button", name="Replace photo")).to_be_visible()
     assert page_errors == []
 
@@ -111,7 +112,8 @@ def test_identity_document_is_reviewed_and_approved(live_server, browser_page, t
     identity.get_by_role("button", name="Send identity document").click()
     expect(page.get_by_role("status")).to_contain_text("We will check it")
     expect(page.locator("#identity")).to_contain_text("Waiting for review")
-    expect_loaded(page.get_by_role("img", name="Your identity document"))
+    expect(page.get_by_role("link", name="Your identity document: Open full size")).to_be_visible()
+    expect_loaded(page.locator("#identity img"))
     page.get_by_role("button", name="Log out").click()
 
     # A reviewer finds it in the queue and approves it, looking at the drawn page.
