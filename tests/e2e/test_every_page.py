@@ -117,6 +117,7 @@ def _seed(app) -> dict[tuple[str, str], Person]:
     from portal.policy.models import PolicyVersion
     from portal.sharing import legal
     from portal.sharing.models import Disclosure, ThirdParty
+    from portal.shipping.models import Pickup
     from tests.support import make_seller, make_staff, put_in_state
 
     people: dict[tuple[str, str], Person] = {}
@@ -252,6 +253,9 @@ def _seed(app) -> dict[tuple[str, str], Person]:
                 select(OutboxMessage.id)
                 .where(OutboxMessage.user_id == user_id)
                 .order_by(OutboxMessage.id)
+            )
+            person.ids["pickup_id"] = first(
+                select(Pickup.id).where(Pickup.user_id == user_id).order_by(Pickup.id)
             )
     return people
 
