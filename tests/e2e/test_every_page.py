@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -84,11 +85,14 @@ class Person:
 
 def _get_routes() -> list[tuple[str, str]]:
     """(endpoint, rule) of every GET route, read from the portal's URL map."""
-    app = create_app({"TESTING": True, "SECRET_KEY": "routes-" + "x" * 40})
     found = {}
-    for rule in app.url_map.iter_rules():
-        if "GET" in (rule.methods or ()):
-            found.setdefault(rule.endpoint, rule.rule)
+    with tempfile.TemporaryDirectory() as instance:  # nothing written into the repository
+        app = create_app(
+            {"TESTING": True, "SECRET_KEY": "routes-" + "x" * 40, "INSTANCE_PATH": instance}
+        )
+        for rule in app.url_map.iter_rules():
+            if "GET" in (rule.methods or ()):
+                found.setdefault(rule.endpoint, rule.rule)
     return sorted(found.items())
 
 
