@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 STAMP := $(VENV)/.installed
 
-.PHONY: run serve test lint format install bench clean i18n lock
+.PHONY: run serve test lint format install bench clean i18n lock axe
 
 # Every package, pip and the lock tools included, is installed by version and hash
 # (requirements*.txt, compiled by `make lock`): a file that is not the one locked fails.
@@ -20,7 +20,15 @@ MO := $(CATALOGUES)/ms/LC_MESSAGES/messages.mo
 $(MO): $(CATALOGUES)/ms/LC_MESSAGES/messages.po $(STAMP)
 	$(BIN)/pybabel compile --statistics -d $(CATALOGUES)
 
-install: $(STAMP) $(MO)
+# axe-core, the accessibility checker the browser tests load into each page, from the npm
+# registry at the version package-lock.json pins (node_modules/ is not committed). Without npm
+# the step is skipped and the browser tests that need it skip too (CI requires them).
+AXE := node_modules/axe-core/axe.min.js
+axe:
+	@if command -v npm >/dev/null 2>&1 && { [ ! -e $(AXE) ] || [ package-lock.json -nt node_modules/.package-lock.json ]; }; then \
+		npm ci --no-audit --no-fund; fi
+
+install: $(STAMP) $(MO) axe
 
 ## make i18n: extract every marked string, update the catalogues, compile them
 i18n: $(STAMP)
@@ -44,7 +52,7 @@ serve: $(STAMP) $(MO)
 	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 ## make test: the whole suite (SQLite; PostgreSQL, Redis and the browser too when available)
-test: $(STAMP) $(MO)
+test: $(STAMP) $(MO) axe
 	$(BIN)/python -m pytest -n auto --dist loadgroup $(PYTEST_ARGS)
 
 ## make lock: after editing requirements*.in, compile both lock files with versions and hashes
