@@ -6,6 +6,8 @@ is nothing to point at someone else's. The blueprint's guard lets in sellers onl
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -60,10 +62,22 @@ FIELD_LABELS = {
     "holder_name": _l("Account holder name"),
     "account_number": _l("Account number"),
 }
+
+
+def _stored_day(value: str) -> str:
+    try:
+        return formatting.day(date.fromisoformat(value))
+    except ValueError:  # not a date after all: shown as it was stored
+        return value
+
+
 _VALUE_NAMES = {
     "state": choices.state_name,
     "country": choices.country_name,
     "bank_code": choices.bank_name,
+    # Kept as written to the history ("1988-07-01", "+60132224455"), shown the Malaysian way.
+    "date_of_birth": _stored_day,
+    "phone_e164": formatting.phone,
 }
 
 

@@ -128,6 +128,7 @@ def test_saving_the_personal_section_records_each_change(app, client, seller, au
     history = client.get("/profile/history").get_data(as_text=True)
     assert "Tan Mei Ling" in history and "Tan Mei Ling binti Abdullah" in history
     assert "Shop name" in history and "Mei&#39;s Batik" in history
+    assert "1 Jul 1988" in history and "2 Jul 1988" in history  # not "1988-07-01"
 
 
 def test_saving_unchanged_details_records_nothing(app, client, seller, auth):
@@ -143,6 +144,9 @@ def test_the_phone_is_stored_in_e164(app, client, seller, auth):
     auth.login()
     client.post("/profile/contact", data={"contact-phone": "019-876 5432"})
     assert _stored(app, seller["id"])[2] == "+60198765432"
+    history = client.get("/profile/history").get_data(as_text=True)
+    assert "012-345 6789" in history and "019-876 5432" in history  # as Malaysians write it
+    assert "+60198765432" not in history
 
 
 def test_an_address_outside_malaysia_follows_looser_rules(app, client, seller, auth):
@@ -318,4 +322,4 @@ def test_a_change_made_by_staff_is_shown_as_such(app, client, seller, auth):
     auth.login()
     history = client.get("/profile/history").get_data(as_text=True)
     assert "Koopseri staff" in history
-    assert "+60198765432" in history
+    assert "019-876 5432" in history
