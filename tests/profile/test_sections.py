@@ -4,6 +4,7 @@ stored."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -323,3 +324,12 @@ def test_a_change_made_by_staff_is_shown_as_such(app, client, seller, auth):
     history = client.get("/profile/history").get_data(as_text=True)
     assert "Koopseri staff" in history
     assert "019-876 5432" in history
+
+
+def test_the_history_table_stacks_on_a_phone(client, seller, auth):
+    auth.login()
+    client.post("/profile/contact", data={"contact-phone": "019-876 5432"})
+    page = client.get("/profile/history").get_data(as_text=True)
+    assert '<table class="table table--stack">' in page
+    cells = re.findall(r"<td( data-label=\"[^\"]+\")?>", page)
+    assert cells and all(cells), "every cell names its column, for the stacked layout"
