@@ -32,7 +32,7 @@ install: $(STAMP) $(MO) axe
 
 ## make i18n: extract every marked string, update the catalogues, compile them
 i18n: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --sort-by-file \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --sort-by-file --ignore-dirs '.* __pycache__' \
 		--no-wrap --project "Koopseri Seller Portal" -o $(CATALOGUES)/messages.pot .
 	$(BIN)/pybabel update -i $(CATALOGUES)/messages.pot -d $(CATALOGUES) --no-wrap --ignore-obsolete
 	$(BIN)/pybabel compile --statistics -d $(CATALOGUES)

@@ -78,6 +78,9 @@ def register_extensions(app: Flask) -> None:
 
     i18n.init_app(app)
     formatting.init_app(app)  # after babel: it takes Babel's own date filters away
+    from portal import forms  # (issue 21, forms) an invalid form: "Error: " title, status 400
+
+    forms.init_app(app)
 
 
 @event.listens_for(Engine, "connect")

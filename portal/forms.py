@@ -22,8 +22,17 @@ to that). Its one rule is applied to every field by type, so a new field cannot 
   refusing a character at log-in would lock out whoever managed to set one.
 
 The error is a message next to the field, in the person's language; the form is then not
-valid, so the view saves nothing (each profile section is its own form: a bad value in one
-leaves the others, and what was saved before, as they were).
+valid, so the view saves nothing (each profile section is its own page and form: a bad value
+in one leaves the others, and what was saved before, as they were).
+
+A page that shows a form with errors says so the same way everywhere (:func:`init_app`): its
+<title> starts "Error: " and it answers 400, whatever the view returned; the error summary
+(``errors_summary`` in templates/_macros/forms.html) links each message to its field
+(:func:`first_input_id`).
+
+A date a person types (a date of birth) is three boxes, day, month and year
+(:class:`DateInputField`, drawn by the ``date_input`` macro), as the GOV.UK Design System
+advises: no browser date picker with its foreign mm/dd/yyyy.
 """
 
 from __future__ import annotations
@@ -33,11 +42,15 @@ from datetime import date
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app
+from flask import current_app, g, has_request_context
+from flask.signals import before_render_template
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField, TextAreaField
-from wtforms.validators import DataRequired, ValidationError
+from wtforms import Field, HiddenField, PasswordField, StringField, TextAreaField
+from wtforms.utils import unset_value
+from wtforms.validators import DataRequired, StopValidation, ValidationError
+from wtforms.widgets import ListWidget
 
 from portal.pagination import whole_number
 
@@ -185,3 +198,146 @@ def whole_number_or_empty(form, field) -> None:
         raise ValidationError(
             _l("This page cannot be used that way. Please go back and try again.")
         )
+
+
+# --- a date as three boxes ----------------------------------------------------------------
+
+DATE_PARTS = ("day", "month", "year")
+
+
+def _missing_message(missing: tuple[str, ...], label) -> str:
+    # Whole sentences, not assembled from words: Malay orders them its own way.
+    messages = {
+        ("day",): _("%(label)s must include a day.", label=label),
+        ("month",): _("%(label)s must include a month.", label=label),
+        ("year",): _("%(label)s must include a year.", label=label),
+        ("day", "month"): _("%(label)s must include a day and month.", label=label),
+        ("day", "year"): _("%(label)s must include a day and year.", label=label),
+        ("month", "year"): _("%(label)s must include a month and year.", label=label),
+    }
+    return messages[missing]
+
+
+class DateInputField(Field):
+    """A date typed into three boxes named ``<name>-day``, ``<name>-month`` and
+    ``<name>-year``; drawn by the ``date_input`` macro, never by a widget of its own.
+
+    ``parts`` keeps what was typed, exactly, so a page shown again with an error gives it
+    back. Errors say which part is wrong ("must include a month", "must be a real date") and
+    ``parts_in_error`` names the boxes to mark; the error summary links to the first of them.
+    Without ``required_message`` three empty boxes are no date (``None``) and no error.
+    """
+
+    def __init__(self, label=None, validators=None, *, required_message=None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.required_message = required_message
+        self.parts = dict.fromkeys(DATE_PARTS, "")
+        self.parts_in_error: tuple[str, ...] = ()
+
+    def process(self, formdata, data=unset_value, extra_filters=None):
+        self.process_errors = []
+        if data is unset_value:
+            data = self.default() if callable(self.default) else self.default
+        self.object_data = data
+        self.data = data if isinstance(data, date) else None
+        if self.data is not None:
+            self.parts = {"day": str(data.day), "month": str(data.month), "year": str(data.year)}
+        self.raw_data = []
+        if formdata is not None:
+            names = [f"{self.name}-{part}" for part in DATE_PARTS]
+            self.raw_data = [formdata.get(name, "") for name in names]
+            self.parts = {
+                part: value.strip() for part, value in zip(DATE_PARTS, self.raw_data, strict=True)
+            }
+            self.data = self._typed_date()
+
+    def _typed_date(self) -> date | None:
+        try:
+            return date(*(int(self.parts[part]) for part in ("year", "month", "day")))
+        except ValueError:  # empty, not a number, or no such day (31 2 1990)
+            return None
+
+    @property
+    def first_input_id(self) -> str:
+        return f"{self.id}-{(self.parts_in_error or DATE_PARTS)[0]}"
+
+    def pre_validate(self, form) -> None:
+        if not self.raw_data:  # the form was not sent (or the boxes were left out of it)
+            if self.required_message:
+                self.parts_in_error = DATE_PARTS
+                raise StopValidation(self.required_message)
+            return
+        missing = tuple(part for part in DATE_PARTS if not self.parts[part])
+        if len(missing) == len(DATE_PARTS):
+            if self.required_message:
+                self.parts_in_error = DATE_PARTS
+                raise StopValidation(self.required_message)
+            return
+        label = self.label.text
+        if missing:
+            self.parts_in_error = missing
+            raise StopValidation(_missing_message(missing, label))
+        if not all(
+            self.parts[part].isascii() and self.parts[part].isdigit() for part in DATE_PARTS
+        ):
+            self.parts_in_error = DATE_PARTS
+            raise StopValidation(_("%(label)s must be a real date.", label=label))
+        if len(self.parts["year"]) != 4:
+            self.parts_in_error = ("year",)
+            raise StopValidation(_("The year must have 4 numbers, like 1990."))
+        if self.data is None:
+            self.parts_in_error = DATE_PARTS
+            raise StopValidation(_("%(label)s must be a real date.", label=label))
+
+
+# --- pages that show errors ------------------------------------------------------------------
+
+
+def first_input_id(field) -> str | None:
+    """The id an error summary links to for ``field``: the input itself, the first option of
+    a radio or check box group, the first box of a date in error; None for a hidden field,
+    which a person cannot correct."""
+    if isinstance(field, HiddenField) or field.type == "CSRFTokenField":
+        return None
+    if hasattr(field, "first_input_id"):
+        return field.first_input_id
+    if isinstance(field.widget, ListWidget):
+        options = list(field)
+        return options[0].id if options else field.id
+    return field.id
+
+
+def _forms_in(context: dict):
+    for value in context.values():
+        if isinstance(value, FlaskForm):
+            yield value
+        elif isinstance(value, dict | list | tuple):
+            yield from (
+                v
+                for v in (value.values() if isinstance(value, dict) else value)
+                if isinstance(v, FlaskForm)
+            )
+
+
+def _note_form_errors(sender, template, context, **extra) -> None:
+    """Before a template renders: does it show a form with errors? base.html reads
+    ``form_errors`` to start the <title> with "Error: ", and the request answers 400."""
+    if any(form.errors for form in _forms_in(context)):
+        context["form_errors"] = True
+        if has_request_context():
+            g.form_errors_shown = True
+
+
+def _invalid_form_is_a_bad_request(response):
+    # One rule for every view: a form shown again with its errors was a request the portal
+    # could not carry out, whatever status the view returned with it. Redirects, 4xx and 5xx
+    # keep theirs.
+    if g.pop("form_errors_shown", False) and response.status_code == 200:
+        response.status_code = 400
+    return response
+
+
+def init_app(app) -> None:
+    before_render_template.connect(_note_form_errors, app)
+    app.after_request(_invalid_form_is_a_bad_request)
+    app.add_template_global(first_input_id)

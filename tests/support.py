@@ -84,13 +84,27 @@ def registration_form(**overrides) -> dict:
         "full_name": "Nur Aisyah binti Ahmad",
         "email": "aisyah@example.com",
         "password": PASSWORD,
-        "date_of_birth": "1994-03-08",
+        "date_of_birth-day": "8",
+        "date_of_birth-month": "3",
+        "date_of_birth-year": "1994",
         "phone": "012-345 6789",
         "consent": "y",
         "policy_version": "1",
     }
+    if "date_of_birth" in overrides:
+        form.update(date_boxes("date_of_birth", overrides.pop("date_of_birth")))
     form.update(overrides)
     return {k: v for k, v in form.items() if v is not None}
+
+
+def date_boxes(name: str, value) -> dict:
+    """A date as the three boxes of a date input send it (``<name>-day``, ``-month``,
+    ``-year``): from a date (or "YYYY-MM-DD"), or from what a person typed, (day, month, year)."""
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
+    if isinstance(value, date):
+        value = (str(value.day), str(value.month), str(value.year))
+    return dict(zip((f"{name}-day", f"{name}-month", f"{name}-year"), value, strict=True))
 
 
 def make_seller(email_address="seller@example.com", password=PASSWORD, verified=True, **fields):

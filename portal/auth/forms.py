@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField, TelField
-from wtforms.fields import DateField
-from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, ValidationError
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from portal.forms import (
+    DateInputField,
     PortalForm,
     check_date_of_birth,
     check_email,
@@ -36,9 +36,8 @@ class RegistrationForm(PortalForm):
         _l("Email"), filters=[strip], validators=[required, Length(max=254), check_email]
     )
     password = PasswordField(_l("Password"), validators=[required, check_new_password])
-    date_of_birth = DateField(
-        _l("Date of birth"),
-        validators=[InputRequired(message=_l("Enter your date of birth."))],
+    date_of_birth = DateInputField(
+        _l("Date of birth"), required_message=_l("Enter your date of birth.")
     )
     phone = TelField(
         _l("Phone number"), filters=[strip], validators=[required, Length(max=40), check_phone]

@@ -43,7 +43,7 @@ def dashboard():
         consent=policy.Acceptance(version, accepted_at) if version else None,
         completeness=items,
         missing=[item for item in items if not item.done],
-        reviewed_at=profile.last_reviewed_at if profile else None,
+        reviewed=profile_services.review_of(user, profile),
     )
 
 

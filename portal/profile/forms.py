@@ -1,4 +1,5 @@
-"""Forms of the profile. Each section has its own prefix, so four forms share one page."""
+"""Forms of the profile: one per section, each on its own page. The prefixes (``personal-``,
+``contact-``, ``address-``) keep the names the section forms have always posted."""
 
 from __future__ import annotations
 
@@ -6,10 +7,10 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, SelectField, StringField, TelField
-from wtforms.fields import DateField
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import Length, Optional, ValidationError
 
 from portal.forms import (
+    DateInputField,
     PortalForm,
     check_date_of_birth,
     check_email,
@@ -35,9 +36,10 @@ class PersonalForm(PortalForm):
     display_name = StringField(
         _l("Shop name"), filters=[strip], validators=[Optional(), Length(max=100), no_web_address]
     )
-    date_of_birth = DateField(
+    date_of_birth = DateInputField(
         _l("Date of birth"),
-        validators=[InputRequired(message=_l("Enter your date of birth.")), check_date_of_birth],
+        required_message=_l("Enter your date of birth."),
+        validators=[check_date_of_birth],
     )
 
     def __init__(self, *args, locked_dob: bool = False, **kwargs):

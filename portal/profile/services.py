@@ -266,19 +266,37 @@ def completeness(
     """
     verified = user.identity_verified_at is not None
     return [
-        Item("name", gettext("Name"), bool(user.full_name), "profile.index"),
+        Item("name", gettext("Name"), bool(user.full_name), "profile.personal"),
         Item("photographs", gettext("Photographs"), photographs, "documents.index"),
         Item("identification", gettext("Identification"), verified, "documents.index"),
-        Item("address", gettext("Address"), bool(profile and profile.has_address), "profile.index"),
+        Item(
+            "address", gettext("Address"), bool(profile and profile.has_address), "profile.address"
+        ),
         Item("email", gettext("Email"), user.is_verified, "profile.index"),
-        Item("phone", gettext("Phone"), bool(user.phone_e164), "profile.index"),
+        Item("phone", gettext("Phone"), bool(user.phone_e164), "profile.contact"),
         Item("financial", gettext("Financial"), bank, "profile.financial"),
     ]
 
 
+@dataclass(frozen=True)
+class Review:
+    """When the seller last confirmed their details (``at``), and whether that was only
+    when they registered (``at_registration``): registration counts as the first review."""
+
+    at: datetime
+    at_registration: bool
+
+
+def review_of(user: User, profile: SellerProfile | None) -> Review:
+    """The one definition of "last reviewed", for /profile, /profile/review, the dashboard
+    and the yearly reminder alike."""
+    reviewed_at = profile.last_reviewed_at if profile else None
+    return Review(reviewed_at or user.created_at, at_registration=reviewed_at is None)
+
+
 def last_reviewed(user: User, profile: SellerProfile | None) -> datetime:
     """When the seller last confirmed their details; registration counts as the first time."""
-    return (profile.last_reviewed_at if profile else None) or user.created_at
+    return review_of(user, profile).at
 
 
 def mark_reviewed(user: User) -> None:

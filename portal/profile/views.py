@@ -6,6 +6,8 @@ is nothing to point at someone else's. The blueprint's guard lets in sellers onl
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -60,10 +62,22 @@ FIELD_LABELS = {
     "holder_name": _l("Account holder name"),
     "account_number": _l("Account number"),
 }
+
+
+def _stored_day(value: str) -> str:
+    try:
+        return formatting.day(date.fromisoformat(value))
+    except ValueError:  # not a date after all: shown as it was stored
+        return value
+
+
 _VALUE_NAMES = {
     "state": choices.state_name,
     "country": choices.country_name,
     "bank_code": choices.bank_name,
+    # Kept as written to the history ("1988-07-01", "+60132224455"), shown the Malaysian way.
+    "date_of_birth": _stored_day,
+    "phone_e164": formatting.phone,
 }
 
 
@@ -81,57 +95,66 @@ def _me() -> User:
     return current_user._get_current_object()
 
 
-def _render_profile(**bound):
-    """The profile page; a section given in ``bound`` shows what the seller just typed."""
+def _saved(changed: list[str], section: str):
+    """Commit, then back to the summary, saying which section was saved (or that nothing
+    had changed)."""
+    db.session.commit()
+    if changed:
+        flash(SAVED[section], "success")
+    else:
+        flash(_("Nothing had changed, so nothing was saved."), "info")
+    return redirect(url_for("profile.index"))
+
+
+# What the summary says after a section was saved, naming the section.
+SAVED = {
+    "personal": _l("Your personal details have been saved."),
+    "contact": _l("Your contact details have been saved."),
+    "address": _l("Your address has been saved."),
+    "financial": _l("Your bank details have been saved."),
+}
+
+
+@bp.get("")
+def index():
+    """A summary of every section, each row with a "Change" link to the page that edits
+    just that section: nothing typed on one page can be dropped by another's button."""
     user = _me()
     profile, bank = services.profile_and_bank_account(user.id)
-    locked = user.identity_verified_at is not None
-    personal = bound.get("personal") or forms.PersonalForm(
-        formdata=None,
-        locked_dob=locked,
-        data={
-            "full_name": user.full_name,
-            "display_name": profile.display_name if profile else None,
-            "date_of_birth": user.date_of_birth,
-        },
-    )
-    contact = bound.get("contact") or forms.ContactForm(
-        formdata=None, data={"phone": formatting.phone(user.phone_e164)}
-    )
-    address = bound.get("address") or forms.AddressForm.for_profile(profile, formdata=None)
     recent, _more = services.history(user.id, per_page=RECENT_CHANGES)
     return render_template(
         "profile/index.html",
-        personal=personal,
-        contact=contact,
-        address=address,
-        dob_locked=locked,
-        bank=bank,
         profile=profile,
+        bank=bank,
+        dob_locked=user.identity_verified_at is not None,
+        reviewed=services.review_of(user, profile),
         recent=recent,
         choices=choices,
     )
 
 
-def _saved(changed: list[str], anchor: str):
-    db.session.commit()
-    if changed:
-        flash(_("Your changes have been saved."), "success")
-    else:
-        flash(_("Nothing had changed, so nothing was saved."), "info")
-    return redirect(url_for("profile.index", _anchor=anchor))
+# Each section's page: on GET the form holds what is saved; on POST only what was sent
+# (never mixed with what is saved), and shown again with all of it when it is not valid.
 
 
-@bp.get("")
-def index():
-    return _render_profile()
-
-
-@bp.post("/personal")
+@bp.route("/personal", methods=["GET", "POST"])
 def personal():
     user = _me()
-    form = forms.PersonalForm(locked_dob=user.identity_verified_at is not None)
-    if form.validate():
+    locked = user.identity_verified_at is not None
+    if request.method == "POST":
+        form = forms.PersonalForm(locked_dob=locked)
+    else:
+        profile = services.profile_of(user.id)
+        form = forms.PersonalForm(
+            formdata=None,
+            locked_dob=locked,
+            data={
+                "full_name": user.full_name,
+                "display_name": profile.display_name if profile else None,
+                "date_of_birth": user.date_of_birth,
+            },
+        )
+    if form.validate_on_submit():
         dob = form.date_of_birth.data if "date_of_birth" in form else user.date_of_birth
         data = services.Personal(form.full_name.data, form.display_name.data, dob)
         try:
@@ -142,23 +165,30 @@ def personal():
             )
         else:
             return _saved(changed, "personal")
-    return _render_profile(personal=form)
+    return render_template("profile/personal.html", form=form, dob_locked=locked)
 
 
-@bp.post("/contact")
+@bp.route("/contact", methods=["GET", "POST"])
 def contact():
-    form = forms.ContactForm()
-    if form.validate():
-        return _saved(services.update_contact(_me(), form.phone.e164, actor=_me()), "contact")
-    return _render_profile(contact=form)
+    user = _me()
+    if request.method == "POST":
+        form = forms.ContactForm()
+    else:
+        form = forms.ContactForm(formdata=None, data={"phone": formatting.phone(user.phone_e164)})
+    if form.validate_on_submit():
+        return _saved(services.update_contact(user, form.phone.e164, actor=user), "contact")
+    return render_template("profile/contact.html", form=form)
 
 
-@bp.post("/address")
+@bp.route("/address", methods=["GET", "POST"])
 def address():
-    form = forms.AddressForm()
-    if form.validate():
+    if request.method == "POST":
+        form = forms.AddressForm()
+    else:
+        form = forms.AddressForm.for_profile(services.profile_of(_me().id), formdata=None)
+    if form.validate_on_submit():
         return _saved(services.update_address(_me(), form.to_address(), actor=_me()), "address")
-    return _render_profile(address=form)
+    return render_template("profile/address.html", form=form)
 
 
 @bp.route("/financial", methods=["GET", "POST"])
@@ -228,7 +258,7 @@ def change_email():
                 ),
                 "info",
             )
-            return redirect(url_for("profile.index", _anchor="contact"))
+            return redirect(url_for("profile.index"))
     return render_template("profile/change_email.html", form=form)
 
 
@@ -245,7 +275,7 @@ def confirm_email(token: str):
             db.session.commit()
             flash(_("Your email address is now %(email)s.", email=new_email), "success")
             if current_user.is_authenticated:
-                return redirect(url_for("profile.index", _anchor="contact"))
+                return redirect(url_for("profile.index"))
             return redirect(url_for("auth.login"))
     except TokenUsed:
         flash(_("This link has already been used: your email address was changed."), "info")
@@ -319,6 +349,6 @@ def review():
         form=form,
         profile=profile,
         bank=services.bank_account_of(user.id),
-        last_reviewed=services.last_reviewed(user, profile),
+        reviewed=services.review_of(user, profile),
         choices=choices,
     )

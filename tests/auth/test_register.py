@@ -35,9 +35,13 @@ def _row_counts() -> dict[str, int]:
 
 def test_form_shows_labels_and_unticked_consent_naming_the_version(client):
     page = client.get("/auth/register").get_data(as_text=True)
-    for label in ("Full legal name", "Email", "Password", "Date of birth", "Phone number"):
+    for label in ("Full legal name", "Email", "Password", "Phone number", "Day", "Month", "Year"):
         assert f">{label}</label>" in page
-    assert 'type="date"' in page
+    # The date of birth is three boxes under one legend (the GOV.UK date input).
+    assert '<legend class="field__label">Date of birth</legend>' in page
+    assert page.count('inputmode="numeric"') == 3
+    assert "For example, 27 3 1990" in page
+    assert 'type="date"' not in page
     assert "I have read and accept the" in page and "(version 1)" in page
     assert 'href="/privacy/1"' in page
     consent_input = page[page.index('id="consent"') - 80 : page.index('id="consent"') + 80]
@@ -116,9 +120,14 @@ def test_phone_is_parsed_to_e164_with_malaysia_as_default(client, app, phone, st
         ("password", "qwerty123456", "This password is too common."),
         ("password", "QWERTY123456", "This password is too common."),
         ("password", "aisyah@example.com", "must not be your email address"),
-        ("date_of_birth", "", "Enter your date of birth."),
-        ("date_of_birth", "not-a-date", "Not a valid date value."),
-        ("date_of_birth", "2999-01-01", "cannot be in the future"),
+        ("date_of_birth", ("", "", ""), "Enter your date of birth."),
+        ("date_of_birth", ("8", "", "1994"), "Date of birth must include a month."),
+        ("date_of_birth", ("", "", "1994"), "Date of birth must include a day and month."),
+        ("date_of_birth", ("8", "3", ""), "Date of birth must include a year."),
+        ("date_of_birth", ("31", "2", "1994"), "Date of birth must be a real date."),
+        ("date_of_birth", ("8", "March", "1994"), "Date of birth must be a real date."),
+        ("date_of_birth", ("8", "3", "94"), "The year must have 4 numbers, like 1990."),
+        ("date_of_birth", ("1", "1", "2999"), "cannot be in the future"),
         ("phone", "12", "Enter a valid phone number"),
         ("phone", "", "This field is required."),
         ("consent", None, "You must accept the privacy policy to register."),

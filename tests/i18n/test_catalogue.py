@@ -3,6 +3,7 @@ every one of them: nothing missing, nothing untranslated, nothing fuzzy, placeho
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -71,8 +72,14 @@ def _extracted() -> set[str]:
     with open(ROOT / "babel.cfg", encoding="utf-8") as config:
         method_map, options_map = parse_mapping_cfg(config)
     ids = set()
+
+    # Babel skips folders whose names start with "_" by default: templates/_macros too.
+    def directory_filter(path: str) -> bool:
+        name = os.path.basename(path)
+        return not name.startswith(".") and name != "__pycache__"
+
     for _, _, message, _, _ in extract_from_dir(
-        str(ROOT), method_map, options_map, keywords=KEYWORDS
+        str(ROOT), method_map, options_map, keywords=KEYWORDS, directory_filter=directory_filter
     ):
         ids.add(message[0] if isinstance(message, tuple) else message)
     return ids

@@ -3,6 +3,7 @@ reminder (safe to run daily), and a constant number of queries on /profile."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -33,7 +34,7 @@ def test_the_dashboard_lists_the_missing_categories(client, seller, auth):
     auth.login()
     page = client.get("/dashboard").get_data(as_text=True)
     assert "4 categories of the policy are still missing" in page
-    assert '<a href="/profile">Address</a>' in page
+    assert '<a href="/profile/address">Address</a>' in page  # straight to the section's page
     assert '<a href="/profile/financial">Financial</a>' in page
     assert '<a href="/documents/">Photographs</a>' in page
 
@@ -54,7 +55,7 @@ def test_the_dashboard_lists_the_missing_categories(client, seller, auth):
 def test_reviewing_sets_the_last_reviewed_date(app, client, seller, auth):
     auth.login()
     page = client.get("/profile").get_data(as_text=True)
-    assert "Not reviewed since you registered." in page
+    assert "Not reviewed since you registered on " in page
     review = client.get("/profile/review").get_data(as_text=True)
     assert "My details are correct" in review and "Tan Mei Ling" in review
     client.post("/profile/review")
@@ -62,6 +63,34 @@ def test_reviewing_sets_the_last_reviewed_date(app, client, seller, auth):
         reviewed = db.session.get(SellerProfile, seller["id"]).last_reviewed_at
     assert utcnow() - reviewed < timedelta(minutes=1)
     assert "Last reviewed on" in client.get("/profile").get_data(as_text=True)
+
+
+_REVIEWED = re.compile(r"(Not reviewed since you registered[^.<]*|Last reviewed on [^.<]*)\.")
+
+
+def _last_reviewed_on(client, url: str) -> str:
+    page = client.get(url).get_data(as_text=True)
+    found = _REVIEWED.findall(page)
+    assert len(found) == 1, (url, found)
+    return found[0]
+
+
+def test_the_profile_the_review_page_and_the_dashboard_agree_on_the_last_review(
+    app, client, seller, auth
+):
+    """Issue 21, stumble 6: /profile said "Not reviewed since you registered" while
+    /profile/review said "Last reviewed on <today>": one definition now (review_of)."""
+    _age_account(app, seller["id"], 30)
+    auth.login()
+    pages = ("/profile", "/profile/review", "/dashboard")
+    before = {url: _last_reviewed_on(client, url) for url in pages}
+    assert len(set(before.values())) == 1, before
+    assert before["/profile"].startswith("Not reviewed since you registered on ")
+
+    client.post("/profile/review")
+    after = {url: _last_reviewed_on(client, url) for url in pages}
+    assert len(set(after.values())) == 1, after
+    assert after["/profile"].startswith("Last reviewed on ")
 
 
 def test_the_yearly_reminder_goes_once_to_sellers_due_for_it(app, runner, mailbox):

@@ -31,7 +31,7 @@ from portal.extensions import db
 from portal.forms import PortalForm
 from portal.minor_reports.models import MinorReport
 from portal.profile.models import BankAccount, ProfileChange, SellerProfile
-from tests.support import PASSWORD, body_html, body_text, registration_form
+from tests.support import PASSWORD, body_html, body_text, date_boxes, registration_form
 
 ONE_LINE = "Write this on one line, without line breaks or invisible characters."
 CONTROL_IN_TEXT = "This text contains invisible control characters. Please remove them."
@@ -177,7 +177,7 @@ class Case:
 PERSONAL = {
     "personal-full_name": "Tan Mei Ling",
     "personal-display_name": "Kedai Mei",
-    "personal-date_of_birth": "1988-07-01",
+    **date_boxes("personal-date_of_birth", "1988-07-01"),
 }
 ADDRESS = {
     "address-address_line1": "12 Jalan Ampang",

@@ -16,7 +16,7 @@ import re
 
 import pytest
 
-from tests.support import client_as, make_staff
+from tests.support import client_as, date_boxes, make_staff
 
 PAGES = ["99999999999999999999", "9223372036854775808", "-5", "0", "abc", "", "1e3", "²", "٣"]
 
@@ -90,7 +90,7 @@ def test_a_page_past_the_end_is_the_last_page_or_says_there_is_nothing_there(
         data={
             "personal-full_name": "Tan Mei Ling",
             "personal-display_name": "Kedai Baharu",
-            "personal-date_of_birth": "1988-07-01",
+            **date_boxes("personal-date_of_birth", "1988-07-01"),
         },
     )
 

@@ -51,7 +51,7 @@ def _alerts(mailbox, subject="Wrong two-factor codes were entered on your Koopse
 
 def test_wrong_codes_after_the_right_password_alert_the_owner_once(app, owner, mailbox):
     attacker = app.test_client()
-    assert _guess(attacker, _wrong_code(owner), 2) == [200, 200]
+    assert _guess(attacker, _wrong_code(owner), 2) == [400, 400]
     assert _alerts(mailbox) == []
     _guess(attacker, _wrong_code(owner), 1)
     (alert,) = _alerts(mailbox)
@@ -93,5 +93,5 @@ def test_wrong_codes_when_confirming_a_sensitive_act_count_too(app, owner, mailb
         answer = thief.post(
             "/auth/confirm", data={"password": PASSWORD, "code": _wrong_code(owner), "next": "/"}
         )
-        assert answer.status_code == 200
+        assert answer.status_code == 400
     assert len(_alerts(mailbox)) == 1
