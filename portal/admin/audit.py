@@ -4,6 +4,10 @@ Read only: there is no route that changes an event, and :mod:`portal.audit.guard
 update or delete of one in the code. Who may read it is decided by the permissions matrix
 (``portal.admin.permissions``), not here.
 
+Each event reads as words in the page's language ("approved a document", from
+:mod:`portal.audit.phrases`), and its subject links to its page (``SUBJECT_PAGES``); an
+account erased since leads to a 404, as the seller's page of any erased account does.
+
 Filters: the action (exact, from the actions recorded so far), the actor's email (exact,
 case-insensitive), the subject's type and id, and a range of days in the portal's time zone
 (``BABEL_DEFAULT_TIMEZONE``), both ends included. They are kept in the pager's links.

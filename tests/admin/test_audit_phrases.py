@@ -137,3 +137,9 @@ def test_the_trail_shows_words_and_links_each_subject(app, client, auth):
         assert f'<a href="{link}">{words}</a>' in rows
     # The filter names the actions in words too, keeping the codes as values.
     assert '<option value="document.approve">approved a document</option>' in page
+
+
+def test_every_subject_with_words_has_a_page():
+    from portal.admin.audit import SUBJECT_PAGES
+
+    assert set(SUBJECT_PAGES) == set(phrases.SUBJECTS) == set(phrases.SUBJECT_KINDS)

@@ -29,7 +29,10 @@ def _reviewer_checks_the_mykad(live_server, page, tmp_path) -> None:
     page.locator(f"a[href='/admin/documents/{document_id}']").first.click()
     expect(page).to_have_url(f"{live_server.url}/admin/documents/{document_id}")
     # The pictures load: that is the look the seller's log records.
-    page.wait_for_function("[...document.images].every(image => image.complete)")
+    images = page.locator("main img")
+    expect(images.first).to_be_visible()
+    for index in range(images.count()):
+        expect(images.nth(index)).to_have_js_property("complete", True)
     page.context.clear_cookies()
 
 
