@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.account import age_check, termination
-from portal.admin import bp, sellers
+from portal.admin import bp, erasure_steps, sellers
 from portal.admin.account_forms import LiftFreezeForm, ReopenForm, StaffTerminateForm
 from portal.auth.states import Transition
 from portal.extensions import db
@@ -42,7 +42,11 @@ def terminate_seller(seller_id: int):
         return redirect(url_for("admin.index"))
     status = 400 if form.errors else 200
     return render_template(
-        "admin/terminate_seller.html", seller=seller, form=form, allowed=allowed
+        "admin/terminate_seller.html",
+        seller=seller,
+        form=form,
+        allowed=allowed,
+        lost=erasure_steps.what_goes(seller) if allowed else None,
     ), status
 
 

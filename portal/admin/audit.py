@@ -4,6 +4,10 @@ Read only: there is no route that changes an event, and :mod:`portal.audit.guard
 update or delete of one in the code. Who may read it is decided by the permissions matrix
 (``portal.admin.permissions``), not here.
 
+Each event reads as words in the page's language ("approved a document", from
+:mod:`portal.audit.phrases`), and its subject links to its page (``SUBJECT_PAGES``); an
+account erased since leads to a 404, as the seller's page of any erased account does.
+
 Filters: the action (exact, from the actions recorded so far), the actor's email (exact,
 case-insensitive), the subject's type and id, and a range of days in the portal's time zone
 (``BABEL_DEFAULT_TIMEZONE``), both ends included. They are kept in the pager's links.
@@ -16,12 +20,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import render_template, request
+from flask import render_template, request, url_for
 from flask_babel import gettext as _
 
 from portal import formatting
 from portal.admin import bp
-from portal.audit import trail
+from portal.audit import phrases, trail
 from portal.auth import services as auth
 from portal.clock import portal_zone
 from portal.pagination import page_number, whole_number
@@ -115,6 +119,53 @@ def events_page(filters: AuditFilters, page: int, zone: ZoneInfo) -> tuple[list[
     return [(event, actors.get(event.actor_id)) for event in events], has_next
 
 
+# Each subject's page in the back office (or, for a policy version, its public page), by the
+# subject type recorded with the event: the endpoint and the name of its id in the URL.
+SUBJECT_PAGES = {
+    "account": ("admin.seller", "seller_id"),
+    "disclosure": ("admin.disclosure", "disclosure_id"),
+    "document": ("admin.document_review", "document_id"),
+    "minor_report": ("admin.minor_report", "report_id"),
+    "policy_version": ("policy.version", "number"),
+    "third_party": ("admin.third_party_edit", "party_id"),
+    "user": ("admin.staff", None),
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One event as the page shows it: the action and its subject in words, and where the
+    subject can be opened (None when it has no page)."""
+
+    event: object
+    email: str | None
+    action: str
+    subject: str
+    link: str | None
+
+
+def subject_link(subject_type: str, subject_id: int | None) -> str | None:
+    """The page of the event's subject, or None for a kind without one."""
+    page = SUBJECT_PAGES.get(subject_type)
+    if page is None or subject_id is None:
+        return None
+    endpoint, argument = page
+    return url_for(endpoint, **({argument: subject_id} if argument else {}))
+
+
+def as_rows(found: list[tuple]) -> list[Row]:
+    return [
+        Row(
+            event=event,
+            email=email,
+            action=phrases.action_phrase(event.action),
+            subject=phrases.subject_phrase(event.subject_type, event.subject_id),
+            link=subject_link(event.subject_type, event.subject_id),
+        )
+        for event, email in found
+    ]
+
+
 @bp.get("/audit")
 def audit():
     page = page_number(request.args)
@@ -124,12 +175,12 @@ def audit():
     actions, subject_types = trail.recorded_kinds()
     return render_template(
         "admin/audit.html",
-        rows=rows,
+        rows=as_rows(rows),
         page=page,
         has_next=has_next,
         filters=filters,
         filter_args=filters.as_args(),
-        actions=actions,
-        subject_types=subject_types,
+        actions=[(code, phrases.action_phrase(code)) for code in actions],
+        subject_types=[(code, phrases.subject_kind(code)) for code in subject_types],
         zone_label=formatting.zone_name(zone.key),
     )

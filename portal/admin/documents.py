@@ -114,16 +114,27 @@ def document_under_age(document_id: int):
     )
 
 
-@bp.post("/documents/<int:document_id>/under-age/confirm")
+@bp.route("/documents/<int:document_id>/under-age/confirm", methods=["GET", "POST"])
 def document_under_age_confirm(document_id: int):
     """A second person, an admin, confirms the proposal made from this document: the
-    account is erased at once, through the same routine as a confirmed report."""
+    account is erased at once, through the same routine as a confirmed report. The GET is
+    the page that says what will be erased, before the button."""
     document = _identity_document(document_id)
     evidence = under_age.from_document(document.id)
+    here = url_for("admin.document_under_age_confirm", document_id=document_id)
+    proposed = under_age.is_proposed(document.user_id, evidence)
+    if request.method == "GET":
+        return erasure_steps.confirmation_page(
+            document.user_id,
+            proposed=proposed,
+            action=here,
+            back=url_for("admin.document_review", document_id=document_id),
+            tick=_("The document shows this seller is under 18"),
+        )
     return erasure_steps.confirm(
         lambda staff: under_age.confirm(document.user_id, staff, evidence),
-        proposed=under_age.is_proposed(document.user_id, evidence),
-        back=url_for("admin.document_review", document_id=document_id),
+        proposed=proposed,
+        back=here,
         unticked=_("Tick the box to confirm that the document shows someone under 18."),
         done=url_for("admin.documents_queue"),
         erased=_("The account and its files were erased: the seller is under 18."),

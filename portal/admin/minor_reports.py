@@ -124,13 +124,24 @@ def minor_report_propose(report_id: int, user_id: int):
     )
 
 
-@bp.post("/minor-reports/<int:report_id>/confirm/<int:user_id>")
+@bp.route("/minor-reports/<int:report_id>/confirm/<int:user_id>", methods=["GET", "POST"])
 def minor_report_confirm(report_id: int, user_id: int):
+    """A second person, an admin, confirms the erasure proposed from this report; the GET is
+    the page that says what will be erased, before the button."""
     report = _open_report(report_id)
+    proposed = under_age.is_proposed(user_id, under_age.from_report(report.id, report.reference))
+    here = url_for("admin.minor_report_confirm", report_id=report_id, user_id=user_id)
+    if request.method == "GET":
+        return erasure_steps.confirmation_page(
+            user_id,
+            proposed=proposed,
+            action=here,
+            back=url_for("admin.minor_report", report_id=report_id),
+        )
     return erasure_steps.confirm(
         lambda staff: review.confirm(report_id, user_id, staff),
-        proposed=under_age.is_proposed(user_id, under_age.from_report(report.id, report.reference)),
-        back=url_for("admin.minor_report", report_id=report_id),
+        proposed=proposed,
+        back=here,
         unticked=_("Tick the box to confirm that this account belongs to a minor."),
         done=url_for("admin.minor_reports"),
         erased=_("Confirmed. The account and its files were erased; the reporter has been told."),

@@ -101,7 +101,10 @@ def document_prefix(document_id: int) -> str:
 def sellers():
     query = request.args.get("q", "").strip()[:QUERY_MAX]
     page = min(page_number(request.args), MAX_PAGE)
-    results, has_next = search.search(query, page=page, per_page=PER_PAGE) if query else ([], False)
+    if query:
+        results, has_next = search.search(query, page=page, per_page=PER_PAGE)
+    else:
+        results, has_next = search.newest(page=page, per_page=PER_PAGE)
     return render_template(
         "admin/sellers.html",
         query=query,

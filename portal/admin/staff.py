@@ -3,7 +3,7 @@ must use, and disabling (or enabling again) an account, which ends its sessions 
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, session, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -66,19 +66,27 @@ def staff():
     return render_template("admin/staff.html", members=staff_accounts.members(), form=ConfirmForm())
 
 
-def _member(staff_id: int, *, disabled: bool) -> User:
+def _member(staff_id: int, *, disabled: bool, confirmed: bool = True) -> User:
     """The member of staff, if in the state the button acts on; otherwise 404."""
     member = staff_accounts.member(staff_id)
     if member is None or (member.disabled_at is not None) != disabled:
         abort(404)
-    if not ConfirmForm().validate_on_submit():
+    if confirmed and not ConfirmForm().validate_on_submit():
         abort(400)
     return member
 
 
-@bp.post("/staff/<int:staff_id>/disable")
+@bp.route("/staff/<int:staff_id>/disable", methods=["GET", "POST"])
 def staff_disable(staff_id: int):
-    member = _member(staff_id, disabled=False)
+    """The GET says what disabling does to whom, before the red button; the POST does it."""
+    member = _member(staff_id, disabled=False, confirmed=request.method == "POST")
+    if request.method == "GET":
+        return render_template(
+            "admin/staff_disable.html",
+            member=member,
+            own=member.id == current_user.id,
+            form=ConfirmForm(),
+        )
     try:
         staff_accounts.disable(member, by=current_user._get_current_object())
     except staff_accounts.OwnAccount:

@@ -7,7 +7,7 @@ registered here is exactly what is published and exactly what may be sent
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -70,8 +70,23 @@ def third_party_edit(party_id: int):
     return render_template("admin/third_party_form.html", form=form, party=party), status
 
 
-@bp.post("/third-parties/<int:party_id>/retire")
+@bp.route("/third-parties/<int:party_id>/retire", methods=["GET", "POST"])
 def third_party_retire(party_id: int):
+    """The GET says what retiring the party stops, before the red button; the POST does it."""
+    if request.method == "GET":
+        party = registry.get_party(party_id)
+        if party is None or not party.active:
+            abort(404)
+        used_for = {
+            **dict.fromkeys(sharing.COURIERS, _("Sellers can no longer book pickups with it.")),
+            **dict.fromkeys(sharing.STORES, _("Sellers can no longer connect their store to it.")),
+        }
+        return render_template(
+            "admin/third_party_retire.html",
+            party=party,
+            used_for=used_for.get(party.slug),
+            form=ConfirmForm(),
+        )
     party = _party_for_button(party_id, active=True)
     registry.retire(party, current_user._get_current_object())
     db.session.commit()

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from flask import current_app
-from sqlalchemy import Exists, select
+from sqlalchemy import Exists, Row, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -401,3 +401,14 @@ def has_profile_photo(user_id: int) -> Exists:
         .where(Document.user_id == user_id, Document.kind == DocumentKind.PROFILE_PHOTO)
         .exists()
     )
+
+
+def names_of(user_id: int) -> dict[int, Row]:
+    """What names each of the seller's documents, by id: its ``kind``, ``identity_type`` and
+    ``uploaded_at`` (for the seller's access log), in one statement without the files."""
+    rows = db.session.execute(
+        select(Document.id, Document.kind, Document.identity_type, Document.uploaded_at).where(
+            Document.user_id == user_id
+        )
+    ).all()
+    return {row.id: row for row in rows}

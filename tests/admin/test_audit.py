@@ -23,7 +23,7 @@ from tests.support import PASSWORD, make_staff
 
 URL = "/admin/audit"
 ROW = re.compile(r'<tr class="audit-event" data-event-id="(\d+)">(.*?)</tr>', re.S)
-CELL = re.compile(r"<td>(.*?)</td>", re.S)
+CELL = re.compile(r"<td[^>]*>(.*?)</td>", re.S)
 TAG = re.compile(r"<[^>]+>")
 PORTAL = Path(__file__).resolve().parents[2] / "portal"
 
@@ -122,8 +122,8 @@ def test_the_trail_lists_every_event_newest_first(app, client, staff, events):
     terminate = rows[1]
     assert terminate["who"] == "admin@staff.example"
     assert terminate["role"] == "Administrator"
-    assert terminate["action"] == "account.terminate"
-    assert terminate["subject"] == "user #12"
+    assert terminate["action"] == "closed a seller's account"
+    assert terminate["subject"] == "Staff account 12"
     assert terminate["detail"] == "asked by phone"
     assert terminate["when"]
 
@@ -145,8 +145,8 @@ def test_events_recorded_by_the_service_are_listed(app, client, staff):
     assert (row["who"], row["role"], row["action"], row["subject"]) == (
         "support@staff.example",
         "Support",
-        "third_party.update",
-        "third_party #2",
+        "changed a third party's details",
+        "Third party 2",
     )
 
 
@@ -260,7 +260,7 @@ def test_pages_of_fifty_keep_the_filters(app, client, staff):
 
     first = _get(client, **filters)
     assert len(_rows(first)) == 50
-    assert [row["subject"] for row in _rows(first)][:2] == ["document #51", "document #50"]
+    assert [row["subject"] for row in _rows(first)][:2] == ["Document 51", "Document 50"]
     (older,) = _links(first, "Older")
     assert urlsplit(older).path == URL
     assert parse_qs(urlsplit(older).query) == {
@@ -269,7 +269,7 @@ def test_pages_of_fifty_keep_the_filters(app, client, staff):
     }
 
     second = client.get(older).get_data(as_text=True)
-    assert [row["subject"] for row in _rows(second)] == ["document #1", "document #0"]
+    assert [row["subject"] for row in _rows(second)] == ["Document 1", "Document 0"]
     assert not _links(second, "Older")
     (newer,) = _links(second, "Newer")
     assert parse_qs(urlsplit(newer).query) == {

@@ -118,7 +118,7 @@ def test_visitor_reports_a_minor_and_the_reviewer_confirms_it(live_server, brows
     expect(page.get_by_role("status")).to_contain_text("Erasure proposed.")
     match = page.get_by_role("listitem").filter(has_text=SELLER)
     expect(match).to_contain_text(f"Erasure proposed by {REVIEWER}")
-    expect(match.get_by_role("button", name="Confirm and erase this account now")).to_have_count(0)
+    expect(match.get_by_role("link", name="Erase this account now…")).to_have_count(0)
     page.get_by_role("button", name="Log out").click()
 
     # An admin, a second person, finds it from the back-office home and confirms it.
@@ -127,8 +127,11 @@ def test_visitor_reports_a_minor_and_the_reviewer_confirms_it(live_server, brows
     page.get_by_role("link", name=f"account {seller_id}").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Report {reference}")
     match = page.get_by_role("listitem").filter(has_text=SELLER)
-    match.get_by_label("I have checked that this account belongs to someone under 18").check()
-    match.get_by_role("button", name="Confirm and erase this account now").click()
+    match.get_by_role("link", name="Erase this account now…").click()
+    # A page of its own says what goes, before the red button.
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Erase the account of")
+    page.get_by_label("I have checked that this account belongs to someone under 18").check()
+    page.get_by_role("button", name="Erase this account now").click()
     expect(page.get_by_role("status")).to_contain_text(
         "Confirmed. The account and its files were erased"
     )

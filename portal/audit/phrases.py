@@ -1,0 +1,73 @@
+"""What each recorded staff action and subject is called in words, in the page's language:
+"approved a document" rather than ``document.approve``. One entry per action code the code
+base records (``tests/admin/test_audit_phrases.py`` finds every ``record`` call and holds
+this table to them), so a new action without words fails a test rather than showing a code.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+ACTIONS = {
+    "account.freeze": _l("froze a seller's account"),
+    "account.lift_freeze": _l("lifted the freeze on a seller's account"),
+    "account.terminate": _l("closed a seller's account"),
+    "account.reopen": _l("reopened a seller's account"),
+    "account.erase": _l("erased a seller's account"),
+    "document.approve": _l("approved a document"),
+    "document.reject": _l("rejected a document"),
+    "erasure.propose": _l("proposed erasing a seller's account"),
+    "erasure.withdraw": _l("withdrew a proposed erasure"),
+    "legal_disclosure.record": _l("recorded a legal disclosure"),
+    "legal_disclosure.release": _l("told a seller about a legal disclosure"),
+    "legal_disclosure.keep_withheld": _l("kept a legal disclosure from the seller"),
+    "minor_report.question": _l("asked the reporter of a report about a minor a question"),
+    "minor_report.dismiss": _l("dismissed a report about a minor"),
+    "policy.publish": _l("published a version of the privacy policy"),
+    "staff.disable": _l("disabled a staff account"),
+    "staff.enable": _l("enabled a staff account again"),
+    "third_party.create": _l("registered a third party"),
+    "third_party.update": _l("changed a third party's details"),
+    "third_party.retire": _l("retired a third party"),
+    "third_party.reinstate": _l("reinstated a third party"),
+}
+
+# What an action was done to, by the subject type recorded with it.
+SUBJECTS = {
+    "account": _l("Seller account %(id)s"),
+    "disclosure": _l("Legal disclosure %(id)s"),
+    "document": _l("Document %(id)s"),
+    "minor_report": _l("Report about a minor %(id)s"),
+    "policy_version": _l("Privacy policy version %(id)s"),
+    "third_party": _l("Third party %(id)s"),
+    "user": _l("Staff account %(id)s"),
+}
+SUBJECT_KINDS = {
+    "account": _l("Seller accounts"),
+    "disclosure": _l("Legal disclosures"),
+    "document": _l("Documents"),
+    "minor_report": _l("Reports about minors"),
+    "policy_version": _l("Privacy policy versions"),
+    "third_party": _l("Third parties"),
+    "user": _l("Staff accounts"),
+}
+
+
+def action_phrase(action: str) -> str:
+    """The action in words; an action recorded before it had words shows as its code."""
+    phrase = ACTIONS.get(action)
+    return str(phrase) if phrase is not None else action
+
+
+def subject_phrase(subject_type: str, subject_id: int | None) -> str:
+    """ "Document 6": the kind of thing in words, and its number."""
+    phrase = SUBJECTS.get(subject_type)
+    if phrase is None:
+        return subject_type if subject_id is None else f"{subject_type} {subject_id}"
+    return str(phrase % {"id": "" if subject_id is None else subject_id}).strip()
+
+
+def subject_kind(subject_type: str) -> str:
+    """The kind of subject in words, for the filter."""
+    phrase = SUBJECT_KINDS.get(subject_type)
+    return str(phrase) if phrase is not None else subject_type
