@@ -74,6 +74,12 @@ def preview(user: User, party: ThirdParty, fields: Iterable[str]) -> payload.Pay
     return payload.build(user, party.categories, fields)
 
 
+def missing_details(user: User, fields: Iterable[str]) -> list[str]:
+    """The ``fields`` the seller has not given yet, so a feature can say so before its form
+    rather than after (``share`` would raise :class:`payload.MissingDetails` for them)."""
+    return [name for name in dict.fromkeys(fields) if payload.FIELDS[name].read(user) in (None, "")]
+
+
 def share(
     user: User,
     party: ThirdParty,

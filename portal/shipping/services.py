@@ -3,12 +3,13 @@ and the seller's recent pickups."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from portal.auth.models import User
+from portal.auth.models import AccountStatus, User
 from portal.extensions import db
 from portal.sharing import services as sharing
 from portal.sharing.models import ThirdParty
@@ -16,6 +17,27 @@ from portal.shipping.models import ParcelSize, Pickup
 
 # What a courier needs to collect a parcel: who, where, and how to call them.
 PICKUP_FIELDS = ("name", "address", "phone")
+
+
+@dataclass(frozen=True)
+class Prerequisites:
+    """What a booking needs, as the seller stands now: the details the courier gets that
+    are still missing, and whether sharing is open on the account."""
+
+    missing: tuple[str, ...]
+    sharing_open: bool
+
+    @property
+    def met(self) -> bool:
+        return not self.missing and self.sharing_open
+
+
+def prerequisites(seller: User) -> Prerequisites:
+    """Checked before the form is offered, so a seller never fills in one that can only fail."""
+    return Prerequisites(
+        missing=tuple(sharing.missing_details(seller, PICKUP_FIELDS)),
+        sharing_open=seller.status == AccountStatus.ACTIVE,
+    )
 
 
 def couriers() -> list[ThirdParty]:

@@ -14,11 +14,22 @@ from portal.shipping import bp, services
 from portal.shipping.forms import PARCEL_SIZES, PickupForm
 
 
+def _needs() -> tuple[list[tuple[str, str, bool]], services.Prerequisites]:
+    """(label, where to fill it in, given) for each detail the courier gets, in their order."""
+    ready = services.prerequisites(current_user._get_current_object())
+    links = door.missing_links(services.PICKUP_FIELDS)
+    given = [name not in ready.missing for name in services.PICKUP_FIELDS]
+    return [(label, url, ok) for (label, url), ok in zip(links, given, strict=True)], ready
+
+
 def _pickup_page(form: PickupForm, *, error=None, missing=(), status: int = 200):
+    needs, ready = _needs()
     return (
         render_template(
             "shipping/pickup.html",
             form=form,
+            needs=needs,
+            ready=ready,
             couriers=form.couriers,
             pickups=services.recent_pickups(current_user.id),
             sizes=PARCEL_SIZES,
