@@ -114,8 +114,10 @@ def cancel(user: User, earlier: Disclosure, *, request: dict) -> Disclosure:
     the party would otherwise act on the earlier request. Raises :class:`DeliveryFailed`;
     then nothing is recorded.
     """
+    if earlier.user_id != user.id:
+        raise ValueError("a transfer is called off only for the seller it was made for")
     party = earlier.third_party
-    if party is None or earlier.user_id != user.id:
+    if party is None:
         raise PartyUnavailable()
     return _send(user, party, categories=(), data={}, request=request, cancels=earlier.reference)
 

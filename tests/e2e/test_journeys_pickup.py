@@ -102,11 +102,16 @@ def test_a_booked_pickup_is_emailed_and_can_be_cancelled_before_its_day(
     button = page.get_by_role("button", name="Cancel pickup")
     expect(button).to_have_class("button button--danger")
     assert len(partner.received) == 1  # the confirmation page sends nothing
+    # On a phone, the confirmation and the list of pickups fit the screen.
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
     button.click()
 
     expect(page.get_by_role("status")).to_contain_text("is cancelled. We have told DHL.")
     expect(page.get_by_role("row").filter(has_text=booking)).to_contain_text("Cancelled")
     expect(page.get_by_role("link", name="Cancel pickup")).to_have_count(0)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.set_viewport_size({"width": 1280, "height": 900})
     assert len(partner.received) == 2
     assert partner.received[1].body["cancels"] == booking
     assert partner.received[1].body["seller"] == {}
