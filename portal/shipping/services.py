@@ -10,6 +10,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.auth.models import AccountStatus, User
 from portal.extensions import db
@@ -75,6 +76,32 @@ def couriers() -> list[ThirdParty]:
     return sharing.active_parties(sharing.COURIERS)
 
 
+def couriers_and_pickups(user_id: int, limit: int = 20) -> tuple[list[ThirdParty], list[Pickup]]:
+    """The couriers a seller may book now, by name, and the seller's latest pickups, newest
+    first, with their courier and disclosure: in one statement, for the pickup page."""
+    recent = (
+        select(Pickup.id)
+        .where(Pickup.user_id == user_id)
+        .order_by(Pickup.created_at.desc(), Pickup.id.desc())
+        .limit(limit)
+    )
+    rows = db.session.execute(
+        select(ThirdParty, Pickup)
+        .outerjoin(Pickup, (Pickup.third_party_id == ThirdParty.id) & Pickup.id.in_(recent))
+        .options(joinedload(Pickup.disclosure))
+        .where(ThirdParty.slug.in_(sharing.COURIERS))
+        .order_by(ThirdParty.name, ThirdParty.id)
+    ).all()
+    parties = list(dict.fromkeys(party for party, _ in rows))
+    pickups = []
+    for party, pickup in rows:
+        if pickup is not None:
+            set_committed_value(pickup, "third_party", party)  # loaded already, in this row
+            pickups.append(pickup)
+    pickups.sort(key=lambda pickup: (pickup.created_at, pickup.id), reverse=True)
+    return [party for party in parties if party.active], pickups
+
+
 def courier_by_slug(slug: str) -> ThirdParty | None:
     """The registered courier ``slug`` (retired or not), or None for any other party."""
     party = sharing.party_by_slug(slug)
@@ -117,13 +144,20 @@ def book_pickup(
     return pickup
 
 
-def pickup_of(seller_id: int, pickup_id: int) -> Pickup | None:
-    """The pickup ``pickup_id`` if it is the seller's own, else None (the view answers 404)."""
-    return db.session.scalar(
+def pickup_of(seller_id: int, pickup_id: int, *, for_update: bool = False) -> Pickup | None:
+    """The pickup ``pickup_id`` if it is the seller's own, else None (the view answers 404).
+
+    ``for_update`` locks its row until the commit, so two cancellations sent at once tell
+    the courier once (PostgreSQL; SQLite runs one writer at a time anyway).
+    """
+    query = (
         select(Pickup)
         .options(joinedload(Pickup.third_party), joinedload(Pickup.disclosure))
         .where(Pickup.id == pickup_id, Pickup.user_id == seller_id)
     )
+    if for_update:
+        query = query.with_for_update(of=Pickup)
+    return db.session.scalar(query)
 
 
 def can_cancel(pickup: Pickup, today: date) -> bool:
@@ -172,17 +206,4 @@ def _tell_seller(seller: User, pickup: Pickup, kind: str, subject) -> None:
         size=PARCEL_SIZES[pickup.parcel_size],
         reference=pickup.disclosure.reference,
         pickups_url=public_url("shipping.pickup", _anchor="pickups-title"),
-    )
-
-
-def recent_pickups(user_id: int, limit: int = 20) -> list[Pickup]:
-    """The seller's latest pickups, newest first, with their courier and disclosure."""
-    return list(
-        db.session.scalars(
-            select(Pickup)
-            .options(joinedload(Pickup.third_party), joinedload(Pickup.disclosure))
-            .where(Pickup.user_id == user_id)
-            .order_by(Pickup.created_at.desc(), Pickup.id.desc())
-            .limit(limit)
-        )
     )

@@ -5,7 +5,7 @@ a 404."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -37,7 +37,7 @@ def _pickup_page(form: PickupForm, *, error=None, missing=(), status: int = 200)
             needs=needs,
             ready=ready,
             couriers=form.couriers,
-            pickups=services.recent_pickups(current_user.id),
+            pickups=g.pickups,
             today=local_today(),
             can_cancel=services.can_cancel,
             sizes=PARCEL_SIZES,
@@ -50,7 +50,9 @@ def _pickup_page(form: PickupForm, *, error=None, missing=(), status: int = 200)
 
 
 def _pickup_form() -> PickupForm:
-    return PickupForm(couriers=services.couriers())
+    # The seller's pickups come in the same statement; the page lists them.
+    couriers, g.pickups = services.couriers_and_pickups(current_user.id)
+    return PickupForm(couriers=couriers)
 
 
 def _courier(form: PickupForm):
@@ -121,8 +123,8 @@ def pickup_confirm():
     return redirect(url_for("shipping.pickup"))
 
 
-def _own_pickup(pickup_id: int):
-    pickup = services.pickup_of(current_user.id, pickup_id)
+def _own_pickup(pickup_id: int, *, for_update: bool = False):
+    pickup = services.pickup_of(current_user.id, pickup_id, for_update=for_update)
     if pickup is None:
         abort(404)
     return pickup
@@ -149,7 +151,7 @@ def pickup_cancel(pickup_id: int):
 
 @bp.post("/shipping/pickups/<int:pickup_id>/cancel")
 def pickup_cancel_confirm(pickup_id: int):
-    pickup = _own_pickup(pickup_id)
+    pickup = _own_pickup(pickup_id, for_update=True)
     if not ConfirmForm().validate_on_submit():
         return _cancel_page(pickup, status=400)
     try:
