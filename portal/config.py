@@ -106,6 +106,8 @@ class Defaults:
     RATELIMIT_EMAIL_CHANGE_PER_ADDRESS = "3 per hour;5 per day"  # the new address never asked
     RATELIMIT_SIGNUP_PER_EMAIL = "5 per hour;10 per day"  # "someone tried to register" mail
     RATELIMIT_VERIFY_PER_ACCOUNT = "5 per hour;10 per day"  # a new link at each log-in
+    RATELIMIT_RESEND_PER_EMAIL = "3 per hour;10 per day"  # "Send the link again"
+    RATELIMIT_RESEND_PER_IP = "20 per hour;100 per day"
     RATELIMIT_MINOR_REPORT_PER_IP = "5 per hour"
     RATELIMIT_MINOR_REPORT_RECEIPTS_PER_EMAIL = "3 per hour;10 per day"  # reports are all kept
     MINOR_REPORT_MIN_SECONDS = 3  # a report sent sooner after the form was shown is a robot's

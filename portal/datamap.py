@@ -291,6 +291,8 @@ NOT_PERSONAL: frozenset[str] = frozenset(
         "disclosures.review_on", "disclosures.recorded_by",
         "pickups.id", "pickups.user_id", "pickups.third_party_id", "pickups.pickup_date",
         "pickups.parcel_size", "pickups.disclosure_id", "pickups.created_at",
+        "pickups.status", "pickups.cancelled_at", "pickups.cancellation_id",
+        "disclosures.cancels_reference",
         "store_connections.user_id", "store_connections.third_party_id",
         "store_connections.disclosure_id", "store_connections.connected_at",
         "seller_search_terms.seller_id",

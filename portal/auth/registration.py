@@ -138,6 +138,19 @@ def send_verification(user: User) -> None:
     )
 
 
+def resend_verification(email: str) -> None:
+    """Send a new link if ``email`` belongs to an account still waiting to be confirmed;
+    silently nothing for an unknown or already confirmed address.
+
+    Callers run it after answering (see portal.deferred) and answer the same whatever the
+    address, so neither the words nor the timing tell whether it has an account.
+    """
+    user = find_by_email(email)
+    if user is None or user.is_verified:
+        return
+    send_verification(user)
+
+
 def _verification(token: str) -> tuple[MailboxLink, User]:
     link = links.find(LinkPurpose.VERIFY, token)
     user = db.session.get(User, link.user_id)

@@ -26,6 +26,12 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
+def mask_email(address: str) -> str:
+    """``aisyah@example.com`` → ``a•••••@example.com``: enough to recognise, not to harvest."""
+    local, _, domain = address.partition("@")
+    return f"{local[:1]}{'•' * max(len(local) - 1, 1)}@{domain}"
+
+
 def find_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalize_email(email)))
 

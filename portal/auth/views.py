@@ -9,12 +9,14 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from portal import crypto
 from portal.auth import bp, forms, passwords, registration, services, sessions, twofactor
 from portal.clock import local_today
 from portal.deferred import after_response
@@ -56,6 +58,38 @@ def _form_email() -> str:
 def _not_refused_minor(response) -> bool:
     # A refused under-18 leaves no trace at all, not even a rate-limit counter.
     return not g.get("refused_minor")
+
+
+# Where the last link was mailed, and what for ("verify" or "reset"), so the "check your email"
+# pages can show the address (masked) and send the link again. Encrypted: the session cookie
+# is signed, not secret.
+_SENT_TO = "check_email"
+_PURPOSES = ("verify", "reset")
+
+
+def _remember_sent_to(email: str, purpose: str) -> None:
+    encrypted = crypto.encrypt(services.normalize_email(email), f"session:{_SENT_TO}")
+    session[_SENT_TO] = {"to": encrypted, "for": purpose}
+
+
+def _sent_to() -> tuple[str, str] | None:
+    value = session.get(_SENT_TO)
+    if not isinstance(value, dict) or value.get("for") not in _PURPOSES:
+        return None
+    try:
+        return crypto.decrypt(value["to"], f"session:{_SENT_TO}"), value["for"]
+    except (crypto.DecryptionError, KeyError, TypeError, ValueError):
+        return None
+
+
+def _sent_to_email() -> str:
+    sent = _sent_to()
+    return sent[0] if sent else ""
+
+
+def _check_email_page(template: str, sent: tuple[str, str] | None):
+    masked = services.mask_email(sent[0]) if sent else None
+    return render_template(template, masked=masked, form=ConfirmForm())
 
 
 # Per address too: each attempt with a registered address mails its owner ("someone tried to
@@ -105,6 +139,7 @@ def register():
             )
         else:
             db.session.commit()
+            _remember_sent_to(form.email.data, "verify")
             return redirect(url_for("auth.check_email"))
     status = 400 if form.errors else 200
     return render_template("auth/register.html", form=form, version=version), status
@@ -112,7 +147,39 @@ def register():
 
 @bp.get("/check-email")
 def check_email():
-    return render_template("auth/check_email.html")
+    sent = _sent_to()
+    template = "auth/reset_sent.html" if sent and sent[1] == "reset" else "auth/check_email.html"
+    return _check_email_page(template, sent)
+
+
+# "Send the link again": the same answer for every address (known, unknown, confirmed or
+# not), the mail itself sent after answering and only to an account that is waiting for it;
+# counted per address and per client address whether or not the address has an account.
+@bp.post("/check-email")
+@rate_limited("RATELIMIT_RESEND_PER_EMAIL", "resend-email", by=_sent_to_email)
+@rate_limited("RATELIMIT_RESEND_PER_IP")
+def send_again():
+    sent = _sent_to()
+    if not ConfirmForm().validate_on_submit() or sent is None:
+        flash(
+            _(
+                "We no longer know which address to send the link to. Please log in, or ask for a new password link, again."
+            ),
+            "warning",
+        )
+        return redirect(url_for("auth.login"))
+    email, purpose = sent
+    if purpose == "reset":
+        after_response(passwords.request_password_reset, email)
+    else:
+        after_response(registration.resend_verification, email)
+    flash(
+        _(
+            "If a link can go to this address, we have sent a new link. It can take a few minutes to arrive; check your spam folder too."
+        ),
+        "info",
+    )
+    return redirect(url_for("auth.check_email"))
 
 
 @bp.route("/verify/<token>", methods=["GET", "POST"])
@@ -153,7 +220,8 @@ def login():
         elif not user.is_verified:
             registration.send_verification(user)
             db.session.commit()
-            return render_template("auth/verify_first.html")
+            _remember_sent_to(user.email, "verify")
+            return _check_email_page("auth/verify_first.html", _sent_to())
         else:
             target = form.next.data if is_safe_redirect(form.next.data) else None
             if not user.two_factor_enabled:
@@ -226,7 +294,8 @@ def reset_request():
     form = forms.ResetRequestForm()
     if form.validate_on_submit():
         after_response(passwords.request_password_reset, form.email.data)
-        return render_template("auth/reset_sent.html")
+        _remember_sent_to(form.email.data, "reset")
+        return _check_email_page("auth/reset_sent.html", _sent_to())
     return render_template("auth/reset_request.html", form=form)
 
 

@@ -84,6 +84,9 @@ class Disclosure(db.Model):
     purpose: Mapped[str] = mapped_column(Text)
     reference: Mapped[str] = mapped_column(String(100))  # ours, or the authority's
     partner_reference: Mapped[str | None] = mapped_column(String(64))  # the party's, if given
+    # A message that called off an earlier transfer (a cancelled pickup): that transfer's
+    # reference. Such a message carries no seller data, so ``categories`` is empty.
+    cancels_reference: Mapped[str | None] = mapped_column(String(100))
     outcome: Mapped[str] = mapped_column(String(200))
     disclosed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

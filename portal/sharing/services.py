@@ -74,6 +74,12 @@ def preview(user: User, party: ThirdParty, fields: Iterable[str]) -> payload.Pay
     return payload.build(user, party.categories, fields)
 
 
+def missing_details(user: User, fields: Iterable[str]) -> list[str]:
+    """The ``fields`` the seller has not given yet, so a feature can say so before its form
+    rather than after (``share`` would raise :class:`payload.MissingDetails` for them)."""
+    return [name for name in dict.fromkeys(fields) if payload.FIELDS[name].read(user) in (None, "")]
+
+
 def share(
     user: User,
     party: ThirdParty,
@@ -96,16 +102,48 @@ def share(
     built = payload.build(user, party.categories, fields)
     if confirmed_digest is not None and confirmed_digest != built.digest:
         raise DetailsChanged()
+    return _send(user, party, categories=built.categories, data=built.data, request=request)
+
+
+def cancel(user: User, earlier: Disclosure, *, request: dict) -> Disclosure:
+    """Tell the party of the ``earlier`` transfer that what it was for is called off (a
+    cancelled pickup), through the same connector, and add the record of that message to the
+    session (flushed): it carries ``earlier``'s reference and no seller data.
+
+    Sent whatever the account's or the party's state, since nothing personal goes with it and
+    the party would otherwise act on the earlier request. Raises :class:`DeliveryFailed`;
+    then nothing is recorded.
+    """
+    if earlier.user_id != user.id:
+        raise ValueError("a transfer is called off only for the seller it was made for")
+    party = earlier.third_party
+    if party is None:
+        raise PartyUnavailable()
+    return _send(user, party, categories=(), data={}, request=request, cancels=earlier.reference)
+
+
+def _send(
+    user: User,
+    party: ThirdParty,
+    *,
+    categories: Iterable[str],
+    data: dict,
+    request: dict,
+    cancels: str | None = None,
+) -> Disclosure:
+    """Hand the envelope to the party's connector; once accepted, record the disclosure."""
     reference = new_reference()
     sent_at = utcnow()
     envelope = {
         "reference": reference,
         "sent_at": sent_at.isoformat(),
         "purpose": party.purpose,
-        "categories": list(built.categories),
+        "categories": list(categories),
         "request": request,
-        "seller": built.data,
+        "seller": data,
     }
+    if cancels is not None:
+        envelope["cancels"] = cancels
     try:
         receipt = connectors.connector_for(party.slug).send(envelope, idempotency_key=reference)
     except connectors.DeliveryFailed as exc:
@@ -116,12 +154,13 @@ def share(
         kind=DisclosureKind.TRANSFER,
         third_party_id=party.id,
         recipient=party.name,
-        categories=list(built.categories),
+        categories=list(categories),
         purpose=party.purpose,
         reference=reference,
         partner_reference=receipt.reference,
         outcome=receipt.outcome,
         disclosed_at=sent_at,
+        cancels_reference=cancels,
     )
     db.session.add(disclosure)
     db.session.flush()

@@ -13,13 +13,7 @@ from wtforms.validators import InputRequired, ValidationError
 
 from portal.clock import local_today
 from portal.forms import PortalForm
-from portal.shipping.models import ParcelSize
-
-PARCEL_SIZES = {
-    ParcelSize.SMALL: _l("Small: up to 2 kg, fits in a shoebox"),
-    ParcelSize.MEDIUM: _l("Medium: up to 10 kg, a moving box"),
-    ParcelSize.LARGE: _l("Large: up to 30 kg"),
-}
+from portal.shipping.services import PARCEL_SIZES
 
 
 class PickupForm(PortalForm):

@@ -1,26 +1,45 @@
 """Routes of the shipping blueprint: arrange a pickup, in the door's two steps (the form,
-then exactly what the courier will receive). Every route acts on the logged-in seller only."""
+then exactly what the courier will receive), and cancel one before its day behind a
+confirmation page. Every route acts on the logged-in seller only; another seller's pickup is
+a 404."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal import formatting
+from portal.clock import local_today
 from portal.extensions import db
+from portal.forms import ConfirmForm
 from portal.sharing import door_views as door
+from portal.sharing.services import DeliveryFailed
 from portal.shipping import bp, services
-from portal.shipping.forms import PARCEL_SIZES, PickupForm
+from portal.shipping.forms import PickupForm
+from portal.shipping.services import PARCEL_SIZES
+
+
+def _needs() -> tuple[list[tuple[str, str, bool]], services.Prerequisites]:
+    """(label, where to fill it in, given) for each detail the courier gets, in their order."""
+    ready = services.prerequisites(current_user._get_current_object())
+    links = door.missing_links(services.PICKUP_FIELDS)
+    given = [name not in ready.missing for name in services.PICKUP_FIELDS]
+    return [(label, url, ok) for (label, url), ok in zip(links, given, strict=True)], ready
 
 
 def _pickup_page(form: PickupForm, *, error=None, missing=(), status: int = 200):
+    needs, ready = _needs()
     return (
         render_template(
             "shipping/pickup.html",
             form=form,
+            needs=needs,
+            ready=ready,
             couriers=form.couriers,
-            pickups=services.recent_pickups(current_user.id),
+            pickups=g.pickups,
+            today=local_today(),
+            can_cancel=services.can_cancel,
             sizes=PARCEL_SIZES,
             fields=services.PICKUP_FIELDS,
             error=error,
@@ -31,7 +50,9 @@ def _pickup_page(form: PickupForm, *, error=None, missing=(), status: int = 200)
 
 
 def _pickup_form() -> PickupForm:
-    return PickupForm(couriers=services.couriers())
+    # The seller's pickups come in the same statement; the page lists them.
+    couriers, g.pickups = services.couriers_and_pickups(current_user.id)
+    return PickupForm(couriers=couriers)
 
 
 def _courier(form: PickupForm):
@@ -100,3 +121,58 @@ def pickup_confirm():
         "success",
     )
     return redirect(url_for("shipping.pickup"))
+
+
+def _own_pickup(pickup_id: int, *, for_update: bool = False):
+    pickup = services.pickup_of(current_user.id, pickup_id, for_update=for_update)
+    if pickup is None:
+        abort(404)
+    return pickup
+
+
+def _cancel_page(pickup, *, error=None, status: int = 200):
+    return (
+        render_template(
+            "shipping/cancel.html",
+            pickup=pickup,
+            form=ConfirmForm(),
+            size=PARCEL_SIZES[pickup.parcel_size],
+            cancellable=services.can_cancel(pickup, local_today()),
+            error=error,
+        ),
+        status,
+    )
+
+
+@bp.get("/shipping/pickups/<int:pickup_id>/cancel")
+def pickup_cancel(pickup_id: int):
+    return _cancel_page(_own_pickup(pickup_id))
+
+
+@bp.post("/shipping/pickups/<int:pickup_id>/cancel")
+def pickup_cancel_confirm(pickup_id: int):
+    pickup = _own_pickup(pickup_id, for_update=True)
+    if not ConfirmForm().validate_on_submit():
+        return _cancel_page(pickup, status=400)
+    try:
+        services.cancel_pickup(current_user._get_current_object(), pickup, today=local_today())
+    except services.CannotCancel as exc:
+        return _cancel_page(pickup, error=exc.message, status=409)
+    except DeliveryFailed:
+        db.session.rollback()
+        error = _(
+            "We could not reach %(courier)s, so your pickup is not cancelled yet. "
+            "Please try again in a few minutes.",
+            courier=pickup.third_party.name,
+        )
+        return _cancel_page(services.pickup_of(current_user.id, pickup_id), error=error, status=503)
+    db.session.commit()
+    flash(
+        _(
+            "Your pickup by %(courier)s on %(day)s is cancelled. We have told %(courier)s.",
+            courier=pickup.third_party.name,
+            day=formatting.day(pickup.pickup_date, weekday=True),
+        ),
+        "success",
+    )
+    return redirect(url_for("shipping.pickup", _anchor="pickups-title"))

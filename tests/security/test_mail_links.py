@@ -50,6 +50,17 @@ VERSION = SimpleNamespace(version=2, effective_at=WHEN)
 TOKEN = "eyJ1IjoxfQ.Zk9QbA.signature"  # links that carry a token are built as the code does
 
 
+def _pickup() -> dict:
+    """As shipping.services._tell_seller writes a booking's or a cancellation's mail."""
+    return {
+        "pickup": SimpleNamespace(pickup_date=date(2026, 12, 8)),
+        "courier": "DHL",
+        "size": "Small: up to 2 kg, fits in a shoebox",
+        "reference": "KS-ABCDEFGH23",
+        "pickups_url": public_url("shipping.pickup", _anchor="pickups-title"),
+    }
+
+
 def _for_reporter(**context) -> dict:
     """Mail to someone without an account (a minor report's reporter)."""
     return {"user": None, **context}
@@ -99,6 +110,8 @@ CONTEXTS = {
     ),
     "minor_report_received": lambda: _for_reporter(report=REPORT),
     "password_changed": lambda: {},
+    "pickup_booked": lambda: _pickup(),
+    "pickup_cancelled": lambda: _pickup(),
     "policy_changed": lambda: {
         "user": None,
         "recipient": "",

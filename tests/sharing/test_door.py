@@ -280,3 +280,39 @@ def test_a_confirmation_for_other_data_than_is_current_sends_nothing(
             )
         assert _disclosures() == 0
     assert partner.received == []
+
+
+# --- calling off an earlier transfer (a cancelled pickup) -----------------------------------
+
+
+def test_a_cancellation_goes_the_same_way_carries_no_seller_data_and_is_recorded(
+    app, ready_seller, dhl, partner
+):
+    with app.app_context():
+        user = db.session.get(User, ready_seller["id"])
+        booking = services.share(user, _party(dhl), EVERYTHING, request={"type": "pickup"})
+        db.session.commit()
+        put_in_state(user.id, AccountStatus.FROZEN)  # nothing personal goes: still told
+        user = db.session.get(User, ready_seller["id"])
+        message = services.cancel(user, booking, request={"type": "pickup_cancellation"})
+        db.session.commit()
+        assert (message.cancels_reference, message.categories) == (booking.reference, [])
+        assert message.recipient == "DHL" and message.reference != booking.reference
+        assert _disclosures() == 2
+    sent = partner.received[-1]
+    assert sent.path == partner.received[0].path
+    assert sent.headers["authorization"] == "Bearer dhl-test-token"
+    assert sent.body["seller"] == {} and sent.body["categories"] == []
+    assert sent.body["cancels"] == booking.reference
+
+
+def test_a_cancellation_the_party_does_not_accept_records_nothing(app, ready_seller, dhl, partner):
+    with app.app_context():
+        user = db.session.get(User, ready_seller["id"])
+        booking = services.share(user, _party(dhl), ("name",), request={"type": "pickup"})
+        db.session.commit()
+        partner.answer(Reply(500), Reply(500), Reply(500))
+        with pytest.raises(services.DeliveryFailed):
+            services.cancel(user, booking, request={"type": "pickup_cancellation"})
+        db.session.rollback()
+        assert _disclosures() == 1

@@ -217,3 +217,20 @@ def test_visitors_are_asked_to_log_in_and_staff_are_not_served(app, client, auth
     auth.login("admin@example.com")
     for method, url in SELLER_ROUTES:
         assert client.open(url, method=method).status_code == 404, (method, url)
+
+
+def test_the_page_says_what_is_missing_before_offering_a_form(app, client, seller, auth):
+    auth.login()
+    page = client.get("/shipping/pickup").get_data(as_text=True)
+    assert "What a pickup needs" in page
+    assert "Missing" in page and 'href="/profile#address"' in page
+    assert 'name="pickup_date"' not in page
+    assert "You can book a pickup once everything above is ready." in page
+
+
+def test_a_frozen_account_is_shown_paused_and_offered_no_form(app, client, logged_in):
+    with app.app_context():
+        put_in_state(logged_in["id"], AccountStatus.FROZEN)
+    page = client.get("/shipping/pickup").get_data(as_text=True)
+    assert "Paused" in page
+    assert 'name="pickup_date"' not in page
