@@ -290,6 +290,63 @@ class DateInputField(Field):
             raise StopValidation(_("%(label)s must be a real date.", label=label))
 
 
+# A day typed as text, where three boxes would crowd the form (a filter, a pickup day): day,
+# month and year in the Malaysian order, "7/12/2026" (also with dashes, dots or spaces), or
+# ISO 8601 "2026-12-07". Never the browser's date picker, whose order follows the browser.
+_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{4})")
+DAY_FORMAT_EXAMPLE = "7/12/2026"
+
+
+def parse_day(text: str | None) -> date | None:
+    """The day ``text`` names as day/month/year (or ISO 8601); None if it names none."""
+    text = (text or "").strip()
+    match = _DAY_MONTH_YEAR.fullmatch(text)
+    try:
+        if match:
+            day, month, year = (int(part) for part in match.groups())
+            found = date(year, month, day)
+        else:
+            found = date.fromisoformat(text)
+    except ValueError:
+        return None
+    # Years 1 and 9999 would overflow once turned into UTC instants.
+    return found if 2 <= found.year <= 9998 else None
+
+
+def day_as_typed(day: date) -> str:
+    """A day the way :func:`parse_day` reads it and people write it: "7/12/2026"."""
+    return f"{day.day}/{day.month}/{day.year}"
+
+
+class DayField(StringField):
+    """A day typed as text, day/month/year; the page shows the format beside it
+    (``day_hint``). What was typed is given back as typed when it is not a day."""
+
+    def process_formdata(self, valuelist):
+        text = valuelist[0] if valuelist else ""
+        self.data = parse_day(text) if text.strip() else None
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return day_as_typed(self.data) if isinstance(self.data, date) else ""
+
+    def pre_validate(self, form) -> None:
+        if self.raw_data and self.raw_data[0].strip() and self.data is None:
+            raise StopValidation(
+                _(
+                    "Enter %(label)s as day/month/year, for example %(example)s.",
+                    label=self.label.text.lower(),
+                    example=DAY_FORMAT_EXAMPLE,
+                )
+            )
+
+
+def day_hint() -> str:
+    """The format a :class:`DayField` takes, for its hint."""
+    return _("Day/month/year, for example %(example)s.", example=DAY_FORMAT_EXAMPLE)
+
+
 # --- pages that show errors ------------------------------------------------------------------
 
 
@@ -341,3 +398,4 @@ def init_app(app) -> None:
     before_render_template.connect(_note_form_errors, app)
     app.after_request(_invalid_form_is_a_bad_request)
     app.add_template_global(first_input_id)
+    app.add_template_global(day_hint)

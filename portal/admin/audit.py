@@ -28,6 +28,7 @@ from portal.admin import bp
 from portal.audit import phrases, trail
 from portal.auth import services as auth
 from portal.clock import portal_zone
+from portal.forms import day_hint, parse_day
 from portal.pagination import page_number, whole_number
 
 PER_PAGE = 50
@@ -63,13 +64,9 @@ class AuditFilters:
         value = (args.get(name) or "").strip()
         if not value:
             return None
-        try:
-            day = date.fromisoformat(value)
-        except ValueError:
-            day = None
-        # Years 1 and 9999 would overflow once turned into UTC instants.
-        if day is None or not 2 <= day.year <= 9998:
-            self.errors[name] = _("Give the day as YYYY-MM-DD.")
+        day = parse_day(value)
+        if day is None:
+            self.errors[name] = day_hint()
             return None
         return day
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, HiddenField, TextAreaField
+from wtforms import HiddenField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
 
-from portal.forms import PortalForm, strip, whole_number_or_empty
+from portal.forms import DayField, PortalForm, strip, whole_number_or_empty
 
 
 def _unix_newlines(value):
@@ -40,7 +40,7 @@ class PolicyDraftForm(PortalForm):
         filters=[strip],
         validators=[Length(max=500, message=_l("Keep the summary to 500 characters or fewer."))],
     )
-    effective = DateField(_l("Takes effect on"), validators=[Optional()])
+    effective = DayField(_l("Takes effect on"), validators=[Optional()])
     # The version the admin saw the button for: a publish by someone else meanwhile shows.
     number = HiddenField(validators=[whole_number_or_empty])
 

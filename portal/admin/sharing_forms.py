@@ -8,7 +8,6 @@ from urllib.parse import urlsplit
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
     SelectField,
     SelectMultipleField,
@@ -28,7 +27,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.clock import local_today
-from portal.forms import PortalForm, required, strip
+from portal.forms import DayField, PortalForm, required, strip
 from portal.profile.choices import countries
 from portal.sharing.payload import SHAREABLE
 
@@ -109,7 +108,7 @@ class LegalDisclosureForm(PortalForm):
     reference = StringField(
         _l("Their reference"), filters=[strip], validators=[required, Length(max=100)]
     )
-    disclosed_on = DateField(
+    disclosed_on = DayField(
         _l("Date of disclosure"),
         validators=[InputRequired(message=_l("Enter the day the data was released."))],
     )
@@ -124,7 +123,7 @@ class LegalDisclosureForm(PortalForm):
     withheld_reason = TextAreaField(
         _l("Reason for withholding"), filters=[strip], validators=[Optional(), Length(max=2000)]
     )
-    review_on = DateField(_l("Review on"), validators=[Optional()])
+    review_on = DayField(_l("Review on"), validators=[Optional()])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -166,7 +165,7 @@ class KeepWithheldForm(PortalForm):
     withheld_reason = TextAreaField(
         _l("Reason for withholding"), filters=[strip], validators=[required, Length(max=2000)]
     )
-    review_on = DateField(_l("Next review on"), validators=[Optional()])
+    review_on = DayField(_l("Next review on"), validators=[Optional()])
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)

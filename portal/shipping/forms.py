@@ -7,12 +7,11 @@ from datetime import timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, RadioField
-from wtforms.fields import DateField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, ValidationError
 
 from portal.clock import local_today
-from portal.forms import PortalForm
+from portal.forms import DayField, PortalForm
 from portal.shipping.services import PARCEL_SIZES
 
 
@@ -20,7 +19,7 @@ class PickupForm(PortalForm):
     """The courier is chosen among the active couriers in the registry (set by the view)."""
 
     courier = RadioField(_l("Courier"), validators=[InputRequired(message=_l("Choose a courier."))])
-    pickup_date = DateField(
+    pickup_date = DayField(
         _l("Pickup date"),
         validators=[InputRequired(message=_l("Choose the day the courier should come."))],
     )

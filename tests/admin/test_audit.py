@@ -196,8 +196,10 @@ def test_the_day_filters_are_local_days_both_included(app, client, events):
         events["terminate"],
     ]
     assert _ids(_get(client, **{"from": "2024-03-12", "to": "2024-03-13"})) == [events["terminate"]]
-    page = _get(client, **{"from": "11/03/2024"})
-    assert "Give the day as YYYY-MM-DD." in page
+    # Days are typed day first, as in Malaysia: 12/3/2024 is the 12th of March.
+    assert _ids(_get(client, **{"from": "12/3/2024", "to": "13/03/2024"})) == [events["terminate"]]
+    page = _get(client, **{"from": "31/02/2024"})
+    assert "Day/month/year, for example 7/12/2026." in page
     assert len(_ids(page)) == 5
 
 
@@ -205,7 +207,7 @@ def test_the_day_filters_are_local_days_both_included(app, client, events):
 def test_days_that_cannot_be_used_are_refused_not_an_error(app, client, events, day):
     for name in ("from", "to"):
         page = _get(client, **{name: day})
-        assert "Give the day as YYYY-MM-DD." in page
+        assert "Day/month/year, for example 7/12/2026." in page
         assert len(_ids(page)) == 5
 
 

@@ -87,7 +87,8 @@ def test_an_admin_starts_from_the_newest_version(client, admin, v1):
     assert 'href="/admin/policy"' in client.get("/admin/").get_data(as_text=True)
     page = client.get("/admin/policy").get_data(as_text=True)
     assert "Policy text (Markdown)" in page and "Summary of changes" in page
-    assert 'type="date"' in page and "Takes effect on" in page
+    assert 'type="date"' not in page and "Takes effect on" in page
+    assert "Day/month/year, for example 7/12/2026." in page  # not the browser's mm/dd/yyyy
     assert v1.splitlines()[0] in page
     assert "Save draft" in page and "Preview" in page and "Publish version 2" in page
     assert 'href="/privacy/1"' in page
@@ -103,7 +104,7 @@ def test_save_draft_keeps_the_text(app, client, admin, v1):
     page = client.get("/admin/policy").get_data(as_text=True)
     assert "Draft saved" in page and ADDED in page
     assert "We say that we never sell your data." in page
-    assert f'value="{tomorrow.isoformat()}"' in page
+    assert f'value="{tomorrow.day}/{tomorrow.month}/{tomorrow.year}"' in page
     # Saving again changes the one draft; there is never a second.
     client.post("/admin/policy/draft", data=_form(v1, summary="Second thoughts"))
     with app.app_context():
@@ -193,7 +194,7 @@ def test_no_date_or_today_takes_effect_at_once(app, client, admin, v1, effective
         ({"summary": "x" * 501}, "summary", "Keep the summary to 500 characters or fewer."),
         ({"body_ms": " \n"}, "body_ms", "Write the Malay translation"),
         ({"summary_ms": ""}, "summary_ms", "Write the summary in Malay too."),
-        ({"effective": "yesterday"}, "effective", "Not a valid date value."),
+        ({"effective": "yesterday"}, "effective", "Enter takes effect on as day/month/year, for example 7/12/2026."),
         ({"effective": "past"}, "effective", "Choose today or a later date."),
     ],
 )
