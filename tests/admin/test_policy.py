@@ -194,7 +194,11 @@ def test_no_date_or_today_takes_effect_at_once(app, client, admin, v1, effective
         ({"summary": "x" * 501}, "summary", "Keep the summary to 500 characters or fewer."),
         ({"body_ms": " \n"}, "body_ms", "Write the Malay translation"),
         ({"summary_ms": ""}, "summary_ms", "Write the summary in Malay too."),
-        ({"effective": "yesterday"}, "effective", "Enter takes effect on as day/month/year, for example 7/12/2026."),
+        (
+            {"effective": "yesterday"},
+            "effective",
+            "Enter takes effect on as day/month/year, for example 7/12/2026.",
+        ),
         ({"effective": "past"}, "effective", "Choose today or a later date."),
     ],
 )
