@@ -25,9 +25,11 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import phonenumbers
+from babel.dates import get_timezone_location
 from flask import Flask
 from flask_babel import format_date, format_datetime, format_time, format_timedelta, get_timezone
 
+from portal.clock import zone_named
 from portal.i18n import current_language, gettext
 
 DAY = "d MMM y"
@@ -63,12 +65,10 @@ def moment(value: datetime | None, *, zone: bool = False) -> str:
 
 def zone_name(zone: str | None = None) -> str:
     """The reader's time zone (or ``zone``) as people say it: "Malaysia time"."""
-    tz = get_timezone() if zone is None else _zone(zone)
+    tz = get_timezone() if zone is None else zone_named(zone)
     key = getattr(tz, "key", None) or getattr(tz, "zone", None) or str(tz)
     if key in MALAYSIAN_ZONES:
         return gettext("Malaysia time")
-    from babel.dates import get_timezone_location
-
     return gettext("%(place)s time") % {
         "place": get_timezone_location(tz, locale=current_language(), return_city=True)
     }
@@ -111,12 +111,6 @@ def _lower_meridiem(text: str) -> str:
     # CLDR writes AM/PM and PG/PTG in capitals; Malaysians write "3:41 pm", "3:41 ptg".
     head, _, meridiem = text.rpartition(" ")
     return f"{head} {meridiem.lower()}" if head else text
-
-
-def _zone(name: str):
-    from babel.dates import get_timezone as babel_zone
-
-    return babel_zone(name)
 
 
 # Flask-Babel's filters, removed so that a template cannot format a date past this module.
