@@ -8,6 +8,7 @@ from sqlalchemy import select
 from portal.documents.models import Document
 from portal.extensions import db
 from tests.documents.samples import jpeg
+from tests.e2e.conftest import laid_out
 from tests.support import make_seller, make_staff
 
 SELLER = "siti.kedai@example.com"
@@ -65,4 +66,4 @@ def seller_uploads_mykad(page, site, tmp_path, email: str = SELLER) -> int:
 
 
 def page_width(page) -> tuple[int, int]:
-    return page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    return laid_out(page).evaluate("[document.documentElement.scrollWidth, window.innerWidth]")

@@ -102,6 +102,14 @@ def browser_page(chromium):
             browser.close()
 
 
+def laid_out(page):
+    """``page`` once it and its stylesheet have loaded. A click returns when the next page's
+    document arrives, and a width, a box or a colour read then can be the unstyled page's:
+    whatever measures the layout waits for this first."""
+    page.wait_for_load_state("load")
+    return page
+
+
 def log_in(page, site: LiveServer, email_address: str, landing: str | None = None) -> None:
     """Log in through the form, as a person does; staff type their authenticator's code too."""
     from playwright.sync_api import expect

@@ -19,11 +19,12 @@ from tests.e2e.backoffice import (
     people,
     seller_uploads_mykad,
 )
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import laid_out, log_in
 
 
 def _is_red(locator) -> bool:
     """The button is drawn in the portal's error colour, not its primary green."""
+    laid_out(locator.page)
     colour = locator.evaluate("element => getComputedStyle(element).backgroundColor")
     red, green, blue = (int(part) for part in colour[colour.index("(") + 1 : -1].split(",")[:3])
     return red > green and red > blue

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from portal import formatting
 from portal.documents.models import Document
 from portal.extensions import db
-from tests.e2e.conftest import LiveServer, log_in
+from tests.e2e.conftest import LiveServer, laid_out, log_in
 from tests.e2e.test_documents import expect_loaded, file_input, record_errors
 from tests.support import make_seller
 
@@ -143,6 +143,7 @@ def test_deleting_the_identity_document_asks_first(seller, live_server, tmp_path
     ).to_be_visible()
     confirm = page.get_by_role("button", name="Delete identity document")
     assert "button--danger" in confirm.get_attribute("class")
+    laid_out(page)
     assert confirm.evaluate("el => getComputedStyle(el).backgroundColor") == "rgb(180, 35, 24)"
 
     # Changing one's mind keeps it; so does reloading the confirmation (a GET), and a POST
@@ -181,6 +182,7 @@ def test_file_inputs_are_buttons_with_the_types_and_size_beside_them(seller, liv
         expect(chooser.locator("xpath=..")).to_contain_text(rules)  # beside it
         described = chooser.get_attribute("aria-describedby").split()
         assert rules in [page.locator(f"#{id}").inner_text() for id in described]
+        laid_out(page)
         button = chooser.evaluate(
             "el => { const s = getComputedStyle(el, '::file-selector-button');"
             " return [s.backgroundColor, s.borderTopColor, s.color, s.borderTopLeftRadius]; }"
@@ -201,7 +203,7 @@ def test_the_documents_pages_fit_a_phone(seller, tmp_path, width):
         else:
             page.locator("#identity").get_by_role("link", name="Delete identity document").click()
             expect(page.get_by_role("heading", level=1)).to_have_text("Delete identity document?")
-        scroll, client = page.evaluate(
+        scroll, client = laid_out(page).evaluate(
             "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
         )
         assert scroll <= client, f"{page.url} is {scroll} px wide at {width} px"

@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from portal.clock import local_today
+from tests.e2e.conftest import laid_out
 from tests.partner import serve_partner
 from tests.sharing.conftest import give_address
 from tests.support import make_seller
@@ -104,13 +105,13 @@ def test_a_booked_pickup_is_emailed_and_can_be_cancelled_before_its_day(
     assert len(partner.received) == 1  # the confirmation page sends nothing
     # On a phone, the confirmation and the list of pickups fit the screen.
     page.set_viewport_size({"width": 390, "height": 844})
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert laid_out(page).evaluate("document.documentElement.scrollWidth") <= 390
     button.click()
 
     expect(page.get_by_role("status")).to_contain_text("is cancelled. We have told DHL.")
     expect(page.get_by_role("row").filter(has_text=booking)).to_contain_text("Cancelled")
     expect(page.get_by_role("link", name="Cancel pickup")).to_have_count(0)
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert laid_out(page).evaluate("document.documentElement.scrollWidth") <= 390
     page.set_viewport_size({"width": 1280, "height": 900})
     assert len(partner.received) == 2
     assert partner.received[1].body["cancels"] == booking

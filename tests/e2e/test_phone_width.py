@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import laid_out, log_in
 from tests.support import make_seller
 
 EMAIL = "aisyah.phone@example.com"
@@ -19,7 +19,7 @@ ANDROID = (
 
 
 def _page_width(page) -> tuple[int, int]:
-    return page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    return laid_out(page).evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
 
 
 def test_the_account_page_fits_a_phone(live_server, browser_page):

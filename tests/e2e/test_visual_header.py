@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from portal.extensions import db
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import laid_out, log_in
 from tests.support import make_seller, make_staff
 
 SELLER = "mei.ling.header@example.com"
@@ -24,12 +24,18 @@ WIDTHS = (320, 390, 1280)
 
 
 def _header_height(page) -> float:
-    return page.locator("header.site-header").evaluate("e => e.getBoundingClientRect().height")
+    return (
+        laid_out(page)
+        .locator("header.site-header")
+        .evaluate("e => e.getBoundingClientRect().height")
+    )
 
 
 def _menu_start(page) -> tuple[float, float]:
     """Where the menu's first item starts, and where the portal's name starts."""
-    first = page.locator(".site-nav li").first.evaluate("e => e.getBoundingClientRect().left")
+    first = (
+        laid_out(page).locator(".site-nav li").first.evaluate("e => e.getBoundingClientRect().left")
+    )
     brand = page.locator("header .brand").evaluate("e => e.getBoundingClientRect().left")
     return first, brand
 
@@ -108,7 +114,7 @@ def test_the_header_fits_a_320_px_phone(live_server, browser_page, language):
     page = browser_page
     page.set_viewport_size({"width": 320, "height": 700})
     log_in(page, live_server, SELLER, landing="/dashboard")
-    width = page.evaluate("document.documentElement.scrollWidth")
+    width = laid_out(page).evaluate("document.documentElement.scrollWidth")
     assert width <= 320, f"the dashboard is {width} px wide on a 320 px phone"
     items = page.locator("header a, header button")
     for index in range(items.count()):
