@@ -106,6 +106,16 @@ def test_the_summary_links_every_error_to_its_input(app):
 def test_every_template_with_form_fields_shows_the_error_summary(path):
     text = path.read_text(encoding="utf-8")
     if re.search(r"\{\{\s*(field|choices|form_choices|checkbox|date_input)\(", text):
-        assert "errors_summary(" in text, (
+        assert "errors_summary(" in _with_layouts(path), (
             f"{path.relative_to(TEMPLATES)} draws fields but no summary"
         )
+
+
+def _with_layouts(path) -> str:
+    """The template's text and that of every layout it extends, but for base.html (whose
+    summary would be no one form's)."""
+    text = path.read_text(encoding="utf-8")
+    layout = re.search(r"\{%\s*extends\s+[\"']([^\"']+)[\"']", text)
+    if layout and layout.group(1) != "base.html":
+        text += _with_layouts(TEMPLATES / layout.group(1))
+    return text
