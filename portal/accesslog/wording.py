@@ -48,11 +48,13 @@ ROLE_ALONE = {
     "admin": _l("An administrator"),
     "reviewer": _l("A reviewer"),
     "support": _l("A member of the support team"),
+    "dpo": _l("Our Data Protection Officer"),
 }
 ROLE_AFTER_NAME = {
     "admin": _l("administrator"),
     "reviewer": _l("reviewer"),
     "support": _l("support team"),
+    "dpo": _l("Data Protection Officer"),
 }
 
 

@@ -29,7 +29,12 @@ def _permissions():
     return {"may": lambda name: may(current_user, Permission[name])}
 
 
-ROLE_NAMES = {"admin": _l("Administrator"), "reviewer": _l("Reviewer"), "support": _l("Support")}
+ROLE_NAMES = {
+    "admin": _l("Administrator"),
+    "reviewer": _l("Reviewer"),
+    "support": _l("Support"),
+    "dpo": _l("Data Protection Officer"),
+}
 
 
 @bp.app_template_filter("role_name")

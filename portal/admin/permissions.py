@@ -34,8 +34,8 @@ class Permission(StrEnum):
     MANAGE_STAFF = "disable and enable staff accounts"
 
 
-ADMIN, REVIEWER, SUPPORT = Role.ADMIN, Role.REVIEWER, Role.SUPPORT
-EVERY_STAFF = frozenset({ADMIN, REVIEWER, SUPPORT})
+ADMIN, REVIEWER, SUPPORT, DPO = Role.ADMIN, Role.REVIEWER, Role.SUPPORT, Role.DPO
+EVERY_STAFF = frozenset({ADMIN, REVIEWER, SUPPORT, DPO})
 
 MATRIX: dict[Permission, frozenset[Role]] = {
     Permission.HOME: EVERY_STAFF,
@@ -55,7 +55,7 @@ MATRIX: dict[Permission, frozenset[Role]] = {
     Permission.PUBLISH_POLICY: frozenset({ADMIN}),
     Permission.KEEP_REGISTRY: frozenset({ADMIN}),
     Permission.RECORD_DISCLOSURES: frozenset({ADMIN}),
-    Permission.READ_AUDIT: frozenset({ADMIN}),
+    Permission.READ_AUDIT: frozenset({ADMIN, DPO}),
     Permission.MANAGE_STAFF: frozenset({ADMIN}),
 }
 

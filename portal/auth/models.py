@@ -31,7 +31,9 @@ class User(UserMixin, db.Model):
 
     __tablename__ = "users"
     __table_args__ = (
-        CheckConstraint("role IN ('seller', 'admin', 'reviewer', 'support')", name="role_known"),
+        CheckConstraint(
+            "role IN ('seller', 'admin', 'reviewer', 'support', 'dpo')", name="role_known"
+        ),
         CheckConstraint(
             "status IN (" + ", ".join(f"'{status}'" for status in STORED) + ")",
             name="status_known",

@@ -14,7 +14,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from portal.auth.models import AccountStatus, Role, User
+from portal.auth.models import STAFF_ROLES, AccountStatus, Role, User
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.links import public_url
@@ -103,7 +103,7 @@ class EmailTaken(Exception):
 
 def create_staff(email: str, role: str, password: str, *, full_name: str | None = None) -> User:
     """A verified staff account with ``role``; raises :class:`EmailTaken` or ValueError."""
-    if role not in {r.value for r in (Role.ADMIN, Role.REVIEWER, Role.SUPPORT)}:
+    if role not in {r.value for r in STAFF_ROLES}:
         raise ValueError(role)
     if find_by_email(email) is not None:
         raise EmailTaken()

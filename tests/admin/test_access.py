@@ -27,7 +27,7 @@ def test_sellers_get_404_on_every_admin_route(app, client, seller, auth):
         assert "Back office" not in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("role", ["admin", "reviewer", "support"])
+@pytest.mark.parametrize("role", ["admin", "reviewer", "support", "dpo"])
 def test_every_staff_role_reaches_the_back_office(app, client, auth, role):
     with app.app_context():
         make_staff(f"{role}@example.com", role)

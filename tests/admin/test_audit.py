@@ -49,11 +49,12 @@ def _get(client, **args) -> str:
 
 @pytest.fixture
 def staff(app, auth):
-    """An admin (logged in), a reviewer and a support member; their ids by role."""
+    """An admin (logged in), a reviewer, a support member and the Data Protection Officer;
+    their ids by role."""
     with app.app_context():
         ids = {
             role: make_staff(f"{role}@staff.example", role).id
-            for role in ("admin", "reviewer", "support")
+            for role in ("admin", "reviewer", "support", "dpo")
         }
     auth.login("admin@staff.example", PASSWORD)
     return ids
@@ -280,11 +281,11 @@ def test_pages_of_fifty_keep_the_filters(app, client, staff):
     }
 
 
-def test_the_trail_is_for_admins_only(app, client, auth, staff):
-    for role in ("reviewer", "support"):
+def test_the_trail_is_for_admins_and_the_data_protection_officer(app, client, auth, staff):
+    for role, status in (("reviewer", 404), ("support", 404), ("dpo", 200)):
         auth.logout()
         auth.login(f"{role}@staff.example", PASSWORD)
-        assert client.get(URL).status_code == 404, role
+        assert client.get(URL).status_code == status, role
 
 
 def test_the_trail_has_no_route_that_writes(app):

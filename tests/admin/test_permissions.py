@@ -8,7 +8,7 @@ import pytest
 from portal.admin.permissions import ENDPOINTS, MATRIX, Permission, endpoint_allowed
 from tests.support import PASSWORD, client_as, make_seller, make_staff
 
-WHO = ["admin", "reviewer", "support", "seller", "anonymous"]
+WHO = ["admin", "reviewer", "support", "dpo", "seller", "anonymous"]
 
 
 def _admin_rules(app):

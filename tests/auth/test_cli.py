@@ -25,6 +25,18 @@ def test_staff_create_prompts_twice_and_reads_stdin(app, runner):
         assert check_password(PASSWORD, user.password_hash)
 
 
+def test_staff_create_makes_a_data_protection_officer(app, runner):
+    result = runner.invoke(
+        args=["staff", "create", "dpo@example.com", "--role", "dpo"],
+        input=f"{PASSWORD}\n{PASSWORD}\n",
+    )
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == "dpo@example.com"))
+        assert user.role == "dpo"
+        assert user.is_staff
+
+
 def test_staff_create_refuses_mismatched_confirmation(app, runner):
     result = runner.invoke(
         args=["staff", "create", "a@example.com", "--role", "admin"],
