@@ -126,7 +126,9 @@ def sqlite_template(tmp_path_factory) -> Path:
 def postgres_url(tmp_path_factory) -> str:
     """A database of this xdist worker's own, migrated once, dropped at the end."""
     admin_url = make_url(POSTGRES_URL)
-    name = f"portal_test_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    # PORTAL_TEST_DATABASE_PREFIX keeps two checkouts testing at once on one server apart.
+    prefix = os.environ.get("PORTAL_TEST_DATABASE_PREFIX", "portal_test")
+    name = f"{prefix}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
