@@ -110,6 +110,13 @@ class Defaults:
     RATELIMIT_RESEND_PER_IP = "20 per hour;100 per day"
     RATELIMIT_MINOR_REPORT_PER_IP = "5 per hour"
     RATELIMIT_MINOR_REPORT_RECEIPTS_PER_EMAIL = "3 per hour;10 per day"  # reports are all kept
+    # The public privacy-request form (/privacy/request): a 6-digit code emailed to the
+    # address confirms it; tries per code, codes per address, forms and tries per client.
+    PRIVACY_REQUEST_CODE_MAX_AGE = timedelta(minutes=10)
+    PRIVACY_REQUEST_CODE_ATTEMPTS = 5
+    RATELIMIT_PRIVACY_REQUEST_PER_IP = "5 per hour;20 per day"
+    RATELIMIT_PRIVACY_REQUEST_CONFIRM_PER_IP = "20 per hour"
+    RATELIMIT_PRIVACY_REQUEST_CODES_PER_EMAIL = "3 per hour;10 per day"  # silent
     MINOR_REPORT_MIN_SECONDS = 3  # a report sent sooner after the form was shown is a robot's
     MINOR_REPORT_KEEP_REPORTER = timedelta(days=183)  # after closing (`flask reports purge`)
     LOCKOUT_THRESHOLD = 5  # failures in the window above that lock and alert the owner
@@ -189,6 +196,9 @@ class Defaults:
     RETENTION_MAIL_MONTHS = 24  # copies of emails sent to sellers
     RETENTION_OTHER_MAIL_MONTHS = 6  # emails to people without an account
     RETENTION_ACCESS_LOG_MONTHS = 24  # the record of staff looking at a seller's data
+    # Data-subject requests once closed: 6 years, the Limitation Act 1953 s.6 period within
+    # which a claim about how a request was answered may be brought (portal/retention/rules.py).
+    RETENTION_PRIVACY_REQUEST_MONTHS = 72
     RETENTION_BATCH_SIZE = 500  # accounts erased per transaction by `flask retention run`
     RATELIMIT_EXPORT = "3 per hour"  # "download my data", per account
 

@@ -40,6 +40,7 @@ class Retention(StrEnum):
     MAIL = "mail"  # copies of emails to sellers: 24 months
     OTHER_MAIL = "other_mail"  # emails to people without an account: 6 months
     ACCESS_LOG = "access_log"  # staff looking at a seller's data: 2 years
+    REQUEST = "privacy_request"  # data-subject requests: 6 years after closing
     RECORD = "record"  # not personal: kept
 
 
@@ -157,6 +158,42 @@ PERSONAL: dict[str, Personal] = {
         Category.INTERACTION,
         "judge the report",
         Retention.REPORT,
+        exported=False,
+        erase=Erase.BLANK,
+    ),
+    # A data-subject request is Koopseri's record of a statutory duty (PDPA s.30-31, s.35,
+    # s.43A): it outlives the account and goes by its own rule once closed. The seller's
+    # export includes their own requests (EXPORTED_RECORDS below).
+    "privacy_requests.details": Personal(
+        Category.INTERACTION, "answer a data-subject request", Retention.REQUEST, erase=Erase.BLANK
+    ),
+    "privacy_requests.requester_email": Personal(
+        Category.EMAIL,
+        "answer a request made without an account",
+        Retention.REQUEST,
+        erase=Erase.BLANK,
+    ),
+    "privacy_requests.extension_reason": Personal(
+        Category.INTERACTION,
+        "tell the requester why the answer takes longer",
+        Retention.REQUEST,
+        erase=Erase.BLANK,
+    ),
+    "privacy_requests.outcome": Personal(
+        Category.INTERACTION, "what the requester was told", Retention.REQUEST, erase=Erase.BLANK
+    ),
+    # A request typed into the public form, until the code emailed to its address is entered.
+    "privacy_request_codes.email": Personal(
+        Category.EMAIL,
+        "send the code that confirms a request",
+        Retention.TOKENS,
+        exported=False,
+        erase=Erase.BLANK,
+    ),
+    "privacy_request_codes.details": Personal(
+        Category.INTERACTION,
+        "file the request once its code is entered",
+        Retention.TOKENS,
         exported=False,
         erase=Erase.BLANK,
     ),
@@ -304,6 +341,16 @@ NOT_PERSONAL: frozenset[str] = frozenset(
         "erasure_proposals.id", "erasure_proposals.user_id", "erasure_proposals.source",
         "erasure_proposals.report_id", "erasure_proposals.document_id",
         "erasure_proposals.proposed_by", "erasure_proposals.proposed_at",
+        "privacy_requests.id", "privacy_requests.reference", "privacy_requests.kind",
+        "privacy_requests.user_id", "privacy_requests.locale", "privacy_requests.status",
+        "privacy_requests.received_at", "privacy_requests.due_on",
+        "privacy_requests.extended_at", "privacy_requests.closed_at",
+        "privacy_requests.closed_by", "privacy_requests.refusal_ground",
+        "privacy_requests.copy_token_hash", "privacy_requests.copy_expires_at",
+        "privacy_request_codes.id", "privacy_request_codes.kind",
+        "privacy_request_codes.locale", "privacy_request_codes.code_digest",
+        "privacy_request_codes.created_at", "privacy_request_codes.expires_at",
+        "privacy_request_codes.attempts", "privacy_request_codes.used_at",
     }
 )  # fmt: skip
 
@@ -384,6 +431,8 @@ ACCOUNT_REFERENCES: dict[str, Erase] = {
     "minor_reports.closed_by": Erase.BLANK,
     "minor_reports.matched_user_id": Erase.BLANK,
     "policy_drafts.updated_by": Erase.BLANK,
+    "privacy_requests.closed_by": Erase.BLANK,
+    "privacy_requests.user_id": Erase.BLANK,
     "profile_changes.actor_id": Erase.BLANK,
     "staff_access_log.staff_id": Erase.BLANK,
 }
@@ -399,6 +448,15 @@ OTHER_TABLES: dict[str, str] = {
     "erasure_requests": "requests sent to third parties: references only",
     "pending_file_deletions": "storage keys of files already due for deletion",
     "minor_reports": "the reporter's record; the seller's id is set to NULL when they go",
+    "privacy_requests": "the record of a statutory duty; the seller's id is set to NULL when "
+    "they go, the rest by its retention rule",
+    "privacy_request_codes": "a public request waiting for its code, deleted once used or expired",
+}
+
+# Records that are not the seller's (erasing the account leaves them, above) but that are
+# about the seller, so their export includes them: how each names the seller.
+EXPORTED_RECORDS: dict[str, SellerTable] = {
+    "privacy_requests": SellerTable("user_id"),
 }
 
 # Columns never put in an export, personal or not: secrets and internal plumbing.
@@ -420,6 +478,8 @@ NEVER_EXPORTED: frozenset[str] = frozenset(
         "erasure_proposals.id", "erasure_proposals.user_id", "erasure_proposals.source",
         "erasure_proposals.report_id", "erasure_proposals.document_id",
         "erasure_proposals.proposed_by", "erasure_proposals.proposed_at",
+        # Who closed a request is staff's, and the copy link is a secret like a session's.
+        "privacy_requests.closed_by", "privacy_requests.copy_token_hash",
     }
 )  # fmt: skip
 

@@ -49,6 +49,11 @@ CLOSED_ALLOWED = frozenset(
         "retention.index",
         "sharing.third_parties",
         "minor_reports.report_minor",
+        # A closed account's owner may still make a privacy request, from the public form.
+        "requests.public",
+        "requests.public_send",
+        "requests.public_confirm",
+        "requests.copy",
     }
 )
 
@@ -66,6 +71,14 @@ POLICY_EXEMPT = frozenset(
         "account.terminate",
         "profile.cancel_email_change",
         "profile.email_change_cancelled",
+        # A data subject's rights do not wait for them to accept a new policy.
+        "requests.mine",
+        "requests.mine_send",
+        "requests.mine_one",
+        "requests.public",
+        "requests.public_send",
+        "requests.public_confirm",
+        "requests.copy",
     }
 )
 

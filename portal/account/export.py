@@ -4,7 +4,8 @@ The archive holds ``README.txt`` (what each file and each table is, in plain wor
 by :mod:`portal.account.export_readme`),
 ``data.json`` (every row the portal keeps about the seller, table by table) and the seller's
 photographs and documents under ``files/``. What goes in is decided by the data map
-(:mod:`portal.datamap`), not here: every table of ``SELLER_TABLES``, only the seller's rows
+(:mod:`portal.datamap`), not here: every table of ``SELLER_TABLES`` (and of
+``EXPORTED_RECORDS``), only the seller's rows
 (directly, or through the parent table named by ``via``), only ``exported_columns``, without
 rows the map's ``export_filter`` keeps back (a legal disclosure withheld from the seller);
 and only the stored files whose ``<kind>/<purpose>`` the map exports (never an original).
@@ -34,7 +35,13 @@ from decimal import Decimal
 from sqlalchemy import Table, false, or_, select
 
 from portal.account.export_readme import PORTAL_NAME, readme
-from portal.datamap import SELLER_TABLES, STORED_FILES, SellerTable, exported_columns
+from portal.datamap import (
+    EXPORTED_RECORDS,
+    SELLER_TABLES,
+    STORED_FILES,
+    SellerTable,
+    exported_columns,
+)
 from portal.documents import services as documents
 from portal.extensions import db
 from portal.outbox.redaction import PLACEHOLDER, redact_secret_links
@@ -62,10 +69,11 @@ class ExportedTable:
 
 
 def exported_tables() -> list[ExportedTable]:
-    """Every table of the seller's that has columns to export, parents before children."""
+    """Every table of the seller's that has columns to export, parents before children, and
+    the records about the seller kept past the account (``EXPORTED_RECORDS``: their requests)."""
     found = []
     for table in db.metadata.sorted_tables:
-        owned = SELLER_TABLES.get(table.name)
+        owned = SELLER_TABLES.get(table.name) or EXPORTED_RECORDS.get(table.name)
         columns = exported_columns(table) if owned is not None else []
         if columns:
             found.append(ExportedTable(table, owned, columns))

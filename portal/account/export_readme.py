@@ -59,6 +59,10 @@ TABLE_TITLES = {
         "The words of your name and shop name, your email and phone number, as our staff "
         "search for your account (not in the archive: the same data is in your account)."
     ),
+    "privacy_requests": _l(
+        "The privacy requests you made (a copy of your data, a correction, and so on): "
+        "what you asked, when it was due, and our answer."
+    ),
     "erasure_proposals": _l(
         "A proposal by our staff to erase your account at once, waiting for a second person "
         "to confirm it (not in the archive: while it waits, your account shows as paused)."

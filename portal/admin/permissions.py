@@ -30,6 +30,7 @@ class Permission(StrEnum):
     PUBLISH_POLICY = "draft and publish the privacy policy"
     KEEP_REGISTRY = "keep the registry of third parties"
     RECORD_DISCLOSURES = "record and review legal disclosures"
+    HANDLE_PRIVACY_REQUESTS = "work data-subject requests"
     READ_AUDIT = "read the audit trail"
     MANAGE_STAFF = "disable and enable staff accounts"
 
@@ -55,6 +56,7 @@ MATRIX: dict[Permission, frozenset[Role]] = {
     Permission.PUBLISH_POLICY: frozenset({ADMIN}),
     Permission.KEEP_REGISTRY: frozenset({ADMIN}),
     Permission.RECORD_DISCLOSURES: frozenset({ADMIN}),
+    Permission.HANDLE_PRIVACY_REQUESTS: frozenset({ADMIN, DPO}),
     Permission.READ_AUDIT: frozenset({ADMIN, DPO}),
     Permission.MANAGE_STAFF: frozenset({ADMIN}),
 }
@@ -107,6 +109,16 @@ ENDPOINTS: dict[str, Permission] = {
     "admin.disclosure": _P.RECORD_DISCLOSURES,
     "admin.disclosure_release": _P.RECORD_DISCLOSURES,
     "admin.disclosure_keep_withheld": _P.RECORD_DISCLOSURES,
+    # data-subject requests (PDPA s.30-31, s.35, s.43A); closing an account for a deletion
+    # request is an admin's, as the account state machine allows no one else
+    "admin.privacy_requests": _P.HANDLE_PRIVACY_REQUESTS,
+    "admin.privacy_requests_csv": _P.HANDLE_PRIVACY_REQUESTS,
+    "admin.privacy_request": _P.HANDLE_PRIVACY_REQUESTS,
+    "admin.privacy_request_extend": _P.HANDLE_PRIVACY_REQUESTS,
+    "admin.privacy_request_refuse": _P.HANDLE_PRIVACY_REQUESTS,
+    "admin.privacy_request_answer": _P.HANDLE_PRIVACY_REQUESTS,
+    "admin.privacy_request_copy": _P.HANDLE_PRIVACY_REQUESTS,
+    "admin.privacy_request_close_account": _P.TERMINATE_ACCOUNTS,
     # oversight
     "admin.audit": _P.READ_AUDIT,
     "admin.staff": _P.MANAGE_STAFF,

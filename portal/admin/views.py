@@ -13,6 +13,7 @@ from portal.documents import review
 from portal.minor_reports import review as reports
 from portal.outbox import monitor
 from portal.profile import reachability
+from portal.requests import services as privacy_requests
 from portal.sharing import legal
 
 
@@ -38,4 +39,7 @@ def index():
         if may(current_user, Permission.RECORD_DISCLOSURES)
         else None,
         erasures=age_check.waiting() if may(current_user, Permission.CONFIRM_ERASURE) else None,
+        privacy_requests=privacy_requests.summary()
+        if may(current_user, Permission.HANDLE_PRIVACY_REQUESTS)
+        else None,
     )

@@ -24,6 +24,11 @@ ACTIONS = {
     "minor_report.question": _l("asked the reporter of a report about a minor a question"),
     "minor_report.dismiss": _l("dismissed a report about a minor"),
     "policy.publish": _l("published a version of the privacy policy"),
+    "privacy_request.extend": _l("extended the time to answer a privacy request"),
+    "privacy_request.refuse": _l("refused a privacy request"),
+    "privacy_request.answer": _l("answered a privacy request"),
+    "privacy_request.send_copy": _l("sent a copy of the data asked for in a privacy request"),
+    "privacy_request.close_account": _l("closed an account as a privacy request asked"),
     "staff.disable": _l("disabled a staff account"),
     "staff.enable": _l("enabled a staff account again"),
     "third_party.create": _l("registered a third party"),
@@ -39,6 +44,7 @@ SUBJECTS = {
     "document": _l("Document %(id)s"),
     "minor_report": _l("Report about a minor %(id)s"),
     "policy_version": _l("Privacy policy version %(id)s"),
+    "privacy_request": _l("Privacy request %(id)s"),
     "third_party": _l("Third party %(id)s"),
     "user": _l("Staff account %(id)s"),
 }
@@ -48,6 +54,7 @@ SUBJECT_KINDS = {
     "document": _l("Documents"),
     "minor_report": _l("Reports about minors"),
     "policy_version": _l("Privacy policy versions"),
+    "privacy_request": _l("Privacy requests"),
     "third_party": _l("Third parties"),
     "user": _l("Staff accounts"),
 }

@@ -28,6 +28,7 @@ from portal.datamap import Retention
 from portal.extensions import db
 from portal.minor_reports import review
 from portal.outbox import services as outbox
+from portal.requests import services as requests
 
 
 @dataclass
@@ -103,7 +104,11 @@ def delete_spent_tokens(run: Run) -> int:
     spent_links = _delete(
         run, MailboxLink, (MailboxLink.expires_at <= run.now) | MailboxLink.used_at.is_not(None)
     )
-    return sessions + codes + spent_links
+    # A public privacy request's code, used or expired (the request, once filed, stays).
+    request_codes = requests.delete_spent_codes(run.now, dry_run=run.dry_run)
+    if not run.dry_run:
+        db.session.commit()
+    return sessions + codes + spent_links + request_codes
 
 
 def clear_reporters(run: Run) -> int:
@@ -133,6 +138,15 @@ def delete_old_mail_to_others(run: Run) -> int:
 def delete_old_access_log(run: Run) -> int:
     cutoff = months_ago(run.now, current_app.config["RETENTION_ACCESS_LOG_MONTHS"])
     count = accesslog.delete_older_than(cutoff, dry_run=run.dry_run)
+    if not run.dry_run:
+        db.session.commit()
+    return count
+
+
+def delete_old_requests(run: Run) -> int:
+    """Closed data-subject requests, ``RETENTION_PRIVACY_REQUEST_MONTHS`` after closing."""
+    cutoff = months_ago(run.now, current_app.config["RETENTION_PRIVACY_REQUEST_MONTHS"])
+    count = requests.purge_closed(cutoff, dry_run=run.dry_run)
     if not run.dry_run:
         db.session.commit()
     return count
@@ -168,7 +182,8 @@ RULES: tuple[Rule, ...] = (
             "Log-in sessions that have expired, recovery codes once used, and the links we "
             "email (to confirm an address, reset a password, or make or cancel a change of "
             "email address: only a fingerprint of each is stored, with the new address for a "
-            "change)"
+            "change); the codes that confirm a privacy request, with the request typed until "
+            "its code is entered"
         ),
         lambda: _("Deleted as soon as they expire or are used"),
         delete_spent_tokens,
@@ -205,6 +220,19 @@ RULES: tuple[Rule, ...] = (
             N_("%(n)d months (or with your account, if that ends first)"),
         ),
         delete_old_access_log,
+    ),
+    # Six years: the Limitation Act 1953 s.6 gives six years to bring a claim founded on
+    # contract or tort, and a complaint about how a request was answered (to the
+    # Commissioner, or in court) needs the request, its dates and our answer as evidence.
+    # Longer would keep the requester's words with no purpose left (PDPA s.10).
+    Rule(
+        Retention.REQUEST,
+        _l(
+            "Privacy requests (a copy of your data, a correction, a deletion and so on): what "
+            "was asked, by which address, the dates and our answer"
+        ),
+        _months("RETENTION_PRIVACY_REQUEST_MONTHS", N_("%(n)d months after the request is closed")),
+        delete_old_requests,
     ),
     Rule(
         Retention.RECORD,
