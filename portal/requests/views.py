@@ -39,7 +39,12 @@ from portal.security import (
 
 log = logging.getLogger(__name__)
 
-PUBLIC = ("requests.public", "requests.public_confirm", "requests.copy")
+PUBLIC = (
+    "requests.public",
+    "requests.public_send",
+    "requests.public_confirm",
+    "requests.copy",
+)
 bp.before_request(sellers_only(*PUBLIC))
 
 _PENDING = "privacy-request-pending"
