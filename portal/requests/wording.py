@@ -16,8 +16,8 @@ KINDS = {
 }
 
 STATES = {
-    Status.OPEN: _l("Open"),
-    Status.EXTENDED: _l("Open, extended"),
+    Status.OPEN: _l("Waiting for an answer"),
+    Status.EXTENDED: _l("Waiting for an answer, extended by 14 days"),
     Status.ANSWERED: _l("Answered"),
     Status.REFUSED: _l("Refused"),
 }

@@ -58,7 +58,7 @@ def test_the_seller_sees_their_requests_with_state_and_deadline(app, seller):
     file_as_seller(app, seller, kind="correction", details="My address changed.")
     with freeze_time(RECEIVED):
         page = client_as(app, seller["email"]).get("/account/requests").get_data(as_text=True)
-    assert "Correct my data" in page and "23 Mar 2027" in page and "Open" in page
+    assert "Correct my data" in page and "23 Mar 2027" in page and "Waiting for an answer" in page
 
 
 def test_the_account_page_links_to_the_requests(app, seller):
