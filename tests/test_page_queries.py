@@ -81,6 +81,7 @@ SELLER_PAGES = (
     "/account/two-factor/recovery-codes",
     "/account/export",
     "/account/terminate",
+    "/account/requests",
     "/auth/password",
     "/auth/confirm",
     "/auth/reset",
@@ -95,6 +96,7 @@ SELLER_PAGES = (
     "/privacy/changes?from=1&to=2",
     "/retention",
     "/report-minor",
+    "/privacy/request",
 )
 DUE_PAGES = ("/privacy/accept",)  # a newer policy version awaits this seller's acceptance
 CLOSED_PAGES = ("/account/closed",)  # this seller closed their account
@@ -113,6 +115,9 @@ NOT_WALKED = {
     "auth.reset": "needs the token from an email in the URL",
     "profile.confirm_email": "needs the token from an email in the URL",
     "profile.cancel_email_change": "needs the token from an email in the URL",
+    "requests.mine_one": "one request, by id and owner, in one statement "
+    "(requests.services.request_of); tests/requests",
+    "requests.copy": "needs the token from an email in the URL",
     "shipping.pickup_cancel": "one pickup, found with its courier and disclosure in one "
     "statement whatever the rows (shipping.services.pickup_of); tests/shipping/test_cancel.py",
 }

@@ -124,6 +124,7 @@ SUBJECT_PAGES = {
     "document": ("admin.document_review", "document_id"),
     "minor_report": ("admin.minor_report", "report_id"),
     "policy_version": ("policy.version", "number"),
+    "privacy_request": ("admin.privacy_request", "request_id"),
     "third_party": ("admin.third_party_edit", "party_id"),
     "user": ("admin.staff", None),
 }

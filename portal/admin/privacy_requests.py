@@ -141,7 +141,7 @@ def privacy_request_extend(request_id: int):
     except LookupError:
         abort(404)
     except work.Closed:
-        return _refused(request_id, _("This request is already closed."))
+        abort(404)  # closed meanwhile: like any object staff may no longer act on
     except work.AlreadyExtended:
         return _refused(request_id, _("This request was already extended once."))
     except work.TooLate:
@@ -162,8 +162,10 @@ def privacy_request_refuse(request_id: int):
         return _page(request_id, status=400, refuse=form)
     try:
         work.refuse(request_id, _staff(), form.ground.data, form.explanation.data)
-    except (work.Closed, work.WrongGround):
-        return _refused(request_id, _("This request is already closed."))
+    except work.Closed:
+        abort(404)
+    except work.WrongGround:
+        return _refused(request_id, _("Choose the ground for refusing."))
     return _done(request_id, _("Refused; the requester was told the ground."))
 
 
@@ -177,7 +179,7 @@ def privacy_request_answer(request_id: int):
     except LookupError:
         abort(404)
     except work.Closed:
-        return _refused(request_id, _("This request is already closed."))
+        abort(404)
     return _done(request_id, _("Answered; the requester was emailed the answer."))
 
 
@@ -191,7 +193,7 @@ def privacy_request_copy(request_id: int):
     except LookupError:
         abort(404)
     except (work.Closed, work.NotThisKind, work.NoAccount):
-        return _refused(request_id, _("A copy cannot be sent for this request."))
+        abort(404)  # closed, or not a request a copy answers
     return _done(request_id, _("The requester was emailed a link to a copy of their data."))
 
 
@@ -204,6 +206,8 @@ def privacy_request_close_account(request_id: int):
         work.close_account(request_id, _staff(), form.text.data)
     except LookupError:
         abort(404)
-    except (work.Closed, work.NotThisKind, work.NoAccount, TransitionRefused):
+    except (work.Closed, work.NotThisKind, work.NoAccount):
+        abort(404)  # closed, or not a deletion request from an account
+    except TransitionRefused:
         return _refused(request_id, _("The account cannot be closed from this request."))
     return _done(request_id, _("The account is closed; the requester was told."))

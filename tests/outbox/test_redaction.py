@@ -14,6 +14,7 @@ def test_the_marked_routes_are_the_ones_that_prove_a_mailbox(app):
     assert secret_link_prefixes(app) == [
         "/auth/reset/",
         "/auth/verify/",
+        "/privacy/request/copy/",
         "/profile/email/cancel/",
         "/profile/email/confirm/",
     ]

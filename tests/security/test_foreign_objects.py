@@ -308,6 +308,20 @@ def _foreign(w: World) -> dict[str, list[tuple[str, dict, str]]]:
             (f"/admin/staff/{w.enabled_staff}/enable", {}, "enabled already"),
             (f"/admin/staff/{w.mine}/enable", {}, "a seller, not staff"),
         ],
+        # Data-subject requests: no such request (a closed one is refused alike, as
+        # tests/requests shows).
+        **{
+            f"admin.privacy_request_{action}": [
+                (f"/admin/requests/999999/{path}", data, "no such request")
+            ]
+            for action, path, data in (
+                ("extend", "extend", {"reason": "x"}),
+                ("refuse", "refuse", {"ground": "s32_burden"}),
+                ("answer", "answer", {"text": "x"}),
+                ("copy", "copy", {}),
+                ("close_account", "close-account", {}),
+            )
+        },
     }  # fmt: skip
 
 
