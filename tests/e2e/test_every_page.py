@@ -51,6 +51,7 @@ EXCLUDED = {
     "main.healthz": "JSON for the load balancer, not a page",
     "documents.file": "an image or PDF file the seller uploaded, not a page",
     "admin.minor_report_file": "the file attached to a report, a download, not a page",
+    "admin.privacy_requests_csv": "the register as CSV, a download, not a page",
 }
 
 # Pages that still fail, each owned by another part of issue 21 whose fix is on its way: they
@@ -113,6 +114,7 @@ def _seed(app) -> dict[tuple[str, str], Person]:
     from portal.outbox.services import queue_email
     from portal.policy import services as policy
     from portal.policy.models import PolicyVersion
+    from portal.security import make_token, secret_digest
     from portal.sharing import legal
     from portal.sharing.models import Disclosure, ThirdParty
     from portal.shipping.models import Pickup
@@ -223,6 +225,22 @@ def _seed(app) -> dict[tuple[str, str], Person]:
         }
         db.session.commit()
 
+        # A privacy request of each seller's own, and the emailed link to a copy of the data.
+        from portal.requests import services as privacy_requests
+        from portal.requests import work as request_work
+
+        own_requests = {
+            key: privacy_requests.file_request("access", "A copy, please.", user=user).id
+            for key, user in sellers.items()
+        }
+        answered = privacy_requests.file_request("access", "A copy, please.", user=seller)
+        copy_secret = "every-page-walk-copy-secret"
+        answered.status, answered.closed_at = "answered", utcnow()
+        answered.copy_token_hash = secret_digest(copy_secret)
+        answered.copy_expires_at = utcnow() + timedelta(days=3)
+        tokens["requests.copy:token"] = make_token(request_work._COPY_PURPOSE, {"k": copy_secret})
+        db.session.commit()
+
         for person in people.values():
             if person.email is None or person.role == "halfway":
                 continue
@@ -256,9 +274,12 @@ def _seed(app) -> dict[tuple[str, str], Person]:
             "admin.document_under_age_confirm:document_id": minor_document,
             "admin.minor_report_confirm:user_id": minors[1].id,
         }
+        shared["request_id"] = own_requests[next(iter(own_requests))]
         for key, person in people.items():
             own = dict(person.ids)
             person.ids = {**shared, **own}
+            if key in own_requests:
+                person.ids["request_id"] = own_requests[key]
             user_id = sellers[key].id if key in sellers else seller.id
             person.ids["file_id"] = first(
                 select(DocumentFile.id)
