@@ -207,9 +207,5 @@ def close_account(request_id: int, staff: User, text: str = "") -> PrivacyReques
     return request
 
 
-def copy_link_days() -> int:
-    return COPY_LINK_DAYS
-
-
 def code_minutes() -> int:
     return int(current_app.config["PRIVACY_REQUEST_CODE_MAX_AGE"].total_seconds() // 60)
