@@ -69,6 +69,7 @@ from portal.admin import (  # noqa: E402,F401
     minor_reports,
     outbox,
     policy,
+    processing,
     seller_data,
     sellers,
     staff,

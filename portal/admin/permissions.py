@@ -31,6 +31,7 @@ class Permission(StrEnum):
     KEEP_REGISTRY = "keep the registry of third parties"
     RECORD_DISCLOSURES = "record and review legal disclosures"
     READ_AUDIT = "read the audit trail"
+    READ_PROCESSING = "read the record of processing and the transfers abroad due for review"
     MANAGE_STAFF = "disable and enable staff accounts"
 
 
@@ -56,6 +57,9 @@ MATRIX: dict[Permission, frozenset[Role]] = {
     Permission.KEEP_REGISTRY: frozenset({ADMIN}),
     Permission.RECORD_DISCLOSURES: frozenset({ADMIN}),
     Permission.READ_AUDIT: frozenset({ADMIN, DPO}),
+    # The record of processing is the DPO's to keep in view (PDPA s.12A); changing what it
+    # is made of (the registry, the policy) stays with admins.
+    Permission.READ_PROCESSING: frozenset({ADMIN, DPO}),
     Permission.MANAGE_STAFF: frozenset({ADMIN}),
 }
 
@@ -109,6 +113,8 @@ ENDPOINTS: dict[str, Permission] = {
     "admin.disclosure_keep_withheld": _P.RECORD_DISCLOSURES,
     # oversight
     "admin.audit": _P.READ_AUDIT,
+    "admin.processing_record": _P.READ_PROCESSING,
+    "admin.processing_csv": _P.READ_PROCESSING,
     "admin.staff": _P.MANAGE_STAFF,
     "admin.staff_disable": _P.MANAGE_STAFF,
     "admin.staff_enable": _P.MANAGE_STAFF,

@@ -13,7 +13,7 @@ from portal.documents import review
 from portal.minor_reports import review as reports
 from portal.outbox import monitor
 from portal.profile import reachability
-from portal.sharing import legal
+from portal.sharing import abroad, legal
 
 
 @bp.get("/")
@@ -38,4 +38,7 @@ def index():
         if may(current_user, Permission.RECORD_DISCLOSURES)
         else None,
         erasures=age_check.waiting() if may(current_user, Permission.CONFIRM_ERASURE) else None,
+        transfers_due=abroad.reviews_due(local_today())
+        if may(current_user, Permission.READ_PROCESSING)
+        else None,
     )
