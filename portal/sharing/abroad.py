@@ -62,7 +62,9 @@ BASES: dict[TransferBasis, object] = {
         "diligence that the data will not be processed against the PDPA (contractual "
         "safeguards)"
     ),
-    TransferBasis.VITAL_INTERESTS: _l("s.129(3)(g): needed to protect the seller's vital interests"),
+    TransferBasis.VITAL_INTERESTS: _l(
+        "s.129(3)(g): needed to protect the seller's vital interests"
+    ),
     TransferBasis.PUBLIC_INTEREST: _l(
         "s.129(3)(h): needed in the public interest, as the Minister determines"
     ),

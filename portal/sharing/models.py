@@ -12,7 +12,6 @@ from portal.clock import utcnow
 from portal.extensions import db
 from portal.sqltypes import UTCDateTime
 
-
 # The bases for a transfer abroad (portal.sharing.abroad.TransferBasis, which a test holds
 # to this list); spelt out here so the schema's check does not import the module that labels them.
 TRANSFER_BASES = (

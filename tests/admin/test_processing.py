@@ -258,9 +258,7 @@ def test_every_category_of_the_data_map_is_a_line(app, admin_client):
     assert "Kept by Koopseri only" in financial  # nobody receives bank details
 
 
-def test_a_new_column_and_party_appear_without_touching_the_record(
-    app, admin_client, monkeypatch
-):
+def test_a_new_column_and_party_appear_without_touching_the_record(app, admin_client, monkeypatch):
     monkeypatch.setitem(
         datamap.PERSONAL,
         "loyalty_cards.number",
@@ -301,9 +299,10 @@ def test_a_new_column_and_party_appear_without_touching_the_record(
     assert "reward loyal sellers" in lines["Financial details"]["Purposes"]
     assert "Paylater Pte Ltd" in lines["Financial details"]["Recipients"]
     assert lines["Financial details"]["Countries"] == "Singapore"
-    assert "Paylater Pte Ltd: s.129(3)(a)" in lines[
-        "Financial details"
-    ]["Basis for transfer abroad (PDPA s.129)"]
+    assert (
+        "Paylater Pte Ltd: s.129(3)(a)"
+        in lines["Financial details"]["Basis for transfer abroad (PDPA s.129)"]
+    )
     assert "biometric" in lines
 
 
