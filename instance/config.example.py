@@ -20,6 +20,12 @@ which wins over this file (PORTAL_SECRET_KEY, PORTAL_MAIL_SERVER, ...).
 # PUBLIC_URL = "https://sellers.koopseri.com"
 # TRUSTED_HOSTS = ["sellers.koopseri.com"]
 
+# Required in production: the Data Protection Officer's email (PDPA s.12A), shown on
+# /privacy/contact with their name and phone (international form).
+# DPO_EMAIL = "dpo@koopseri.com"
+# DPO_NAME = "Full Name"
+# DPO_PHONE = "+60 3-2712 0000"
+
 # ENVIRONMENT = "production"  # or "development" (allows a generated secret key)
 
 # SQLALCHEMY_DATABASE_URI = "postgresql+psycopg://portal@db.internal/portal"

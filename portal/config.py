@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import phonenumbers
 from flask import Flask
 from werkzeug.wsgi import host_is_trusted
 
@@ -23,6 +24,12 @@ class ConfigError(RuntimeError):
 _WEAK_SECRET_KEYS = {"", "dev", "secret", "changeme", "change-me", "development"}
 _MIN_SECRET_KEY_LENGTH = 32
 DEVELOPMENT_PUBLIC_URL = "http://127.0.0.1:5000"  # where `make run` serves
+# Who answers privacy questions on a developer's machine: example.com, so no real mailbox.
+DEVELOPMENT_DPO = {
+    "DPO_NAME": "Data Protection Officer (development)",
+    "DPO_EMAIL": "dpo@example.com",
+    "DPO_PHONE": "+60321234567",
+}
 
 
 class Defaults:
@@ -80,6 +87,12 @@ class Defaults:
     # allowed). Every link in mail is built from it (portal.links), never from the request's
     # Host. Required in production; development falls back to DEVELOPMENT_PUBLIC_URL.
     PUBLIC_URL: str | None = None
+    # The Data Protection Officer (PDPA s.12A), shown on /privacy/contact. DPO_EMAIL is required
+    # in production; development falls back to DEVELOPMENT_DPO. DPO_PHONE is an international
+    # number ("+60 3-2712 0000"); without one the page gives email only.
+    DPO_NAME: str | None = None
+    DPO_EMAIL: str | None = None
+    DPO_PHONE: str | None = None
     # Flask's own setting: a request whose Host is not in this list is answered 400. None in
     # production means the host of PUBLIC_URL only; development accepts any unless set.
     TRUSTED_HOSTS: list[str] | None = None
@@ -224,6 +237,7 @@ def load_config(app: Flask, overrides: dict | None = None) -> None:
         }
     _check_secret_key(app)
     _check_public_url(app)
+    _check_data_protection_officer(app)
 
 
 def is_development(app: Flask) -> bool:
@@ -292,3 +306,43 @@ def _check_public_url(app: Flask) -> None:
         raise ConfigError(
             f"TRUSTED_HOSTS {trusted!r} must include the host of PUBLIC_URL ({parts.hostname})."
         )
+
+
+def _check_data_protection_officer(app: Flask) -> None:
+    """The DPO can be reached by email (required in production) and, if given, by phone.
+
+    PDPA s.12A (Act A1727): a controller of Koopseri's kind appoints a Data Protection Officer
+    whose business contact is published; /privacy/contact shows these settings.
+    """
+    config = app.config
+    if not config.get("DPO_EMAIL"):
+        if not is_development(app):
+            raise ConfigError(
+                "Refusing to start in production without DPO_EMAIL: set PORTAL_DPO_EMAIL (or "
+                "DPO_EMAIL in instance/config.py) to the Data Protection Officer's address "
+                "(PDPA s.12A); /privacy/contact publishes it with PORTAL_DPO_NAME and "
+                "PORTAL_DPO_PHONE."
+            )
+        for name, value in DEVELOPMENT_DPO.items():
+            config[name] = config.get(name) or value
+    email = config["DPO_EMAIL"]
+    if not isinstance(email, str) or email.count("@") != 1 or " " in email.strip():
+        raise ConfigError(f"DPO_EMAIL must be one email address, not {email!r}.")
+    config["DPO_NAME"] = config.get("DPO_NAME") or None
+    config["DPO_PHONE"] = _international_phone(config.get("DPO_PHONE"))
+
+
+def _international_phone(value) -> str | None:
+    """``value`` as E.164 (what the ``phone`` filter shows), or None if not set."""
+    if not value:
+        return None
+    try:
+        number = phonenumbers.parse(str(value), None)
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise ConfigError(
+            f"DPO_PHONE must be a phone number in international form such as "
+            f"+60 3-2712 0000, not {value!r}."
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

@@ -8,7 +8,9 @@ name); ``OTHER_TABLES`` says why a table belongs to no seller; ``ACCOUNT_REFEREN
 what erasing an account does through each column that names it. The export, the erasure
 routine (:mod:`portal.erasure`, which imports no feature: this map is all it knows) and the
 public retention schedule all read this module, and tests fail when a column or table is
-left out of it, so a column added next year cannot escape export or deletion.
+left out of it, so a column added next year cannot escape export or deletion. ``LEGAL_BASES``
+gives each category the PDPA ground it is processed on; with the columns' purposes, the
+registry and the retention rules it makes the record of processing.
 """
 
 from __future__ import annotations
@@ -28,6 +30,35 @@ class Category(StrEnum):
     PHONE = "phone"
     FINANCIAL = "financial"
     INTERACTION = "interaction with the website"
+
+
+class LegalBasis(StrEnum):
+    """The grounds on which the PDPA lets personal data be processed (s.6, the General
+    Principle): the seller's consent, or one of the cases of s.6(2) that need none."""
+
+    CONSENT = "consent"  # s.6(1)(a): given at registration, naming the policy version
+    CONTRACT = "contract"  # s.6(2)(a): to perform the seller's contract with Koopseri
+    LEGAL_OBLIGATION = "legal obligation"  # s.6(2)(c): a duty the law puts on Koopseri
+
+
+# On which grounds each category is processed; the record of processing
+# (portal.retention.processing) prints them beside the purposes of the columns below. The
+# policy asks consent at registration for all of it; where the data is also needed to trade
+# (pay the seller, collect parcels) or by law (identity, proof of consent), that is said too.
+LEGAL_BASES: dict[Category, tuple[LegalBasis, ...]] = {
+    Category.NAME: (LegalBasis.CONSENT, LegalBasis.CONTRACT),
+    Category.PHOTOGRAPHS: (LegalBasis.CONSENT,),
+    Category.IDENTIFICATION: (
+        LegalBasis.CONSENT,
+        LegalBasis.CONTRACT,
+        LegalBasis.LEGAL_OBLIGATION,
+    ),
+    Category.ADDRESS: (LegalBasis.CONSENT, LegalBasis.CONTRACT),
+    Category.EMAIL: (LegalBasis.CONSENT, LegalBasis.CONTRACT),
+    Category.PHONE: (LegalBasis.CONSENT, LegalBasis.CONTRACT),
+    Category.FINANCIAL: (LegalBasis.CONSENT, LegalBasis.CONTRACT),
+    Category.INTERACTION: (LegalBasis.CONSENT, LegalBasis.CONTRACT, LegalBasis.LEGAL_OBLIGATION),
+}
 
 
 class Retention(StrEnum):
@@ -321,6 +352,9 @@ NOT_PERSONAL: frozenset[str] = frozenset(
         "third_parties.categories", "third_parties.country",
         "third_parties.privacy_url", "third_parties.created_at", "third_parties.updated_at",
         "third_parties.retired_at",
+        "third_parties.contract_reference", "third_parties.contract_signed_on",
+        "third_parties.breach_notice_hours", "third_parties.transfer_basis",
+        "third_parties.transfer_review_on",
         "disclosures.id", "disclosures.user_id", "disclosures.kind", "disclosures.third_party_id",
         "disclosures.recipient", "disclosures.categories", "disclosures.purpose",
         "disclosures.reference", "disclosures.partner_reference", "disclosures.outcome",

@@ -20,6 +20,7 @@ KEYS = {
     "ENCRYPTION_KEY_ID": "k1",
     "HASH_KEY": generate_key(),
     "PUBLIC_URL": "https://sellers.koopseri.example",
+    "DPO_EMAIL": "dpo@koopseri.example",
 }
 
 
@@ -27,7 +28,7 @@ def test_defaults_then_instance_file_then_environment(tmp_path, monkeypatch):
     (tmp_path / "config.py").write_text(
         'SECRET_KEY = "k" * 40\nMAIL_SERVER = "from-file"\nMAIL_PORT = 2525\n'
         f"ENCRYPTION_KEYS = {KEYS['ENCRYPTION_KEYS']!r}\nHASH_KEY = {KEYS['HASH_KEY']!r}\n"
-        f"PUBLIC_URL = {KEYS['PUBLIC_URL']!r}\n"
+        f"PUBLIC_URL = {KEYS['PUBLIC_URL']!r}\nDPO_EMAIL = {KEYS['DPO_EMAIL']!r}\n"
     )
     app = create_app({"INSTANCE_PATH": str(tmp_path)})
     assert app.config["MAIL_SERVER"] == "from-file"
@@ -47,6 +48,7 @@ def test_instance_path_from_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("PORTAL_ENCRYPTION_KEYS", json.dumps(KEYS["ENCRYPTION_KEYS"]))
     monkeypatch.setenv("PORTAL_HASH_KEY", KEYS["HASH_KEY"])
     monkeypatch.setenv("PORTAL_PUBLIC_URL", KEYS["PUBLIC_URL"])
+    monkeypatch.setenv("PORTAL_DPO_EMAIL", KEYS["DPO_EMAIL"])
     app = create_app()
     assert app.instance_path == str(tmp_path / "elsewhere")
     assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path}/elsewhere/portal.sqlite3"
@@ -111,3 +113,41 @@ def test_development_falls_back_to_the_local_address_and_any_host(tmp_path):
     app = create_app({"INSTANCE_PATH": str(tmp_path), "ENVIRONMENT": "development"})
     assert app.config["PUBLIC_URL"] == "http://127.0.0.1:5000"
     assert app.config["TRUSTED_HOSTS"] is None
+
+
+# --- the Data Protection Officer (PDPA s.12A) ---------------------------------------------
+
+
+def test_production_refuses_to_start_without_the_dpos_email(tmp_path):
+    config = {"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "s" * 40, **KEYS}
+    del config["DPO_EMAIL"]
+    with pytest.raises(ConfigError, match="without DPO_EMAIL"):
+        create_app(config)
+
+
+def test_the_dpo_settings_come_from_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("PORTAL_DPO_NAME", "Nurul Aina")
+    monkeypatch.setenv("PORTAL_DPO_EMAIL", "dpo@koopseri.example")
+    monkeypatch.setenv("PORTAL_DPO_PHONE", "+60 3-2712 0000")
+    config = {"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "s" * 40, **KEYS}
+    del config["DPO_EMAIL"]
+    app = create_app(config)
+    assert app.config["DPO_NAME"] == "Nurul Aina"
+    assert app.config["DPO_EMAIL"] == "dpo@koopseri.example"
+    assert app.config["DPO_PHONE"] == "+60327120000"  # stored as E.164
+
+
+def test_development_has_a_dpo_at_example_com(tmp_path):
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "ENVIRONMENT": "development"})
+    assert app.config["DPO_EMAIL"] == "dpo@example.com"
+    assert app.config["DPO_NAME"] and app.config["DPO_PHONE"]
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [{"DPO_EMAIL": "not an address"}, {"DPO_EMAIL": "a@b@c"}, {"DPO_PHONE": "12345"}],
+)
+def test_a_malformed_dpo_contact_stops_the_start(tmp_path, bad):
+    config = {"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "s" * 40, **KEYS}
+    with pytest.raises(ConfigError, match="DPO_"):
+        create_app({**config, **bad})

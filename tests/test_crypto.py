@@ -69,7 +69,8 @@ def test_malformed_keys_stop_the_start(tmp_path, bad):
     config = {
         "INSTANCE_PATH": str(tmp_path),
         "SECRET_KEY": "s" * 40,
-        "PUBLIC_URL": "https://sellers.koopseri.example",  # production's other requirement
+        "PUBLIC_URL": "https://sellers.koopseri.example",  # production's other requirements
+        "DPO_EMAIL": "dpo@koopseri.example",
         **_keys("k1", current="k1"),
     }
     with pytest.raises(ConfigError, match="(?i)key"):
@@ -83,6 +84,7 @@ def test_production_refuses_to_start_without_keys(tmp_path):
                 "INSTANCE_PATH": str(tmp_path),
                 "SECRET_KEY": "s" * 40,
                 "PUBLIC_URL": "https://sellers.koopseri.example",
+                "DPO_EMAIL": "dpo@koopseri.example",
             }
         )
 

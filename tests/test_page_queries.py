@@ -94,6 +94,7 @@ SELLER_PAGES = (
     "/privacy/2",
     "/privacy/changes",
     "/privacy/changes?from=1&to=2",
+    "/privacy/contact",
     "/retention",
     "/report-minor",
     "/privacy/request",

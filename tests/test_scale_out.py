@@ -49,6 +49,7 @@ def two_servers(request, tmp_path):
         # The load balancer's address: links in mail start with it, and only its host is
         # trusted (TRUSTED_HOSTS ignores the port, so both servers answer on loopback).
         "PORTAL_PUBLIC_URL": "http://127.0.0.1",
+        "PORTAL_DPO_EMAIL": "dpo@koopseri.example",
         "PORTAL_SQLALCHEMY_DATABASE_URI": postgres_url,
         "PORTAL_RATELIMIT_STORAGE_URI": REDIS_URL,
         "PORTAL_RATELIMIT_KEY_PREFIX": uuid.uuid4().hex,
@@ -68,6 +69,7 @@ def two_servers(request, tmp_path):
             "ENCRYPTION_KEY_ID": "k1",
             "HASH_KEY": hash_key,
             "PUBLIC_URL": settings["PORTAL_PUBLIC_URL"],
+            "DPO_EMAIL": settings["PORTAL_DPO_EMAIL"],
         }
     )
     with app.app_context():

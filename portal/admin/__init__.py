@@ -70,6 +70,7 @@ from portal.admin import (  # noqa: E402,F401
     outbox,
     policy,
     privacy_requests,
+    processing,
     seller_data,
     sellers,
     staff,

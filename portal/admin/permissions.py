@@ -32,6 +32,7 @@ class Permission(StrEnum):
     RECORD_DISCLOSURES = "record and review legal disclosures"
     HANDLE_PRIVACY_REQUESTS = "work data-subject requests"
     READ_AUDIT = "read the audit trail"
+    READ_PROCESSING = "read the record of processing and the transfers abroad due for review"
     MANAGE_STAFF = "disable and enable staff accounts"
 
 
@@ -58,6 +59,9 @@ MATRIX: dict[Permission, frozenset[Role]] = {
     Permission.RECORD_DISCLOSURES: frozenset({ADMIN}),
     Permission.HANDLE_PRIVACY_REQUESTS: frozenset({ADMIN, DPO}),
     Permission.READ_AUDIT: frozenset({ADMIN, DPO}),
+    # The record of processing is the DPO's to keep in view (PDPA s.12A); changing what it
+    # is made of (the registry, the policy) stays with admins.
+    Permission.READ_PROCESSING: frozenset({ADMIN, DPO}),
     Permission.MANAGE_STAFF: frozenset({ADMIN}),
 }
 
@@ -121,6 +125,8 @@ ENDPOINTS: dict[str, Permission] = {
     "admin.privacy_request_close_account": _P.TERMINATE_ACCOUNTS,
     # oversight
     "admin.audit": _P.READ_AUDIT,
+    "admin.processing_record": _P.READ_PROCESSING,
+    "admin.processing_csv": _P.READ_PROCESSING,
     "admin.staff": _P.MANAGE_STAFF,
     "admin.staff_disable": _P.MANAGE_STAFF,
     "admin.staff_enable": _P.MANAGE_STAFF,

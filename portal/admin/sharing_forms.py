@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     EmailField,
+    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -20,6 +21,7 @@ from wtforms.validators import (
     DataRequired,
     InputRequired,
     Length,
+    NumberRange,
     Optional,
     Regexp,
     ValidationError,
@@ -29,6 +31,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from portal.clock import local_today
 from portal.forms import DayField, PortalForm, required, strip
 from portal.profile.choices import countries
+from portal.sharing.abroad import BASES, is_abroad
 from portal.sharing.payload import SHAREABLE
 
 
@@ -47,6 +50,21 @@ def check_https_url(form, field):
     parts = urlsplit(field.data or "")
     if parts.scheme != "https" or not parts.hostname or "." not in parts.hostname:
         raise ValidationError(_l("Enter a full https:// address."))
+
+
+class HoursField(IntegerField):
+    """A whole number of hours; anything else is refused in the reader's language."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(_l("Enter a whole number of hours, such as 24.")) from error
+
+
+# A party must report a breach to Koopseri in time for Koopseri's own notice to the
+# Commissioner within 72 hours (PDPA s.12B); a longer term is refused.
+MAX_BREACH_NOTICE_HOURS = 72
 
 
 class ThirdPartyForm(PortalForm):
@@ -84,6 +102,25 @@ class ThirdPartyForm(PortalForm):
         filters=[strip],
         validators=[required, Length(max=300), check_https_url],
     )
+    contract_reference = StringField(
+        _l("Contract reference"), filters=[strip], validators=[Optional(), Length(max=100)]
+    )
+    contract_signed_on = DayField(_l("Date of the contract"), validators=[Optional()])
+    breach_notice_hours = HoursField(
+        _l("Hours within which they must report a breach to Koopseri"),
+        validators=[
+            Optional(),
+            NumberRange(
+                min=1,
+                max=MAX_BREACH_NOTICE_HOURS,
+                message=_l("Enter a number of hours from 1 to 72."),
+            ),
+        ],
+    )
+    transfer_basis = SelectField(
+        _l("Basis for transferring data out of Malaysia"), validators=[Optional()]
+    )
+    transfer_review_on = DayField(_l("Review the basis on"), validators=[Optional()])
 
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -91,8 +128,60 @@ class ThirdPartyForm(PortalForm):
         self.country.choices = [SelectChoice("", _l("Choose a country"))] + [
             SelectChoice(code, name) for code, name in countries()
         ]
+        self.transfer_basis.choices = [SelectChoice("", _l("None: the party is in Malaysia"))] + [
+            SelectChoice(basis.value, label) for basis, label in BASES.items()
+        ]
         if editing:  # the key names the party in configuration: it never changes
             del self.slug
+
+    def validate_contract_signed_on(self, field):
+        if field.data and field.data > local_today():
+            raise ValidationError(_l("A contract cannot be dated in the future."))
+
+    def validate(self, extra_validators=None) -> bool:
+        # Checked together, not per field: each of these depends on another field.
+        valid = super().validate(extra_validators)
+        if bool(self.contract_reference.data) != bool(self.contract_signed_on.data):
+            if not self.contract_reference.data:
+                self.contract_reference.errors.append(_l("Enter the contract's reference."))
+            elif not self.contract_signed_on.errors:
+                self.contract_signed_on.errors.append(_l("Enter the date of the contract."))
+            valid = False
+        if is_abroad(self.country.data):
+            # PDPA s.129: data goes abroad only on one of the grounds it lists.
+            if not self.transfer_basis.data:
+                self.transfer_basis.errors.append(
+                    _l("Choose the basis for sending seller data out of Malaysia.")
+                )
+                valid = False
+            valid = check_review_date(self.transfer_review_on) and valid
+        elif self.country.data:
+            # Nothing leaves Malaysia: no basis to record or review.
+            self.transfer_basis.data = ""
+            self.transfer_review_on.data = None
+        return valid
+
+    def values(self, names) -> dict:
+        """The ``names`` fields' data as the registry stores them: an optional term left
+        empty is None, not ""."""
+        return {
+            name: (getattr(self, name).data or None)
+            if name in _OPTIONAL_TERMS
+            else getattr(self, name).data
+            for name in names
+        }
+
+
+# The registry's terms that may be left empty; stored as NULL, not "".
+_OPTIONAL_TERMS = frozenset(
+    {
+        "contract_reference",
+        "contract_signed_on",
+        "breach_notice_hours",
+        "transfer_basis",
+        "transfer_review_on",
+    }
+)
 
 
 class LegalDisclosureForm(PortalForm):

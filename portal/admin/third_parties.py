@@ -115,4 +115,4 @@ def _party_for_button(party_id: int, *, active: bool):
 
 
 def _values(form: ThirdPartyForm) -> dict:
-    return {name: getattr(form, name).data for name in registry.EDITABLE}
+    return form.values(registry.EDITABLE)

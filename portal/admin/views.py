@@ -14,7 +14,7 @@ from portal.minor_reports import review as reports
 from portal.outbox import monitor
 from portal.profile import reachability
 from portal.requests import services as privacy_requests
-from portal.sharing import legal
+from portal.sharing import abroad, legal
 
 
 @bp.get("/")
@@ -41,5 +41,8 @@ def index():
         erasures=age_check.waiting() if may(current_user, Permission.CONFIRM_ERASURE) else None,
         privacy_requests=privacy_requests.summary()
         if may(current_user, Permission.HANDLE_PRIVACY_REQUESTS)
+        else None,
+        transfers_due=abroad.reviews_due(local_today())
+        if may(current_user, Permission.READ_PROCESSING)
         else None,
     )

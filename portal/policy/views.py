@@ -1,8 +1,9 @@
-"""Public policy pages (the version in effect, any version, the changes between two) and the
-acceptance page, where the policy gate (``portal.gates``) sends a seller until they accept.
+"""Public policy pages (the version in effect, any version, the changes between two, the Data
+Protection Officer's contact) and the acceptance page, where the policy gate
+(``portal.gates``) sends a seller until they accept.
 """
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -50,6 +51,24 @@ def version(number: int):
         text=services.text_of(found, reading_language()),
         is_current=found.id == current.id,
         upcoming=None,
+    )
+
+
+@bp.get("/privacy/contact")
+def contact():
+    """The Data Protection Officer's contact (PDPA s.12A), from the DPO_* settings. A page
+    of the policy blueprint, so a closed account and a seller yet to accept a new version
+    reach it too (portal.gates)."""
+    config = current_app.config
+    return render_template(
+        "policy/contact.html",
+        dpo_name=config["DPO_NAME"],
+        dpo_email=config["DPO_EMAIL"],
+        dpo_phone=config["DPO_PHONE"],
+        # The request pages (/account/requests, /privacy/request) are their own rooms'; by
+        # path, so this page does not depend on their endpoints' names.
+        seller_requests=request.script_root + "/account/requests",
+        public_request=request.script_root + "/privacy/request",
     )
 
 

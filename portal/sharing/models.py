@@ -12,6 +12,20 @@ from portal.clock import utcnow
 from portal.extensions import db
 from portal.sqltypes import UTCDateTime
 
+# The bases for a transfer abroad (portal.sharing.abroad.TransferBasis, which a test holds
+# to this list); spelt out here so the schema's check does not import the module that labels them.
+TRANSFER_BASES = (
+    "adequate_law",
+    "consent",
+    "contract_with_seller",
+    "contract_for_seller",
+    "legal_proceedings",
+    "avoid_harm",
+    "due_diligence",
+    "vital_interests",
+    "public_interest",
+)
+
 
 class ThirdParty(db.Model):
     """A service provider that receives seller data, and the categories it may receive.
@@ -21,6 +35,21 @@ class ThirdParty(db.Model):
     """
 
     __tablename__ = "third_parties"
+    __table_args__ = (
+        CheckConstraint(
+            "breach_notice_hours IS NULL OR breach_notice_hours > 0", name="breach_hours_positive"
+        ),
+        CheckConstraint(
+            "transfer_basis IS NULL OR transfer_review_on IS NOT NULL",
+            name="transfer_basis_has_review",
+        ),
+        CheckConstraint(
+            "transfer_basis IS NULL OR transfer_basis IN ("
+            + ", ".join(f"'{basis}'" for basis in TRANSFER_BASES)
+            + ")",
+            name="transfer_basis_known",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(40), unique=True)
@@ -36,6 +65,15 @@ class ThirdParty(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The contract with the party, and the hours within which it must tell Koopseri of a
+    # breach of seller data (so Koopseri can notify within 72 hours, PDPA s.12B).
+    contract_reference: Mapped[str | None] = mapped_column(String(100))
+    contract_signed_on: Mapped[date | None]
+    breach_notice_hours: Mapped[int | None]
+    # A party abroad: the basis for transferring data to it (PDPA s.129; values of
+    # portal.sharing.abroad.TransferBasis) and the day that basis is next reviewed.
+    transfer_basis: Mapped[str | None] = mapped_column(String(32))
+    transfer_review_on: Mapped[date | None]
 
     def text(self, field: str, language: str) -> str:
         """``service`` or ``purpose`` in ``language``, or in English where it has none."""

@@ -28,6 +28,11 @@ EDITABLE = (
     "categories",
     "country",
     "privacy_url",
+    "contract_reference",
+    "contract_signed_on",
+    "breach_notice_hours",
+    "transfer_basis",
+    "transfer_review_on",
 )
 
 

@@ -39,6 +39,7 @@ PRODUCTION = {
     "ENCRYPTION_KEYS": {"k1": generate_key()},
     "ENCRYPTION_KEY_ID": "k1",
     "HASH_KEY": generate_key(),
+    "DPO_EMAIL": "dpo@koopseri.test",
 }
 
 
@@ -195,6 +196,7 @@ def test_gunicorn_in_production_refuses_a_foreign_host(tmp_path):
         "PORTAL_ENCRYPTION_KEYS": json.dumps(PRODUCTION["ENCRYPTION_KEYS"]),
         "PORTAL_ENCRYPTION_KEY_ID": "k1",
         "PORTAL_HASH_KEY": PRODUCTION["HASH_KEY"],
+        "PORTAL_DPO_EMAIL": PRODUCTION["DPO_EMAIL"],
         "PORTAL_BCRYPT_ROUNDS": "4",
         "PORTAL_WTF_CSRF_ENABLED": "false",
     }
