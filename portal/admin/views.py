@@ -14,6 +14,7 @@ from portal.minor_reports import review as reports
 from portal.outbox import monitor
 from portal.profile import reachability
 from portal.sharing import legal
+from portal.sharing import services as sharing
 
 
 @bp.get("/")
@@ -38,4 +39,7 @@ def index():
         if may(current_user, Permission.RECORD_DISCLOSURES)
         else None,
         erasures=age_check.waiting() if may(current_user, Permission.CONFIRM_ERASURE) else None,
+        corrections=sharing.corrections_summary()
+        if may(current_user, Permission.PASS_ON_CORRECTIONS)
+        else None,
     )

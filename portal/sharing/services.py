@@ -15,7 +15,7 @@ from datetime import datetime
 
 from flask import has_request_context
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from portal.audit.services import record as audit
@@ -397,6 +397,19 @@ def send_pending_corrections(limit: int = 500) -> int:
     return deliver_corrections(list(ids))
 
 
+# Why staff must pass a correction on another way, in words for them.
+CORRECTION_REASONS = {
+    CorrectionReason.RETIRED: _l("The party is retired from the registry, so nothing is sent to it."),
+    CorrectionReason.NO_ENDPOINT: _l("No way to reach the party is configured."),
+    CorrectionReason.NOT_REGISTERED: _l("The party is no longer registered for this data."),
+    CorrectionReason.ACCOUNT_PAUSED: _l("Sharing is paused on the seller's account."),
+}
+
+
+def correction_reason(reason: str | None):
+    return CORRECTION_REASONS.get(reason, reason) if reason else None
+
+
 def corrections_for_staff(*, page: int = 1, per_page: int = 50) -> tuple[list[Correction], bool]:
     """Corrections not yet passed on: those staff must pass on another way first, then
     those waiting to be sent (a failed try among them), oldest first within each."""
@@ -410,6 +423,16 @@ def corrections_for_staff(*, page: int = 1, per_page: int = 50) -> tuple[list[Co
     )
     found = paginate(query, page, per_page)
     return found.items, found.has_next
+
+
+def corrections_summary() -> tuple[int, datetime | None]:
+    """How many corrections are not yet passed on, and since when the oldest waits: for the
+    back-office home."""
+    return db.session.execute(
+        select(func.count(Correction.id), func.min(Correction.corrected_at)).where(
+            Correction.status.in_((CorrectionStatus.STAFF, CorrectionStatus.PENDING))
+        )
+    ).one()
 
 
 def corrections_of(user_id: int) -> list[Correction]:
