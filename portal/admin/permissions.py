@@ -30,7 +30,7 @@ class Permission(StrEnum):
     PUBLISH_POLICY = "draft and publish the privacy policy"
     KEEP_REGISTRY = "keep the registry of third parties"
     RECORD_DISCLOSURES = "record and review legal disclosures"
-    PASS_ON_CORRECTIONS = "pass corrections on to third parties that cannot be sent to"
+    HANDLE_CORRECTIONS = "see and pass on corrections owed to third parties"
     READ_AUDIT = "read the audit trail"
     MANAGE_STAFF = "disable and enable staff accounts"
 
@@ -57,7 +57,7 @@ MATRIX: dict[Permission, frozenset[Role]] = {
     Permission.KEEP_REGISTRY: frozenset({ADMIN}),
     Permission.RECORD_DISCLOSURES: frozenset({ADMIN}),
     # PDPA s.35: the DPO answers for corrections reaching the third parties.
-    Permission.PASS_ON_CORRECTIONS: frozenset({ADMIN, DPO}),
+    Permission.HANDLE_CORRECTIONS: frozenset({ADMIN, DPO}),
     Permission.READ_AUDIT: frozenset({ADMIN, DPO}),
     Permission.MANAGE_STAFF: frozenset({ADMIN}),
 }
@@ -111,9 +111,9 @@ ENDPOINTS: dict[str, Permission] = {
     "admin.disclosure_release": _P.RECORD_DISCLOSURES,
     "admin.disclosure_keep_withheld": _P.RECORD_DISCLOSURES,
     # corrections passed on (PDPA s.35)
-    "admin.corrections": _P.PASS_ON_CORRECTIONS,
-    "admin.correction_send": _P.PASS_ON_CORRECTIONS,
-    "admin.correction_handled": _P.PASS_ON_CORRECTIONS,
+    "admin.corrections": _P.HANDLE_CORRECTIONS,
+    "admin.correction_send": _P.HANDLE_CORRECTIONS,
+    "admin.correction_handled": _P.HANDLE_CORRECTIONS,
     # oversight
     "admin.audit": _P.READ_AUDIT,
     "admin.staff": _P.MANAGE_STAFF,

@@ -40,6 +40,6 @@ def index():
         else None,
         erasures=age_check.waiting() if may(current_user, Permission.CONFIRM_ERASURE) else None,
         corrections=sharing.corrections_summary()
-        if may(current_user, Permission.PASS_ON_CORRECTIONS)
+        if may(current_user, Permission.HANDLE_CORRECTIONS)
         else None,
     )

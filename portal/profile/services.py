@@ -27,8 +27,8 @@ from portal.i18n import gettext
 from portal.links import public_url
 from portal.outbox.services import queue_email
 from portal.pagination import paginate
-from portal.sharing import services as sharing
 from portal.profile.models import Actor, BankAccount, ProfileChange, SellerProfile, mask
+from portal.sharing import services as sharing
 
 
 class DateOfBirthLocked(Exception):

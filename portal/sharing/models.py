@@ -138,9 +138,7 @@ class Correction(db.Model):
 
     __tablename__ = "corrections"
     __table_args__ = (
-        CheckConstraint(
-            "status IN ('pending', 'sent', 'staff', 'handled')", name="status_known"
-        ),
+        CheckConstraint("status IN ('pending', 'sent', 'staff', 'handled')", name="status_known"),
         Index("ix_corrections_status_id", "status", "id"),
     )
 

@@ -399,7 +399,9 @@ def send_pending_corrections(limit: int = 500) -> int:
 
 # Why staff must pass a correction on another way, in words for them.
 CORRECTION_REASONS = {
-    CorrectionReason.RETIRED: _l("The party is retired from the registry, so nothing is sent to it."),
+    CorrectionReason.RETIRED: _l(
+        "The party is retired from the registry, so nothing is sent to it."
+    ),
     CorrectionReason.NO_ENDPOINT: _l("No way to reach the party is configured."),
     CorrectionReason.NOT_REGISTERED: _l("The party is no longer registered for this data."),
     CorrectionReason.ACCOUNT_PAUSED: _l("Sharing is paused on the seller's account."),

@@ -12,6 +12,7 @@ from flask_babel import force_locale, gettext
 from freezegun import freeze_time
 from sqlalchemy import select
 
+from portal.audit.models import AuditEvent
 from portal.auth.models import User
 from portal.clock import add_months
 from portal.extensions import db
@@ -20,7 +21,6 @@ from portal.profile.models import SellerProfile
 from portal.sharing import connectors, registry
 from portal.sharing import services as sharing
 from portal.sharing.models import Correction, Disclosure
-from portal.audit.models import AuditEvent
 from tests.partner import Reply
 from tests.support import client_as, make_staff
 
@@ -111,7 +111,10 @@ def test_a_corrected_phone_goes_to_each_party_that_received_it_and_only_the_phon
     _received(app, ready_seller["id"], "dhl")
     with freeze_time(add_months(BOOKED_AT, 2), tick=True):
         auth.login()
-        assert client.post("/profile/contact", data={"contact-phone": "012-999 8888"}).status_code == 302
+        assert (
+            client.post("/profile/contact", data={"contact-phone": "012-999 8888"}).status_code
+            == 302
+        )
     corrections = [entry.body for entry in partner.received[2:]]
     assert len(corrections) == 2
     for body in corrections:
@@ -164,9 +167,12 @@ def test_a_retired_party_is_listed_for_staff_and_not_sent_to(
     (correction,) = _corrections(app)
     assert correction.status == "handled"
     with app.app_context():
-        assert db.session.scalar(
-            select(AuditEvent.action).where(AuditEvent.subject_type == "correction")
-        ) == "correction.handled"
+        assert (
+            db.session.scalar(
+                select(AuditEvent.action).where(AuditEvent.subject_type == "correction")
+            )
+            == "correction.handled"
+        )
     assert len(partner.received) == 1  # retired: never sent to
 
 
