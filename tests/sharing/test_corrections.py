@@ -22,7 +22,7 @@ from portal.sharing import connectors, registry
 from portal.sharing import services as sharing
 from portal.sharing.models import Correction, Disclosure
 from tests.partner import Reply
-from tests.support import client_as, make_staff
+from tests.support import client_as, link_in, make_staff
 
 # When the courier first received the seller's address.
 BOOKED_AT = datetime(2027, 1, 10, 2, 0, tzinfo=UTC)
@@ -297,3 +297,21 @@ def test_a_failed_delivery_is_tried_again_by_the_retention_run(
     (correction,) = _corrections(app)
     assert (correction.status, correction.attempts) == ("sent", 2)
     assert len(_correction_disclosures(app)) == 1
+
+
+def test_a_changed_email_goes_to_the_store_that_received_it(
+    app, client, auth, ready_seller, partner, mailbox
+):
+    _received(app, ready_seller["id"], "woocommerce", fields=("name", "email", "phone"))
+    _received(app, ready_seller["id"], "dhl")  # never received the email
+    with freeze_time(add_months(BOOKED_AT, 7), tick=True):
+        auth.login()
+        assert (
+            client.post("/profile/email", data={"new_email": "ml@example.net"}).status_code == 302
+        )
+        link = link_in(mailbox.last("ml@example.net"), "/profile/email/confirm/")
+        assert client.post(link).status_code == 302
+    (sent,) = [entry.body for entry in partner.received[2:]]
+    assert sent["categories"] == ["email"] and sent["seller"] == {"email": "ml@example.net"}
+    ((recipient, categories, _),) = _correction_disclosures(app)
+    assert (recipient, categories) == ("WooCommerce", ["email"])
