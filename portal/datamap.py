@@ -364,6 +364,11 @@ NOT_PERSONAL: frozenset[str] = frozenset(
         "pickups.parcel_size", "pickups.disclosure_id", "pickups.created_at",
         "pickups.status", "pickups.cancelled_at", "pickups.cancellation_id",
         "disclosures.cancels_reference",
+        "corrections.id", "corrections.user_id", "corrections.third_party_id",
+        "corrections.category", "corrections.reference", "corrections.corrects",
+        "corrections.status", "corrections.reason", "corrections.attempts",
+        "corrections.outcome", "corrections.corrected_at", "corrections.sent_at",
+        "corrections.disclosure_id", "corrections.handled_at", "corrections.handled_by",
         "store_connections.user_id", "store_connections.third_party_id",
         "store_connections.disclosure_id", "store_connections.connected_at",
         "seller_search_terms.seller_id",
@@ -430,6 +435,8 @@ SELLER_TABLES: dict[str, SellerTable] = {
     "staff_access_log": SellerTable("seller_id"),
     "contact_attempts": SellerTable("user_id"),
     "seller_reachability": SellerTable("user_id"),
+    # Corrections owed to third parties (PDPA s.35): before the disclosures they point at.
+    "corrections": SellerTable("user_id"),
     # A transfer's copy, written by a development set-up instead of being sent.
     "disclosures": SellerTable(
         "user_id",
@@ -459,6 +466,7 @@ ACCOUNT_REFERENCES: dict[str, Erase] = {
     },
     "audit_events.actor_id": Erase.BLANK,
     "contact_attempts.staff_id": Erase.BLANK,
+    "corrections.handled_by": Erase.BLANK,
     "disclosures.recorded_by": Erase.BLANK,
     "documents.reviewer_id": Erase.BLANK,
     "erasure_proposals.proposed_by": Erase.BLANK,
@@ -504,6 +512,7 @@ NEVER_EXPORTED: frozenset[str] = frozenset(
         "document_files.storage_key", "document_files.key_id",
         "disclosures.withheld", "disclosures.withheld_reason", "disclosures.review_on",
         "disclosures.recorded_by", "seller_search_terms.seller_id",
+        "corrections.handled_by",
         # A link waiting in the seller's mailbox is a secret like a session's token: none of
         # its row goes out (the bodies of the emails that carried them are redacted too).
         "mailbox_links.id", "mailbox_links.user_id", "mailbox_links.purpose",

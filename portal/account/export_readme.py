@@ -49,6 +49,10 @@ TABLE_TITLES = {
     "disclosures": _l(
         "Where your data went: what was sent to a partner, or disclosed because the law required it."
     ),
+    "corrections": _l(
+        "Details you corrected that we owed to partners who had received them in the 12 "
+        "months before, and whether each was passed on."
+    ),
     "pickups": _l("Pickups you arranged with a courier."),
     "store_connections": _l("The online store you connected to Koopseri."),
     "mailbox_links": _l(

@@ -31,6 +31,7 @@ class Permission(StrEnum):
     KEEP_REGISTRY = "keep the registry of third parties"
     RECORD_DISCLOSURES = "record and review legal disclosures"
     HANDLE_PRIVACY_REQUESTS = "work data-subject requests"
+    HANDLE_CORRECTIONS = "see and pass on corrections owed to third parties"
     READ_AUDIT = "read the audit trail"
     READ_PROCESSING = "read the record of processing and the transfers abroad due for review"
     MANAGE_STAFF = "disable and enable staff accounts"
@@ -58,6 +59,8 @@ MATRIX: dict[Permission, frozenset[Role]] = {
     Permission.KEEP_REGISTRY: frozenset({ADMIN}),
     Permission.RECORD_DISCLOSURES: frozenset({ADMIN}),
     Permission.HANDLE_PRIVACY_REQUESTS: frozenset({ADMIN, DPO}),
+    # PDPA s.35: the DPO answers for corrections reaching the third parties.
+    Permission.HANDLE_CORRECTIONS: frozenset({ADMIN, DPO}),
     Permission.READ_AUDIT: frozenset({ADMIN, DPO}),
     # The record of processing is the DPO's to keep in view (PDPA s.12A); changing what it
     # is made of (the registry, the policy) stays with admins.
@@ -123,6 +126,10 @@ ENDPOINTS: dict[str, Permission] = {
     "admin.privacy_request_answer": _P.HANDLE_PRIVACY_REQUESTS,
     "admin.privacy_request_copy": _P.HANDLE_PRIVACY_REQUESTS,
     "admin.privacy_request_close_account": _P.TERMINATE_ACCOUNTS,
+    # corrections passed on (PDPA s.35)
+    "admin.corrections": _P.HANDLE_CORRECTIONS,
+    "admin.correction_send": _P.HANDLE_CORRECTIONS,
+    "admin.correction_handled": _P.HANDLE_CORRECTIONS,
     # oversight
     "admin.audit": _P.READ_AUDIT,
     "admin.processing_record": _P.READ_PROCESSING,

@@ -15,6 +15,7 @@ from portal.outbox import monitor
 from portal.profile import reachability
 from portal.requests import services as privacy_requests
 from portal.sharing import abroad, legal
+from portal.sharing import services as sharing
 
 
 @bp.get("/")
@@ -44,5 +45,8 @@ def index():
         else None,
         transfers_due=abroad.reviews_due(local_today())
         if may(current_user, Permission.READ_PROCESSING)
+        else None,
+        corrections=sharing.corrections_summary()
+        if may(current_user, Permission.HANDLE_CORRECTIONS)
         else None,
     )

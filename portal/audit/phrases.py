@@ -14,6 +14,8 @@ ACTIONS = {
     "account.terminate": _l("closed a seller's account"),
     "account.reopen": _l("reopened a seller's account"),
     "account.erase": _l("erased a seller's account"),
+    "correction.send": _l("sent a correction to a third party again"),
+    "correction.handled": _l("marked a correction as passed on another way"),
     "document.approve": _l("approved a document"),
     "document.reject": _l("rejected a document"),
     "erasure.propose": _l("proposed erasing a seller's account"),
@@ -40,6 +42,7 @@ ACTIONS = {
 # What an action was done to, by the subject type recorded with it.
 SUBJECTS = {
     "account": _l("Seller account %(id)s"),
+    "correction": _l("Correction %(id)s"),
     "disclosure": _l("Legal disclosure %(id)s"),
     "document": _l("Document %(id)s"),
     "minor_report": _l("Report about a minor %(id)s"),
@@ -50,6 +53,7 @@ SUBJECTS = {
 }
 SUBJECT_KINDS = {
     "account": _l("Seller accounts"),
+    "correction": _l("Corrections passed on"),
     "disclosure": _l("Legal disclosures"),
     "document": _l("Documents"),
     "minor_report": _l("Reports about minors"),

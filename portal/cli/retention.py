@@ -32,3 +32,4 @@ def run(dry_run: bool) -> None:
     if not dry_run:
         click.echo(f"  files        {summary.files:>7} pending deletions finished")
         click.echo(f"  third-party  {summary.erasure_requests:>7} erasure requests answered")
+        click.echo(f"  corrections  {summary.corrections:>7} passed on to third parties")

@@ -21,7 +21,7 @@ from portal.extensions import db
 from portal.links import public_url
 from portal.outbox.services import queue_email
 from portal.profile import reachability
-from portal.profile.services import record_change
+from portal.profile.services import pass_on_corrections, record_change
 from portal.security import TokenInvalid
 
 log = logging.getLogger(__name__)
@@ -113,6 +113,7 @@ def confirm_email_change(token: str) -> User:
     links.end(user.id, *LinkPurpose)
     reachability.new_address(user)
     db.session.flush()
+    pass_on_corrections(user, ["email"])
     queue_email(
         to=old_email,
         kind="email_changed",

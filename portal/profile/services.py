@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import aliased
 
+from portal import datamap
 from portal.auth import registration
 from portal.auth.models import AccountStatus, Role, User
 from portal.clock import utcnow
@@ -27,6 +28,7 @@ from portal.links import public_url
 from portal.outbox.services import queue_email
 from portal.pagination import paginate
 from portal.profile.models import Actor, BankAccount, ProfileChange, SellerProfile, mask
+from portal.sharing import services as sharing
 
 
 class DateOfBirthLocked(Exception):
@@ -54,6 +56,24 @@ def record_change(user: User, actor: User, field: str, old, new) -> bool:
         )
     )
     return True
+
+
+# The tables whose columns the sections save, to find each changed field's category.
+_TABLES = ("users", "seller_profiles", "bank_accounts")
+
+
+def pass_on_corrections(user: User, changed: list[str]) -> None:
+    """PDPA s.35: owe the corrected value of each category among the ``changed`` fields to
+    every third party that received it in the 12 months before (the door sends it after the
+    response, or lists the party for staff). Whoever corrected it, seller or staff."""
+    categories: dict[str, None] = {}
+    for field in changed:
+        for table in _TABLES:
+            personal = datamap.PERSONAL.get(f"{table}.{field}")
+            if personal is not None:
+                categories[personal.category.value] = None
+    for category in categories:
+        sharing.pass_on_correction(user, category)
 
 
 def _apply(user: User, actor: User, target, values: dict) -> list[str]:
@@ -122,6 +142,7 @@ def update_personal(user: User, data: Personal, *, actor: User, today: date) -> 
     profile = _profile_for_update(user)
     changed += _apply(user, actor, profile, {"display_name": data.display_name or None})
     db.session.flush()
+    pass_on_corrections(user, changed)
     return changed
 
 
@@ -129,6 +150,7 @@ def update_contact(user: User, phone_e164: str, *, actor: User) -> list[str]:
     """Save the phone number (already parsed to E.164); returns the fields that changed."""
     changed = _apply(user, actor, user, {"phone_e164": phone_e164})
     db.session.flush()
+    pass_on_corrections(user, changed)
     return changed
 
 
@@ -148,6 +170,7 @@ def update_address(user: User, data: Address, *, actor: User) -> list[str]:
     values = {name: getattr(data, name) or None for name in Address.__dataclass_fields__}
     changed = _apply(user, actor, profile, values)
     db.session.flush()
+    pass_on_corrections(user, changed)
     return changed
 
 
@@ -192,6 +215,7 @@ def update_financial(user: User, data: Financial, *, actor: User) -> list[str]:
         account.account_number_digest = digest
         changed.append("account_number")
     db.session.flush()
+    pass_on_corrections(user, changed)
     if changed:
         queue_email(
             to=user.email,

@@ -24,6 +24,7 @@ from portal.auth.models import User
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.retention.rules import RULES, Rule, Run
+from portal.sharing import services as sharing
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,7 @@ class Summary:
     reminders: int = 0
     files: int = 0
     erasure_requests: int = 0
+    corrections: int = 0
 
 
 def run(run: Run) -> Summary:
@@ -44,6 +46,8 @@ def run(run: Run) -> Summary:
     if not run.dry_run:
         summary.files = erasure.delete_pending_files()
         summary.erasure_requests = erasure.send_erasure_requests()
+        # Corrections a partner did not accept yet (PDPA s.35), tried again once a day.
+        summary.corrections = sharing.send_pending_corrections()
     return summary
 
 

@@ -165,6 +165,12 @@ def connector_for(slug: str) -> Connector:
     raise NotConfigured(f"no endpoint configured for {slug}")
 
 
+def reachable(slug: str) -> bool:
+    """Whether :func:`connector_for` would give a connector for ``slug`` rather than refuse."""
+    config = current_app.config
+    return bool((config["SHARING_ENDPOINTS"] or {}).get(slug)) or is_development(current_app)
+
+
 def sharing_folder() -> Path:
     configured = current_app.config["SHARING_FOLDER"]
     return Path(configured) if configured else Path(current_app.instance_path) / "shared"

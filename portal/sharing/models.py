@@ -8,6 +8,7 @@ from enum import StrEnum
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.auth.models import User
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.sqltypes import UTCDateTime
@@ -143,3 +144,64 @@ class Disclosure(db.Model):
 
     def __repr__(self) -> str:
         return f"<Disclosure {self.id} {self.kind}>"
+
+
+# The purpose recorded on a disclosure that passed a corrected value on (PDPA s.35).
+CORRECTION = "correction"
+
+
+class CorrectionStatus(StrEnum):
+    PENDING = "pending"  # to be sent; a failed delivery stays pending and is tried again
+    SENT = "sent"  # the party accepted it: ``disclosure_id`` is the record
+    STAFF = "staff"  # cannot be sent (``reason``): staff must tell the party another way
+    HANDLED = "handled"  # staff passed it on another way, or decided it needs nothing more
+
+
+class CorrectionReason(StrEnum):
+    RETIRED = "retired"  # the party is retired from the registry
+    NO_ENDPOINT = "no_endpoint"  # no way to reach the party is configured
+    NOT_REGISTERED = "not_registered"  # the party is no longer registered for the category
+    ACCOUNT_PAUSED = "account_paused"  # sharing is paused on the seller's account
+
+
+class Correction(db.Model):
+    """A corrected value owed to a third party that received the category in the 12 months
+    before the correction (PDPA s.35): queued with the change, sent through the door after
+    the response, tried again until accepted; what cannot be sent is listed for staff.
+
+    ``reference`` is ours for the correction, sent as the idempotency key on every try (so
+    the party recognises a repeat) and kept as the disclosure's reference once accepted.
+    ``corrects``: our references of the transfers that carried the old value.
+    """
+
+    __tablename__ = "corrections"
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'sent', 'staff', 'handled')", name="status_known"),
+        Index("ix_corrections_status_id", "status", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    third_party_id: Mapped[int] = mapped_column(ForeignKey("third_parties.id"))
+    category: Mapped[str] = mapped_column(String(40))  # a value of datamap.Category
+    reference: Mapped[str] = mapped_column(String(100), unique=True)
+    corrects: Mapped[list[str]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16), default=CorrectionStatus.PENDING)
+    reason: Mapped[str | None] = mapped_column(String(40))  # why staff must act
+    attempts: Mapped[int] = mapped_column(default=0)
+    outcome: Mapped[str | None] = mapped_column(String(200))  # the last try's, no personal data
+    corrected_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    disclosure_id: Mapped[int | None] = mapped_column(
+        ForeignKey("disclosures.id", ondelete="SET NULL")
+    )
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    handled_by: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+
+    third_party: Mapped[ThirdParty] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+    def __repr__(self) -> str:
+        return f"<Correction {self.id} {self.category} {self.status}>"

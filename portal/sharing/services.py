@@ -9,17 +9,31 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections import defaultdict
 from collections.abc import Iterable
+from datetime import datetime
 
+from flask import has_request_context
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
+from portal.audit.services import record as audit
 from portal.auth.models import AccountStatus, User
-from portal.clock import utcnow
+from portal.clock import add_months, utcnow
+from portal.deferred import after_response
 from portal.extensions import db
 from portal.pagination import paginate
 from portal.sharing import connectors, payload
-from portal.sharing.models import Disclosure, DisclosureKind, ThirdParty
+from portal.sharing.models import (
+    CORRECTION,
+    Correction,
+    CorrectionReason,
+    CorrectionStatus,
+    Disclosure,
+    DisclosureKind,
+    ThirdParty,
+)
 
 log = logging.getLogger(__name__)
 
@@ -130,14 +144,20 @@ def _send(
     data: dict,
     request: dict,
     cancels: str | None = None,
+    reference: str | None = None,
+    purpose: str | None = None,
 ) -> Disclosure:
-    """Hand the envelope to the party's connector; once accepted, record the disclosure."""
-    reference = new_reference()
+    """Hand the envelope to the party's connector; once accepted, record the disclosure.
+
+    ``reference`` (ours, also the idempotency key) is new unless a retry gives the first
+    try's; ``purpose`` is the party's registered one unless given (a correction's)."""
+    reference = reference or new_reference()
+    purpose = purpose or party.purpose
     sent_at = utcnow()
     envelope = {
         "reference": reference,
         "sent_at": sent_at.isoformat(),
-        "purpose": party.purpose,
+        "purpose": purpose,
         "categories": list(categories),
         "request": request,
         "seller": data,
@@ -155,7 +175,7 @@ def _send(
         third_party_id=party.id,
         recipient=party.name,
         categories=list(categories),
-        purpose=party.purpose,
+        purpose=purpose,
         reference=reference,
         partner_reference=receipt.reference,
         outcome=receipt.outcome,
@@ -216,3 +236,237 @@ def every_disclosure_of(user_id: int, *, withheld_too: bool) -> list[Disclosure]
     return list(
         db.session.scalars(query.order_by(Disclosure.disclosed_at.desc(), Disclosure.id.desc()))
     )
+
+
+# --- corrections passed on (PDPA s.35) ---------------------------------------------------------
+
+# PDPA s.35: a corrected value goes to every third party that received the data in the 12
+# months before the correction.
+CORRECTION_LOOKBACK_MONTHS = 12
+
+
+def recipients_of(user_id: int, category: str, *, now: datetime) -> dict[int, list[str]]:
+    """Our references of the transfers that carried ``category`` of the seller's data to each
+    party (by party id) in the 12 months before ``now``, oldest first. A message that only
+    called a transfer off carried no data, so it has no categories and never counts."""
+    since = add_months(now, -CORRECTION_LOOKBACK_MONTHS)
+    rows = db.session.execute(
+        select(Disclosure.third_party_id, Disclosure.reference, Disclosure.categories)
+        .where(
+            Disclosure.user_id == user_id,
+            Disclosure.kind == DisclosureKind.TRANSFER,
+            Disclosure.third_party_id.is_not(None),
+            Disclosure.disclosed_at >= since,
+            Disclosure.disclosed_at <= now,
+        )
+        .order_by(Disclosure.disclosed_at, Disclosure.id)
+    )
+    found: dict[int, list[str]] = defaultdict(list)
+    for party_id, reference, categories in rows:
+        # JSON lists are compared here, not in SQL: SQLite and PostgreSQL differ on them.
+        if category in (categories or ()):
+            found[party_id].append(reference)
+    return dict(found)
+
+
+def pass_on_correction(user: User, category: str) -> list[Correction]:
+    """The seller's ``category`` (a value of ``datamap.Category``) was corrected: owe the new
+    value to every third party that received that category in the 12 months before now
+    (PDPA s.35), and only that category.
+
+    Adds one :class:`Correction` per such party to the caller's transaction (flushed), so a
+    change that rolls back owes nothing. The ones that can be sent go through the door once
+    the response has been sent (:mod:`portal.deferred`, as mail does), so the seller never
+    waits on a partner; outside a request (the command line) they wait for
+    :func:`send_pending_corrections`. Parties that cannot be sent to (retired, no endpoint,
+    no longer registered for the category, sharing paused) are listed for staff at once.
+    """
+    if category not in {shareable.value for shareable in payload.SHAREABLE}:
+        return []  # not something the door can send, so no party received it
+    now = utcnow()
+    queued = []
+    for party_id, references in recipients_of(user.id, category, now=now).items():
+        party = db.session.get(ThirdParty, party_id)
+        correction = Correction(
+            user_id=user.id,
+            third_party_id=party_id,
+            category=category,
+            reference=new_reference(),
+            corrects=references,
+            corrected_at=now,
+            status=CorrectionStatus.PENDING,
+            attempts=0,
+        )
+        reason = _not_sendable(user, party, category)
+        if reason is not None:
+            correction.status, correction.reason = CorrectionStatus.STAFF, reason
+        db.session.add(correction)
+        queued.append(correction)
+    db.session.flush()
+    pending = [c.id for c in queued if c.status == CorrectionStatus.PENDING]
+    if pending and has_request_context():
+        after_response(deliver_corrections, pending)
+    return queued
+
+
+def _not_sendable(user: User, party: ThirdParty, category: str) -> CorrectionReason | None:
+    if not party.active:
+        return CorrectionReason.RETIRED
+    if category not in party.categories:
+        return CorrectionReason.NOT_REGISTERED
+    if not connectors.reachable(party.slug):
+        return CorrectionReason.NO_ENDPOINT
+    if user.status != AccountStatus.ACTIVE:
+        return CorrectionReason.ACCOUNT_PAUSED
+    return None
+
+
+def deliver_correction(correction: Correction) -> bool:
+    """Send one pending correction: the seller's current values of its category alone,
+    under the correction's own reference (the same on every try, as the idempotency key).
+
+    Accepted: recorded as a disclosure with the purpose ``correction``, shown under "Where
+    my data went". Not delivered: it stays pending with the outcome, to be tried again by
+    :func:`send_pending_corrections` (the retention run) or by staff, and is listed for
+    staff meanwhile. Flushes only; returns whether the party accepted it.
+    """
+    if correction.status != CorrectionStatus.PENDING:
+        return False
+    user = db.session.get(User, correction.user_id)
+    party = correction.third_party
+    reason = _not_sendable(user, party, correction.category)
+    if reason is not None:
+        correction.status, correction.reason = CorrectionStatus.STAFF, reason
+        db.session.flush()
+        return False
+    data = {
+        name: field.read(user)
+        for name, field in payload.FIELDS.items()
+        if field.category.value == correction.category
+    }
+    correction.attempts += 1
+    try:
+        disclosure = _send(
+            user,
+            party,
+            categories=[correction.category],
+            data=data,
+            request={"type": CORRECTION, "corrects": correction.corrects},
+            reference=correction.reference,
+            purpose=CORRECTION,
+        )
+    except DeliveryFailed as exc:
+        cause = exc.__cause__
+        if isinstance(cause, connectors.NotConfigured):
+            correction.status, correction.reason = (
+                CorrectionStatus.STAFF,
+                CorrectionReason.NO_ENDPOINT,
+            )
+        correction.outcome = f"not delivered: {cause}"[:200]
+        db.session.flush()
+        return False
+    correction.status = CorrectionStatus.SENT
+    correction.sent_at = disclosure.disclosed_at
+    correction.disclosure_id = disclosure.id
+    correction.outcome = disclosure.outcome[:200]
+    db.session.flush()
+    return True
+
+
+def deliver_corrections(ids: list[int]) -> int:
+    """Send the corrections ``ids`` that are still pending, committing after each (a
+    deferred step: see :func:`pass_on_correction`). Returns how many were accepted."""
+    accepted = 0
+    for correction_id in ids:
+        correction = db.session.get(Correction, correction_id)
+        if correction is not None and deliver_correction(correction):
+            accepted += 1
+        db.session.commit()
+    return accepted
+
+
+def send_pending_corrections(limit: int = 500) -> int:
+    """Try every pending correction again, oldest first (the retention run calls this);
+    commits after each. Returns how many were accepted."""
+    ids = db.session.scalars(
+        select(Correction.id)
+        .where(Correction.status == CorrectionStatus.PENDING)
+        .order_by(Correction.id)
+        .limit(limit)
+    ).all()
+    return deliver_corrections(list(ids))
+
+
+# Why staff must pass a correction on another way, in words for them.
+CORRECTION_REASONS = {
+    CorrectionReason.RETIRED: _l(
+        "The party is retired from the registry, so nothing is sent to it."
+    ),
+    CorrectionReason.NO_ENDPOINT: _l("No way to reach the party is configured."),
+    CorrectionReason.NOT_REGISTERED: _l("The party is no longer registered for this data."),
+    CorrectionReason.ACCOUNT_PAUSED: _l("Sharing is paused on the seller's account."),
+}
+
+
+def correction_reason(reason: str | None):
+    return CORRECTION_REASONS.get(reason, reason) if reason else None
+
+
+def corrections_for_staff(*, page: int = 1, per_page: int = 50) -> tuple[list[Correction], bool]:
+    """Corrections not yet passed on: those staff must pass on another way first, then
+    those waiting to be sent (a failed try among them), oldest first within each."""
+    query = (
+        select(Correction)
+        .options(selectinload(Correction.third_party), selectinload(Correction.user))
+        .where(Correction.status.in_((CorrectionStatus.STAFF, CorrectionStatus.PENDING)))
+        .order_by(
+            Correction.status != CorrectionStatus.STAFF, Correction.corrected_at, Correction.id
+        )
+    )
+    found = paginate(query, page, per_page)
+    return found.items, found.has_next
+
+
+def corrections_summary() -> tuple[int, datetime | None]:
+    """How many corrections are not yet passed on, and since when the oldest waits: for the
+    back-office home."""
+    return db.session.execute(
+        select(func.count(Correction.id), func.min(Correction.corrected_at)).where(
+            Correction.status.in_((CorrectionStatus.STAFF, CorrectionStatus.PENDING))
+        )
+    ).one()
+
+
+def corrections_of(user_id: int) -> list[Correction]:
+    """Every correction owed for the seller, newest first, for the seller's staff page."""
+    return list(
+        db.session.scalars(
+            select(Correction)
+            .options(selectinload(Correction.third_party))
+            .where(Correction.user_id == user_id)
+            .order_by(Correction.corrected_at.desc(), Correction.id.desc())
+        )
+    )
+
+
+def correction_by_id(correction_id: int) -> Correction | None:
+    return db.session.get(Correction, correction_id)
+
+
+def send_correction_now(correction: Correction, staff: User) -> bool:
+    """Staff try a pending correction again now (audited); returns whether it was accepted.
+    Flushes only."""
+    audit(staff, "correction.send", "correction", correction.id, correction.third_party.slug)
+    return deliver_correction(correction)
+
+
+def mark_correction_handled(correction: Correction, staff: User) -> None:
+    """Staff passed the correction on another way (or the party needs nothing more): it
+    leaves the list. Audited; flushes only."""
+    if correction.status not in (CorrectionStatus.STAFF, CorrectionStatus.PENDING):
+        return
+    correction.status = CorrectionStatus.HANDLED
+    correction.handled_at = utcnow()
+    correction.handled_by = staff.id
+    audit(staff, "correction.handled", "correction", correction.id, correction.third_party.slug)
+    db.session.flush()

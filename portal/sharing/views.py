@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from portal.pagination import page_number
 from portal.sharing import bp, services
+from portal.sharing.models import CORRECTION
 from portal.sharing.payload import category_labels
 
 
@@ -34,4 +35,5 @@ def disclosures():
         has_next=has_next,
         party=party,
         parties=services.parties_in_disclosures(current_user.id),
+        correction=CORRECTION,
     )

@@ -25,7 +25,7 @@ from portal.documents.models import Document, DocumentFile
 from portal.extensions import db
 from portal.minor_reports.models import MinorReport
 from portal.outbox.models import OutboxMessage
-from portal.sharing.models import Disclosure, ThirdParty
+from portal.sharing.models import Correction, Disclosure, ThirdParty
 from tests.security.attack import file_report
 from tests.support import PASSWORD, client_as, make_seller, make_staff
 
@@ -69,6 +69,8 @@ class World:
     transfer: int  # a transfer to a third party, not a legal disclosure
     active_party: int
     retired_party: int
+    sent_correction: int  # a correction the party accepted
+    staff_correction: int  # a correction to a retired party, for staff to pass on by hand
 
 
 def _document(user_id: int, kind: str, status: str | None) -> int:
@@ -145,8 +147,25 @@ def world(app) -> World:
             outcome="accepted",
         )
         db.session.add(transfer)
+        corrections = [
+            Correction(
+                user_id=ids["mine"],
+                third_party_id=party_id,
+                category="name",
+                reference=f"KS-C{n}",
+                corrects=["T-1"],
+                status=status,
+                reason=reason,
+                attempts=0,
+            )
+            for n, (party_id, status, reason) in enumerate(
+                [(party.id, "sent", None), (retired.id, "staff", "retired")]
+            )
+        ]
+        db.session.add_all(corrections)
         db.session.commit()
         party_ids, transfer_id = (party.id, retired.id), transfer.id
+        correction_ids = [correction.id for correction in corrections]
         disabled_id = disabled.id
 
     admin = client_as(app, "setup@staff.example")
@@ -191,6 +210,8 @@ def world(app) -> World:
         transfer=transfer_id,
         active_party=party_ids[0],
         retired_party=party_ids[1],
+        sent_correction=correction_ids[0],
+        staff_correction=correction_ids[1],
         **documents,
     )
 
@@ -300,6 +321,14 @@ def _foreign(w: World) -> dict[str, list[tuple[str, dict, str]]]:
              {"withheld_reason": "x", "review_on": (date.today() + timedelta(days=9)).isoformat()},
              "a transfer"),
         ],
+        "admin.correction_send": [
+            (f"/admin/corrections/{w.sent_correction}/send", {}, "sent already"),
+            (f"/admin/corrections/{w.staff_correction}/send", {},
+             "a retired party: passed on by staff, never sent"),
+        ],
+        "admin.correction_handled": [
+            (f"/admin/corrections/{w.sent_correction}/handled", {}, "sent already"),
+        ],
         "admin.staff_disable": [
             (f"/admin/staff/{w.mine}/disable", {}, "a seller, not staff"),
             (f"/admin/staff/{w.disabled_staff}/disable", {}, "disabled already"),
@@ -352,6 +381,11 @@ def _fingerprint(app) -> tuple:
             ).all(),
             db.session.execute(
                 select(OutboxMessage.id, OutboxMessage.status).order_by(OutboxMessage.id)
+            ).all(),
+            db.session.execute(
+                select(Correction.id, Correction.status, Correction.attempts).order_by(
+                    Correction.id
+                )
             ).all(),
             db.session.scalar(select(func.count()).select_from(AuditEvent)),
         )

@@ -29,6 +29,7 @@ SELLER_LISTS = [
 ADMIN_LISTS = [
     "/admin/minor-reports",
     "/admin/outbox",
+    "/admin/corrections",
     "/admin/disclosures",
     "/admin/documents",
     "/admin/unreachable",
