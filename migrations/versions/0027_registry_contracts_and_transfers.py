@@ -1,7 +1,7 @@
 """third parties: the contract, the hours to report a breach, the basis for a transfer abroad
 
-Revision ID: 0028
-Revises: 0025
+Revision ID: 0027
+Revises: 0026
 Create Date: 2026-12-07
 
 Each party of the registry gains its contract's reference and date, the hours within which
@@ -16,8 +16,8 @@ from contextlib import contextmanager
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0028"
-down_revision = "0025"
+revision = "0027"
+down_revision = "0026"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """corrections passed on to the third parties that received the data (PDPA s.35)
 
-Revision ID: 0029
-Revises: 0025
+Revision ID: 0028
+Revises: 0027
 Create Date: 2026-12-07
 
 One row per third party owed a corrected value: queued with the seller's change, sent
@@ -13,8 +13,8 @@ cannot be sent to (retired, no endpoint) is listed for staff.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0029"
-down_revision = "0025"
+revision = "0028"
+down_revision = "0027"
 branch_labels = None
 depends_on = None
 
