@@ -53,6 +53,15 @@ def link_in(message, path_prefix: str) -> str:
     return match.group(1)
 
 
+def forged(token: str) -> str:
+    """``token`` with the first character of its signature (the part after the last dot, or
+    the whole of a token without one) changed, so it differs in bits the signature carries.
+    Changing its last characters instead forges nothing when they happen to be the ones put in
+    (one token in 4,096 ends in "xx") or when they only carry base64's padding bits."""
+    head, dot, tail = token.rpartition(".")
+    return head + dot + ("A" if tail[0] != "A" else "B") + tail[1:]
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
