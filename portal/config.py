@@ -189,6 +189,10 @@ class Defaults:
     RETENTION_MAIL_MONTHS = 24  # copies of emails sent to sellers
     RETENTION_OTHER_MAIL_MONTHS = 6  # emails to people without an account
     RETENTION_ACCESS_LOG_MONTHS = 24  # the record of staff looking at a seller's data
+    # The breach register (PDPA s.12B), from discovery: 6 years, the time a seller has to
+    # bring a claim over it (Limitation Act 1953, s.6), and more than the 2 years the
+    # Commissioner's guideline asks a controller to keep its breach records.
+    RETENTION_BREACH_MONTHS = 72
     RETENTION_BATCH_SIZE = 500  # accounts erased per transaction by `flask retention run`
     RATELIMIT_EXPORT = "3 per hour"  # "download my data", per account
 

@@ -31,6 +31,7 @@ class Permission(StrEnum):
     KEEP_REGISTRY = "keep the registry of third parties"
     RECORD_DISCLOSURES = "record and review legal disclosures"
     READ_AUDIT = "read the audit trail"
+    KEEP_BREACH_REGISTER = "keep the breach register and notify the sellers a breach affected"
     MANAGE_STAFF = "disable and enable staff accounts"
 
 
@@ -56,6 +57,8 @@ MATRIX: dict[Permission, frozenset[Role]] = {
     Permission.KEEP_REGISTRY: frozenset({ADMIN}),
     Permission.RECORD_DISCLOSURES: frozenset({ADMIN}),
     Permission.READ_AUDIT: frozenset({ADMIN, DPO}),
+    # PDPA s.12B: the Data Protection Officer works breaches with the administrators.
+    Permission.KEEP_BREACH_REGISTER: frozenset({ADMIN, DPO}),
     Permission.MANAGE_STAFF: frozenset({ADMIN}),
 }
 
@@ -107,6 +110,16 @@ ENDPOINTS: dict[str, Permission] = {
     "admin.disclosure": _P.RECORD_DISCLOSURES,
     "admin.disclosure_release": _P.RECORD_DISCLOSURES,
     "admin.disclosure_keep_withheld": _P.RECORD_DISCLOSURES,
+    # breaches (PDPA s.12B)
+    "admin.breaches_list": _P.KEEP_BREACH_REGISTER,
+    "admin.breach_new": _P.KEEP_BREACH_REGISTER,
+    "admin.breach": _P.KEEP_BREACH_REGISTER,
+    "admin.breach_note": _P.KEEP_BREACH_REGISTER,
+    "admin.breach_commissioner": _P.KEEP_BREACH_REGISTER,
+    "admin.breach_follow_up": _P.KEEP_BREACH_REGISTER,
+    "admin.breach_select": _P.KEEP_BREACH_REGISTER,
+    "admin.breach_notify": _P.KEEP_BREACH_REGISTER,
+    "admin.breach_notice": _P.KEEP_BREACH_REGISTER,
     # oversight
     "admin.audit": _P.READ_AUDIT,
     "admin.staff": _P.MANAGE_STAFF,

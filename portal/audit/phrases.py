@@ -14,6 +14,12 @@ ACTIONS = {
     "account.terminate": _l("closed a seller's account"),
     "account.reopen": _l("reopened a seller's account"),
     "account.erase": _l("erased a seller's account"),
+    "breach.record": _l("recorded a personal data breach"),
+    "breach.note": _l("added to a breach's timeline"),
+    "breach.commissioner_notified": _l("recorded the notice of a breach to the Commissioner"),
+    "breach.follow_up": _l("recorded the further details of a breach sent to the Commissioner"),
+    "breach.select": _l("selected the sellers a breach affected"),
+    "breach.notify": _l("notified the sellers a breach affected"),
     "document.approve": _l("approved a document"),
     "document.reject": _l("rejected a document"),
     "erasure.propose": _l("proposed erasing a seller's account"),
@@ -35,6 +41,7 @@ ACTIONS = {
 # What an action was done to, by the subject type recorded with it.
 SUBJECTS = {
     "account": _l("Seller account %(id)s"),
+    "breach": _l("Breach %(id)s"),
     "disclosure": _l("Legal disclosure %(id)s"),
     "document": _l("Document %(id)s"),
     "minor_report": _l("Report about a minor %(id)s"),
@@ -44,6 +51,7 @@ SUBJECTS = {
 }
 SUBJECT_KINDS = {
     "account": _l("Seller accounts"),
+    "breach": _l("Breaches"),
     "disclosure": _l("Legal disclosures"),
     "document": _l("Documents"),
     "minor_report": _l("Reports about minors"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Iterable
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -216,3 +217,17 @@ def every_disclosure_of(user_id: int, *, withheld_too: bool) -> list[Disclosure]
     return list(
         db.session.scalars(query.order_by(Disclosure.disclosed_at.desc(), Disclosure.id.desc()))
     )
+
+
+def sellers_disclosed_to(party_id: int, start: datetime, end: datetime) -> set[int]:
+    """The sellers whose data went to third party ``party_id`` at ``start`` or after and
+    before ``end``: for a breach at that party (PDPA s.12B). A message that only called an
+    earlier transfer off carries no data (no categories), and does not count."""
+    query = select(Disclosure.user_id, Disclosure.categories).where(
+        Disclosure.third_party_id == party_id,
+        Disclosure.kind == DisclosureKind.TRANSFER,
+        Disclosure.disclosed_at >= start,
+        Disclosure.disclosed_at < end,
+        Disclosure.cancels_reference.is_(None),
+    )
+    return {user_id for user_id, categories in db.session.execute(query) if categories}
