@@ -82,7 +82,9 @@ QUERIES = {
 
 class SelectionForm(PortalForm):
     query = SelectField(
-        _l("Choose the sellers by"), choices=list(QUERIES.items()), validators=[required]
+        _l("Choose the sellers by"),
+        choices=[SelectChoice(key, label) for key, label in QUERIES.items()],
+        validators=[required],
     )
     party = SelectField(_l("Third party"), coerce=int, validators=[Optional()])
     staff = SelectField(_l("Member of staff"), coerce=int, validators=[Optional()])

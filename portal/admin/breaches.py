@@ -11,6 +11,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
+from wtforms.fields.choices import SelectChoice
 
 from portal.admin import bp
 from portal.admin.breach_forms import (
@@ -84,8 +85,8 @@ def breach_new():
 
 def _selection_form(form=None) -> SelectionForm:
     form = form or SelectionForm()
-    form.party.choices = [(p.id, p.name) for p in registry.all_parties()]
-    form.staff.choices = [(m.id, m.email) for m in staff_accounts.members()]
+    form.party.choices = [SelectChoice(p.id, p.name) for p in registry.all_parties()]
+    form.staff.choices = [SelectChoice(m.id, m.email) for m in staff_accounts.members()]
     return form
 
 
@@ -176,12 +177,12 @@ def _find(form: SelectionForm) -> selection.Found | None:
     if query == "uploads":
         return selection.uploaded(first, last)
     if query == "party":
-        names = dict(form.party.choices)
+        names = {choice.value: choice.label for choice in form.party.choices}
         if form.party.data not in names:
             form.party.errors = [_("Choose a third party.")]
             return None
         return selection.disclosed_to(form.party.data, names[form.party.data], first, last)
-    names = dict(form.staff.choices)
+    names = {choice.value: choice.label for choice in form.staff.choices}
     if form.staff.data not in names:
         form.staff.errors = [_("Choose a member of staff.")]
         return None
