@@ -120,6 +120,7 @@ def events_page(filters: AuditFilters, page: int, zone: ZoneInfo) -> tuple[list[
 # subject type recorded with the event: the endpoint and the name of its id in the URL.
 SUBJECT_PAGES = {
     "account": ("admin.seller", "seller_id"),
+    "breach": ("admin.breach", "breach_id"),
     "disclosure": ("admin.disclosure", "disclosure_id"),
     "document": ("admin.document_review", "document_id"),
     "minor_report": ("admin.minor_report", "report_id"),
