@@ -6,7 +6,7 @@ import re
 from datetime import time
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
@@ -81,7 +81,7 @@ QUERIES = {
 
 
 class SelectionForm(PortalForm):
-    query = SelectField(
+    query = RadioField(
         _l("Choose the sellers by"),
         choices=[SelectChoice(key, label) for key, label in QUERIES.items()],
         validators=[required],
