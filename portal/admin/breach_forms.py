@@ -67,7 +67,7 @@ class CommissionerNoticeForm(PortalForm):
 
 
 class FollowUpForm(PortalForm):
-    note = TextAreaField(
+    details = TextAreaField(
         _l("What the further details said"), filters=[strip], validators=[Length(max=5000)]
     )
 

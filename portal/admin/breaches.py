@@ -147,7 +147,7 @@ def breach_commissioner(breach_id: int):
         ]
         return _page(found, 400, notice_form=form)
     except breaches.BreachError:
-        abort(409)
+        abort(404)
     db.session.commit()
     flash(_("The notice to the Commissioner is recorded."), "success")
     return redirect(url_for("admin.breach", breach_id=breach_id))
@@ -159,9 +159,9 @@ def breach_follow_up(breach_id: int):
     if not form.validate_on_submit():
         return _page(found, 400, follow_up_form=form)
     try:
-        breaches.record_follow_up(found, _me(), form.note.data)
+        breaches.record_follow_up(found, _me(), form.details.data)
     except breaches.BreachError:
-        abort(409)
+        abort(404)
     db.session.commit()
     flash(_("The further details to the Commissioner are recorded."), "success")
     return redirect(url_for("admin.breach", breach_id=breach_id))
@@ -193,7 +193,7 @@ def _find(form: SelectionForm) -> selection.Found | None:
 def breach_select(breach_id: int):
     found = _breach(breach_id)
     if found.notify_started_at is not None:
-        abort(409)
+        abort(404)
     form = _selection_form(SelectionForm())
     if not form.validate_on_submit():
         return _page(found, 400, selection_form=form)
@@ -233,7 +233,7 @@ def breach_notify(breach_id: int):
                 found, _me(), message_en=form.message_en.data, message_ms=form.message_ms.data
             )
         except breaches.BreachError:
-            abort(409)
+            abort(404)
         db.session.commit()
     queued = notify.notify_sellers(breach_id)
     flash(_("%(n)d notices queued for sending.", n=queued), "success")
