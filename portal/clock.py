@@ -58,3 +58,9 @@ def add_months(moment: datetime, months: int) -> datetime:
 def months_ago(now: datetime, months: int) -> datetime:
     """``now`` less ``months`` calendar months: the cut-off of a retention period."""
     return add_months(now, -months)
+
+
+def local_moment(day: date, at: time) -> datetime:
+    """``day`` at the wall-clock time ``at`` in the portal's time zone, as UTC: a moment as
+    staff type it (a breach discovered "6 Dec 2026, 14:30", Malaysia time)."""
+    return datetime.combine(day, at, portal_zone()).astimezone(UTC)

@@ -212,6 +212,10 @@ class Defaults:
     # Data-subject requests once closed: 6 years, the Limitation Act 1953 s.6 period within
     # which a claim about how a request was answered may be brought (portal/retention/rules.py).
     RETENTION_PRIVACY_REQUEST_MONTHS = 72
+    # The breach register (PDPA s.12B), from discovery: 6 years, the time a seller has to
+    # bring a claim over it (Limitation Act 1953, s.6), and more than the 2 years the
+    # Commissioner's guideline asks a controller to keep its breach records.
+    RETENTION_BREACH_MONTHS = 72
     RETENTION_BATCH_SIZE = 500  # accounts erased per transaction by `flask retention run`
     RATELIMIT_EXPORT = "3 per hour"  # "download my data", per account
 

@@ -72,6 +72,7 @@ class Retention(StrEnum):
     OTHER_MAIL = "other_mail"  # emails to people without an account: 6 months
     ACCESS_LOG = "access_log"  # staff looking at a seller's data: 2 years
     REQUEST = "privacy_request"  # data-subject requests: 6 years after closing
+    BREACH = "breach"  # the breach register (PDPA s.12B): 6 years after discovery
     RECORD = "record"  # not personal: kept
 
 
@@ -390,6 +391,23 @@ NOT_PERSONAL: frozenset[str] = frozenset(
         "privacy_request_codes.locale", "privacy_request_codes.code_digest",
         "privacy_request_codes.created_at", "privacy_request_codes.expires_at",
         "privacy_request_codes.attempts", "privacy_request_codes.used_at",
+        # The breach register (PDPA s.12B) describes an incident, not a person: staff write
+        # what happened and what was done, and name no seller there (the sellers it affected
+        # are the rows of breach_notices). The whole register goes by Retention.BREACH.
+        "breaches.id", "breaches.discovered_at", "breaches.description", "breaches.categories",
+        "breaches.systems", "breaches.containment", "breaches.harm_financial_loss",
+        "breaches.harm_sensitive_data", "breaches.harm_financial_data",
+        "breaches.harm_identity_fraud", "breaches.harm_over_1000", "breaches.recorded_by",
+        "breaches.recorded_at", "breaches.commissioner_notified_at", "breaches.late_reason",
+        "breaches.follow_up_at", "breaches.selection", "breaches.selected_count",
+        "breaches.message_en", "breaches.message_ms", "breaches.notify_started_at",
+        "breaches.notified_at",
+        "breach_events.id", "breach_events.breach_id", "breach_events.at", "breach_events.kind",
+        "breach_events.note", "breach_events.staff_id",
+        # That a breach affected the seller, and when they were told: the seller's (exported,
+        # erased with them), and gone with the breach after Retention.BREACH.
+        "breach_notices.id", "breach_notices.breach_id", "breach_notices.user_id",
+        "breach_notices.selected_at", "breach_notices.queued_at",
     }
 )  # fmt: skip
 
@@ -449,6 +467,8 @@ SELLER_TABLES: dict[str, SellerTable] = {
     # Staff's pending decision to erase the account, short-lived: it goes with the account
     # or when withdrawn. Not exported (below): the seller is told of the freeze it causes.
     "erasure_proposals": SellerTable("user_id"),
+    # The breaches that affected the seller and when each notice was sent (PDPA s.12B).
+    "breach_notices": SellerTable("user_id"),
     "users": SellerTable("id"),
 }
 
@@ -465,6 +485,8 @@ ACCOUNT_REFERENCES: dict[str, Erase] = {
         if owned.via is None
     },
     "audit_events.actor_id": Erase.BLANK,
+    "breach_events.staff_id": Erase.BLANK,
+    "breaches.recorded_by": Erase.BLANK,
     "contact_attempts.staff_id": Erase.BLANK,
     "corrections.handled_by": Erase.BLANK,
     "disclosures.recorded_by": Erase.BLANK,
@@ -493,6 +515,8 @@ OTHER_TABLES: dict[str, str] = {
     "privacy_requests": "the record of a statutory duty; the seller's id is set to NULL when "
     "they go, the rest by its retention rule",
     "privacy_request_codes": "a public request waiting for its code, deleted once used or expired",
+    "breaches": "the breach register: an incident, not a person (PDPA s.12B)",
+    "breach_events": "a breach's timeline, written by staff: append-only",
 }
 
 # Records that are not the seller's (erasing the account leaves them, above) but that are

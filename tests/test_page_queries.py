@@ -105,6 +105,9 @@ CLOSED_PAGES = ("/account/closed",)  # this seller closed their account
 # At most this many statements per page: one for the login session, its account, whether a
 # policy acceptance is due and the unread count (portal.gates), and two for the view.
 STATEMENTS_PER_PAGE = 3
+# Pages allowed more, and why: the account page also lists the breach notices sent to the
+# seller (PDPA s.12B), one SELECT however many there are.
+EXTRA_STATEMENTS = {"/account": 1}
 
 # GET routes outside /admin that no walk visits, and why.
 NOT_WALKED = {
@@ -482,6 +485,6 @@ def test_no_seller_page_runs_more_statements_with_more_rows(app, client, seller)
     over = {
         url: len(visit.statements)
         for url, visit in many.items()
-        if len(visit.statements) > STATEMENTS_PER_PAGE
+        if len(visit.statements) > STATEMENTS_PER_PAGE + EXTRA_STATEMENTS.get(url, 0)
     }
     assert not over, over

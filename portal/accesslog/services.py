@@ -61,3 +61,14 @@ def looks_at(seller_id: int, page: int, per_page: int) -> Page:
         page,
         per_page,
     )
+
+
+def sellers_seen_by(staff_id: int, start: datetime, end: datetime) -> set[int]:
+    """The sellers whose data staff member ``staff_id`` looked at from ``start`` to before
+    ``end``: for a breach by, or through, that member of staff (PDPA s.12B)."""
+    query = select(StaffAccess.seller_id).where(
+        StaffAccess.staff_id == staff_id,
+        StaffAccess.accessed_at >= start,
+        StaffAccess.accessed_at < end,
+    )
+    return set(db.session.scalars(query.distinct()))

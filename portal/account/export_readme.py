@@ -54,6 +54,10 @@ TABLE_TITLES = {
         "months before, and whether each was passed on."
     ),
     "pickups": _l("Pickups you arranged with a courier."),
+    "breach_notices": _l(
+        "Personal data breaches that affected your data: the breach's number, and when we "
+        "sent you its notice (the notice itself is among your emails)."
+    ),
     "store_connections": _l("The online store you connected to Koopseri."),
     "mailbox_links": _l(
         "Links we emailed you that are waiting to be used (not in the archive: each one is a "

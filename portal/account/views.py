@@ -15,6 +15,7 @@ from portal import crypto
 from portal.account import bp, forms, services
 from portal.auth import sessions, twofactor
 from portal.auth.models import User
+from portal.breaches import services as breaches
 from portal.extensions import db
 from portal.forms import ConfirmForm
 from portal.policy import services as policy
@@ -58,6 +59,7 @@ def index():
         two_factor=services.two_factor_status(user),
         devices=services.device_sessions(user),
         form=ConfirmForm(),
+        breach_notices=breaches.notices_for(user.id),
     )
 
 

@@ -64,6 +64,7 @@ def _status_name(status) -> str:
 from portal.admin import (  # noqa: E402,F401
     accounts,
     audit,
+    breaches,
     corrections,
     disclosures,
     documents,

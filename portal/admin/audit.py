@@ -121,6 +121,7 @@ def events_page(filters: AuditFilters, page: int, zone: ZoneInfo) -> tuple[list[
 SUBJECT_PAGES = {
     "account": ("admin.seller", "seller_id"),
     "correction": ("admin.corrections", None),
+    "breach": ("admin.breach", "breach_id"),
     "disclosure": ("admin.disclosure", "disclosure_id"),
     "document": ("admin.document_review", "document_id"),
     "minor_report": ("admin.minor_report", "report_id"),

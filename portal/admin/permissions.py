@@ -34,6 +34,7 @@ class Permission(StrEnum):
     HANDLE_CORRECTIONS = "see and pass on corrections owed to third parties"
     READ_AUDIT = "read the audit trail"
     READ_PROCESSING = "read the record of processing and the transfers abroad due for review"
+    KEEP_BREACH_REGISTER = "keep the breach register and notify the sellers a breach affected"
     MANAGE_STAFF = "disable and enable staff accounts"
 
 
@@ -65,6 +66,8 @@ MATRIX: dict[Permission, frozenset[Role]] = {
     # The record of processing is the DPO's to keep in view (PDPA s.12A); changing what it
     # is made of (the registry, the policy) stays with admins.
     Permission.READ_PROCESSING: frozenset({ADMIN, DPO}),
+    # PDPA s.12B: the Data Protection Officer works breaches with the administrators.
+    Permission.KEEP_BREACH_REGISTER: frozenset({ADMIN, DPO}),
     Permission.MANAGE_STAFF: frozenset({ADMIN}),
 }
 
@@ -130,6 +133,16 @@ ENDPOINTS: dict[str, Permission] = {
     "admin.corrections": _P.HANDLE_CORRECTIONS,
     "admin.correction_send": _P.HANDLE_CORRECTIONS,
     "admin.correction_handled": _P.HANDLE_CORRECTIONS,
+    # breaches (PDPA s.12B)
+    "admin.breaches_list": _P.KEEP_BREACH_REGISTER,
+    "admin.breach_new": _P.KEEP_BREACH_REGISTER,
+    "admin.breach": _P.KEEP_BREACH_REGISTER,
+    "admin.breach_note": _P.KEEP_BREACH_REGISTER,
+    "admin.breach_commissioner": _P.KEEP_BREACH_REGISTER,
+    "admin.breach_follow_up": _P.KEEP_BREACH_REGISTER,
+    "admin.breach_select": _P.KEEP_BREACH_REGISTER,
+    "admin.breach_notify": _P.KEEP_BREACH_REGISTER,
+    "admin.breach_notice": _P.KEEP_BREACH_REGISTER,
     # oversight
     "admin.audit": _P.READ_AUDIT,
     "admin.processing_record": _P.READ_PROCESSING,

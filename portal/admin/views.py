@@ -8,7 +8,8 @@ from portal.account import age_check
 from portal.admin import bp
 from portal.admin.permissions import Permission, may
 from portal.auth import services as auth
-from portal.clock import local_today
+from portal.breaches import services as breaches
+from portal.clock import local_today, utcnow
 from portal.documents import review
 from portal.minor_reports import review as reports
 from portal.outbox import monitor
@@ -49,4 +50,9 @@ def index():
         corrections=sharing.corrections_summary()
         if may(current_user, Permission.HANDLE_CORRECTIONS)
         else None,
+        breach_clocks=breaches.open_clocks()
+        if may(current_user, Permission.KEEP_BREACH_REGISTER)
+        else None,
+        clock_names=breaches.clock_names(),
+        now=utcnow(),
     )

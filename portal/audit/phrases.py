@@ -16,6 +16,12 @@ ACTIONS = {
     "account.erase": _l("erased a seller's account"),
     "correction.send": _l("sent a correction to a third party again"),
     "correction.handled": _l("marked a correction as passed on another way"),
+    "breach.record": _l("recorded a personal data breach"),
+    "breach.note": _l("added to a breach's timeline"),
+    "breach.commissioner_notified": _l("recorded the notice of a breach to the Commissioner"),
+    "breach.follow_up": _l("recorded the further details of a breach sent to the Commissioner"),
+    "breach.select": _l("selected the sellers a breach affected"),
+    "breach.notify": _l("notified the sellers a breach affected"),
     "document.approve": _l("approved a document"),
     "document.reject": _l("rejected a document"),
     "erasure.propose": _l("proposed erasing a seller's account"),
@@ -43,6 +49,7 @@ ACTIONS = {
 SUBJECTS = {
     "account": _l("Seller account %(id)s"),
     "correction": _l("Correction %(id)s"),
+    "breach": _l("Breach %(id)s"),
     "disclosure": _l("Legal disclosure %(id)s"),
     "document": _l("Document %(id)s"),
     "minor_report": _l("Report about a minor %(id)s"),
@@ -54,6 +61,7 @@ SUBJECTS = {
 SUBJECT_KINDS = {
     "account": _l("Seller accounts"),
     "correction": _l("Corrections passed on"),
+    "breach": _l("Breaches"),
     "disclosure": _l("Legal disclosures"),
     "document": _l("Documents"),
     "minor_report": _l("Reports about minors"),

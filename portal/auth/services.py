@@ -173,3 +173,32 @@ def active_sellers(*, after: int = 0, limit: int = 1000) -> list[Recipient]:
         .limit(limit)
     ).all()
     return [Recipient(*row) for row in rows]
+
+
+def sellers_with_emails(emails: Iterable[str]) -> dict[str, int]:
+    """The sellers' accounts among ``emails`` (any letter case), as ``{email in lower case:
+    id}``; an address with no seller's account is left out."""
+    wanted = {email.strip().lower() for email in emails if email.strip()}
+    if not wanted:
+        return {}
+    found: dict[str, int] = {}
+    chunk = sorted(wanted)
+    for start in range(0, len(chunk), 500):
+        query = select(func.lower(User.email), User.id).where(
+            User.role == Role.SELLER, func.lower(User.email).in_(chunk[start : start + 500])
+        )
+        found.update(db.session.execute(query).all())
+    return found
+
+
+def recipients(user_ids: Iterable[int]) -> list[Recipient]:
+    """What mail needs of each account in ``user_ids`` that still exists, by id."""
+    wanted = sorted(set(user_ids))
+    if not wanted:
+        return []
+    rows = db.session.execute(
+        select(User.id, User.email, User.locale, User.timezone)
+        .where(User.id.in_(wanted))
+        .order_by(User.id)
+    ).all()
+    return [Recipient(*row) for row in rows]

@@ -13,6 +13,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
@@ -412,3 +413,12 @@ def names_of(user_id: int) -> dict[int, Row]:
         )
     ).all()
     return {row.id: row for row in rows}
+
+
+def sellers_with_uploads(start: datetime, end: datetime) -> set[int]:
+    """The sellers with a photo or document uploaded from ``start`` to before ``end``: for a
+    breach of the upload or storage of files (PDPA s.12B)."""
+    query = select(Document.user_id).where(
+        Document.uploaded_at >= start, Document.uploaded_at < end
+    )
+    return set(db.session.scalars(query.distinct()))

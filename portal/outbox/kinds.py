@@ -19,6 +19,7 @@ class Category(StrEnum):
 SECURITY_KINDS = frozenset(
     {
         "bank_details_changed",
+        "breach_notice",  # a data breach affected the seller (PDPA s.12B)
         "email_change_cancelled",
         "email_change_requested",
         "email_changed",

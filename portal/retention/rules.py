@@ -23,6 +23,7 @@ from portal.accesslog import services as accesslog
 from portal.auth import states
 from portal.auth.models import LoginSession, MailboxLink, RecoveryCode, Role, User
 from portal.auth.states import AccountStatus, Actor, Transition
+from portal.breaches import services as breaches
 from portal.clock import months_ago
 from portal.datamap import Retention
 from portal.extensions import db
@@ -152,6 +153,15 @@ def delete_old_requests(run: Run) -> int:
     return count
 
 
+def delete_old_breaches(run: Run) -> int:
+    """Breaches, with their timelines and notices, ``RETENTION_BREACH_MONTHS`` after discovery."""
+    cutoff = months_ago(run.now, current_app.config["RETENTION_BREACH_MONTHS"])
+    count = breaches.delete_discovered_before(cutoff, dry_run=run.dry_run)
+    if not run.dry_run:
+        db.session.commit()
+    return count
+
+
 def _none(run: Run) -> int:
     return 0
 
@@ -233,6 +243,21 @@ RULES: tuple[Rule, ...] = (
         ),
         _months("RETENTION_PRIVACY_REQUEST_MONTHS", N_("%(n)d months after the request is closed")),
         delete_old_requests,
+    ),
+    Rule(
+        Retention.BREACH,
+        _l(
+            "The register of personal data breaches (PDPA s.12B): what happened, each one's "
+            "timeline, and which sellers it affected and when they were told"
+        ),
+        _months(
+            "RETENTION_BREACH_MONTHS",
+            N_(
+                "%(n)d months after the breach was discovered: the time a claim about it can be "
+                "brought (Limitation Act 1953, s.6)"
+            ),
+        ),
+        delete_old_breaches,
     ),
     Rule(
         Retention.RECORD,

@@ -470,3 +470,17 @@ def mark_correction_handled(correction: Correction, staff: User) -> None:
     correction.handled_by = staff.id
     audit(staff, "correction.handled", "correction", correction.id, correction.third_party.slug)
     db.session.flush()
+
+
+def sellers_disclosed_to(party_id: int, start: datetime, end: datetime) -> set[int]:
+    """The sellers whose data went to third party ``party_id`` at ``start`` or after and
+    before ``end``: for a breach at that party (PDPA s.12B). A message that only called an
+    earlier transfer off carries no data (no categories), and does not count."""
+    query = select(Disclosure.user_id, Disclosure.categories).where(
+        Disclosure.third_party_id == party_id,
+        Disclosure.kind == DisclosureKind.TRANSFER,
+        Disclosure.disclosed_at >= start,
+        Disclosure.disclosed_at < end,
+        Disclosure.cancels_reference.is_(None),
+    )
+    return {user_id for user_id, categories in db.session.execute(query) if categories}

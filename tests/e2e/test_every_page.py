@@ -106,6 +106,7 @@ def _seed(app) -> dict[tuple[str, str], Person]:
     from portal.account import termination
     from portal.auth import links
     from portal.auth.models import LinkPurpose, User
+    from portal.breaches import services as breaches
     from portal.cli.demo import _fill_demo_profile
     from portal.clock import utcnow
     from portal.documents.models import Document, DocumentFile
@@ -173,6 +174,15 @@ def _seed(app) -> dict[tuple[str, str], Person]:
                 seller_hint="Aisyah Batik",
                 description="I believe this shop is run by my 16-year-old niece.",
             )
+        )
+        breach = breaches.record_breach(
+            admin,
+            discovered_at=utcnow() - timedelta(hours=5),
+            description="A courier's pickup manifest was exposed on a public link.",
+            categories=["name", "address"],
+            systems="Pickup manifests",
+            containment="The link was revoked.",
+            harm={"identity_fraud": True},
         )
         # Two accounts whose erasure another admin proposed (one from an identity document,
         # one from the report), for the pages that confirm it; staff look at them, no one
@@ -261,6 +271,7 @@ def _seed(app) -> dict[tuple[str, str], Person]:
         shared = {
             **tokens,
             "report_id": report.id,
+            "breach_id": breach.id,
             "disclosure_id": first(select(Disclosure.id).where(Disclosure.kind == "legal")),
             "party_id": first(select(ThirdParty.id).order_by(ThirdParty.id)),
             "number": newer.version,

@@ -40,7 +40,13 @@ NO_OBJECT = {
     "admin.third_party_new": "creates a party; nothing exists yet",
     "admin.disclosure_new": "names the seller by email in the form, where a staff or unknown "
     "email is refused (tests/sharing)",
+    "admin.breach_new": "records a breach; nothing exists yet",
 }
+
+# The breach register's routes name a breach; none exists in this world (tests/breaches
+# covers a breach in the wrong state: notice recorded twice, selection after notifying).
+NO_BREACH = 999_999
+BREACH_POSTS = ("note", "commissioner", "follow-up", "sellers", "notify")
 
 
 @dataclass
@@ -309,6 +315,12 @@ def _foreign(w: World) -> dict[str, list[tuple[str, dict, str]]]:
         "admin.third_party_reinstate": [
             (f"/admin/third-parties/{w.active_party}/reinstate", {}, "active already"),
         ],
+        **{
+            f"admin.breach_{action.replace('-', '_').replace('sellers', 'select')}": [
+                (f"/admin/breaches/{NO_BREACH}/{action}", {}, "no such breach")
+            ]
+            for action in BREACH_POSTS
+        },
         "admin.disclosure_release": [
             (f"/admin/disclosures/{w.released}/release", {}, "released already"),
             (f"/admin/disclosures/{w.transfer}/release", {}, "a transfer, not a legal one"),

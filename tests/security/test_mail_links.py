@@ -66,6 +66,22 @@ def _for_reporter(**context) -> dict:
     return {"user": None, **context}
 
 
+def _breach_part(language: str) -> dict:
+    """One language's half of a breach notice, as ``portal.breaches.notify`` renders it."""
+    from types import SimpleNamespace
+
+    from portal.breaches import notify
+
+    breach = SimpleNamespace(
+        reference="BR-00001",
+        discovered_at=datetime(2026, 12, 1, 6, 30, tzinfo=UTC),
+        categories=["address"],
+        message_en="A courier's list was exposed.",
+        message_ms="Senarai kurier terdedah.",
+    )
+    return notify._part(breach, language)
+
+
 # What each kind is written with (beyond ``to``, ``kind``, ``subject`` and the seller as
 # ``user``), as its call site passes it. Values are functions: links need the app.
 CONTEXTS = {
@@ -101,6 +117,7 @@ CONTEXTS = {
         "reset_url": public_url("auth.reset_request"),
     },
     "email_changed": lambda: {"new_email_masked": "n***@example.com"},
+    "breach_notice": lambda: {"parts": [_breach_part(language) for language in ("en", "ms")]},
     "legal_disclosure": lambda: {"disclosure": DISCLOSURE},
     "login_locked": lambda: {"minutes": 5, "reset_url": public_url("auth.reset_request")},
     "minor_report_closed": lambda: _for_reporter(report=REPORT),
