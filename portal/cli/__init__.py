@@ -14,12 +14,13 @@ from portal.cli.documents import documents
 from portal.cli.keys import keys
 from portal.cli.outbox import outbox
 from portal.cli.policy import policy
+from portal.cli.privacy import privacy
 from portal.cli.reminders import reminders
 from portal.cli.reports import reports
 from portal.cli.retention import retention
 from portal.cli.staff import staff
 
-GROUPS = (staff, keys, reminders, documents, outbox, policy, reports, retention, demo)
+GROUPS = (staff, keys, reminders, documents, outbox, policy, privacy, reports, retention, demo)
 
 
 def register(app: Flask) -> None:

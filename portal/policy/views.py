@@ -65,10 +65,9 @@ def contact():
         dpo_name=config["DPO_NAME"],
         dpo_email=config["DPO_EMAIL"],
         dpo_phone=config["DPO_PHONE"],
-        # The request pages (/account/requests, /privacy/request) are their own rooms'; by
-        # path, so this page does not depend on their endpoints' names.
-        seller_requests=request.script_root + "/account/requests",
-        public_request=request.script_root + "/privacy/request",
+        # The request pages are the requests room's (a layer above: named, not imported).
+        seller_requests=url_for("requests.mine"),
+        public_request=url_for("requests.public"),
     )
 
 
