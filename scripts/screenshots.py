@@ -64,6 +64,7 @@ TYPED = {
         "tax_basis": "Income Tax Act 1967, section 81: notice to furnish information",
         "police_basis": "Criminal Procedure Code, section 51: order to produce documents",
         "withheld": "The investigating officer asked that the seller not be told yet.",
+        "request": "Please send me a copy of everything you keep about me and my shop.",
     },
     "ms": {
         "call_note": "Telefon pada 10:15, tiada jawapan; akan cuba WhatsApp.",
@@ -71,6 +72,7 @@ TYPED = {
         "tax_basis": "Akta Cukai Pendapatan 1967, seksyen 81: notis untuk memberikan maklumat",
         "police_basis": "Kanun Tatacara Jenayah, seksyen 51: perintah mengemukakan dokumen",
         "withheld": "Pegawai penyiasat meminta supaya penjual belum dimaklumkan.",
+        "request": "Sila hantar salinan semua maklumat yang disimpan tentang saya dan kedai saya.",
     },
 }
 
@@ -343,6 +345,8 @@ def take_all(camera: Camera) -> None:
     shoot(anonymous, "/auth/login", "login.png")
     shoot(anonymous, "/privacy", "privacy.png")
     shoot(anonymous, "/third-parties", "third-parties.png")
+    shoot(anonymous, "/privacy/contact", "privacy-contact.png")
+    shoot(anonymous, "/privacy/request", "privacy-request.png")
 
     mobile = camera.new_page(MOBILE, device_scale_factor=1, is_mobile=True, has_touch=True)
     shoot(mobile, "/auth/register", "register-mobile.png")
@@ -411,6 +415,15 @@ def take_all(camera: Camera) -> None:
     shoot(admin, "/admin/audit", "admin-audit.png")
     shoot(admin, "/admin/staff", "admin-staff.png")
     shoot(seller, "/account/access-log", "account-access-log.png")
+
+    seller.goto(f"{base}/account/requests")
+    seller.get_by_label(_("A copy of my data")).check()
+    seller.get_by_label(_("Details")).fill(typed["request"])
+    seller.get_by_role("button", name=_("Send request")).click()
+    snap(seller, "account-request.png")
+    shoot(admin, "/admin/requests", "admin-requests.png")
+    shoot(admin, "/admin/breaches/new", "admin-breach-new.png")
+    shoot(admin, "/admin/processing", "admin-processing.png")
 
 
 def main() -> None:

@@ -1,4 +1,5 @@
-"""``flask privacy deadlines``: every statutory clock still running, for operators' monitoring.
+"""``flask privacy deadlines``: every statutory clock still running, for operators' monitoring;
+``flask privacy notify BREACH_ID``: finish notifying a breach's sellers after an interruption.
 
 One line per clock: data-subject requests (PDPA s.30-31, s.35, s.43A: 21 days, 14 more once
 extended) and breaches (PDPA s.12B: the Commissioner's notice 72 hours after discovery, the
@@ -15,6 +16,7 @@ from datetime import datetime, timedelta
 import click
 from flask.cli import with_appcontext
 
+from portal.breaches import notify
 from portal.breaches import services as breaches
 from portal.clock import portal_zone, utcnow
 from portal.requests import services as requests
@@ -84,3 +86,19 @@ def deadlines_command() -> None:
     click.echo(f"{len(found)} clock{'s' if len(found) != 1 else ''} running, {overdue} overdue.")
     if overdue:
         raise SystemExit(1)
+
+
+@privacy.command("notify")
+@click.argument("breach_id", type=int)
+@with_appcontext
+def notify_command(breach_id: int) -> None:
+    """Queue the notice for every seller the breach affected who has not had it yet: what
+    "Go on notifying" does in the back office, for a run too long for a web request or one
+    that was interrupted. Each seller still gets exactly one notice."""
+    try:
+        queued = notify.notify_sellers(breach_id)
+    except breaches.BreachError as error:
+        raise click.ClickException(
+            f"breach {breach_id}: {error} (start it in the back office first)"
+        ) from error
+    click.echo(f"Breach {breach_id}: {queued} notices queued, {notify.pending(breach_id)} left.")

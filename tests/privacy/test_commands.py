@@ -1,5 +1,6 @@
 """``flask privacy deadlines``: every running clock, soonest first, with the time left; exit 1
-once one is overdue (PDPA s.30-31 / s.35 requests: 21 days; s.12B breaches: 72 hours)."""
+once one is overdue (PDPA s.30-31 / s.35 requests: 21 days; s.12B breaches: 72 hours); and
+``flask privacy notify BREACH_ID``, which finishes notifying a breach's sellers, once each."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from datetime import timedelta
 
 from freezegun import freeze_time
 
-from tests.breaches.conftest import DISCOVERED, a_breach
+from tests.breaches.conftest import DISCOVERED, a_breach, bulk_sellers
+from tests.breaches.test_notify import _per_seller, _started
 from tests.requests.conftest import RECEIVED, file_as_seller, reference_in
 
 
@@ -58,3 +60,26 @@ def test_a_breach_past_its_72nd_hour_exits_1(app, runner, staff):
     late = _run(app, runner, DISCOVERED + timedelta(hours=73))
     assert late.exit_code == 1
     assert "overdue by 1 hour" in late.output
+
+
+def test_notify_finishes_an_interrupted_run_from_the_command_line(app, runner, staff):
+    with app.app_context():
+        ids = bulk_sellers(250)
+        breach_id = _started(app, staff["dpo"], ids)  # started; not one notice queued yet
+    result = runner.invoke(args=["privacy", "notify", str(breach_id)])
+    assert result.exit_code == 0, result.output
+    assert f"Breach {breach_id}: 250 notices queued, 0 left." in result.output
+    again = runner.invoke(args=["privacy", "notify", str(breach_id)])
+    assert f"Breach {breach_id}: 0 notices queued, 0 left." in again.output
+    with app.app_context():
+        counts = _per_seller(breach_id)
+        assert sorted(counts) == ids and set(counts.values()) == {1}
+
+
+def test_notify_refuses_a_breach_not_started(app, runner, staff):
+    with app.app_context():
+        breach = a_breach(staff["dpo"])
+        breach_id = breach.id
+    result = runner.invoke(args=["privacy", "notify", str(breach_id)])
+    assert result.exit_code != 0
+    assert "has not been started" in result.output
