@@ -236,8 +236,14 @@ def test_the_gate_covers_every_seller_page(app, client, gated):
 
     # Downloading one's data and closing the account stay open: a seller who does not
     # accept the new version must still be able to leave with their data. So does stopping
-    # an email change someone else asked for (the page after the cancel link).
-    exempt = {"/account/export", "/account/terminate", "/profile/email/cancelled"}
+    # an email change someone else asked for (the page after the cancel link), and making a
+    # privacy request (PDPA s.30-31, s.35, s.43A: a right that does not wait for consent).
+    exempt = {
+        "/account/export",
+        "/account/terminate",
+        "/profile/email/cancelled",
+        "/account/requests",
+    }
     pages = [
         url
         for prefix in ("/dashboard", "/profile", "/documents", "/notifications", "/account")

@@ -46,6 +46,13 @@ DISCLOSURE = SimpleNamespace(
     reference="PDRM/KL/2026/0042",
 )
 REPORT = SimpleNamespace(reference="MR-7KQ2-9XTD")
+PRIVACY_REQUEST = SimpleNamespace(
+    id=1,
+    reference="DSR-7KQ29XTD",
+    kind="access",
+    due_on=date(2027, 3, 23),
+    outcome="Attached is everything we keep.",
+)
 VERSION = SimpleNamespace(version=2, effective_at=WHEN)
 TOKEN = "eyJ1IjoxfQ.Zk9QbA.signature"  # links that carry a token are built as the code does
 
@@ -118,6 +125,16 @@ CONTEXTS = {
     },
     "email_changed": lambda: {"new_email_masked": "n***@example.com"},
     "breach_notice": lambda: {"parts": [_breach_part(language) for language in ("en", "ms")]},
+    "privacy_request_answered": lambda: {"request": PRIVACY_REQUEST},
+    "privacy_request_code": lambda: _for_reporter(code="123456", minutes=10),
+    "privacy_request_copy": lambda: {
+        "request": PRIVACY_REQUEST,
+        "token": TOKEN,
+        "expires_on": date(2027, 3, 26),
+    },
+    "privacy_request_extended": lambda: {"request": PRIVACY_REQUEST, "reason": "A long archive."},
+    "privacy_request_received": lambda: {"request": PRIVACY_REQUEST},
+    "privacy_request_refused": lambda: {"request": PRIVACY_REQUEST, "ground": "s.32(1)(a)"},
     "legal_disclosure": lambda: {"disclosure": DISCLOSURE},
     "login_locked": lambda: {"minutes": 5, "reset_url": public_url("auth.reset_request")},
     "minor_report_closed": lambda: _for_reporter(report=REPORT),
