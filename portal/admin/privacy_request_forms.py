@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import RadioField, TextAreaField
+from wtforms import HiddenField, RadioField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from portal.forms import PortalForm, strip
@@ -47,6 +47,17 @@ class AnswerForm(PortalForm):
 class NoteForm(PortalForm):
     """Fulfilling with a copy or by closing the account: a note is optional."""
 
+    text = TextAreaField(
+        _l("A note for the requester"), filters=[strip], validators=[Optional(), Length(max=5000)]
+    )
+
+
+class TransferForm(PortalForm):
+    """Moving the seller's data to the party staff chose (PDPA s.43A): the party and the
+    digest of what staff were shown go back with the confirmation."""
+
+    party = HiddenField()  # checked by the service: an unknown party is refused in words
+    digest = HiddenField()
     text = TextAreaField(
         _l("A note for the requester"), filters=[strip], validators=[Optional(), Length(max=5000)]
     )

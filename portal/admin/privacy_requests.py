@@ -8,19 +8,26 @@ import csv
 import io
 from datetime import timedelta
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.admin import bp
 from portal.admin.permissions import Permission, may
-from portal.admin.privacy_request_forms import AnswerForm, ExtendForm, NoteForm, RefuseForm
+from portal.admin.privacy_request_forms import (
+    AnswerForm,
+    ExtendForm,
+    NoteForm,
+    RefuseForm,
+    TransferForm,
+)
 from portal.auth import services as auth
 from portal.auth.states import TransitionRefused
 from portal.clock import local_date, utcnow
 from portal.extensions import db
 from portal.requests import services, work
 from portal.requests.wording import GROUNDS, KINDS, STATES, grounds_for
+from portal.sharing import services as sharing
 
 
 @bp.get("/requests")
@@ -83,11 +90,41 @@ def _refuse_form(kind: str, form: RefuseForm | None = None) -> RefuseForm:
     return form
 
 
-def _page(request_id: int, *, status: int = 200, **forms):
+def _transfer(item, seller, slug: str | None, form: TransferForm | None) -> dict:
+    """What the page shows for moving a portability request's data (PDPA s.43A): the
+    registered, active parties to choose from and, once one is chosen, the categories that
+    would go to it, with the form that confirms them."""
+    if item.kind != "portability" or seller is None or item.status not in ("open", "extended"):
+        return {}
+    chosen = preview = problem = None
+    if slug:
+        try:
+            chosen, preview = work.transfer_preview(item.id, slug)
+        except work.NoParty:
+            problem = _("Choose a registered third party that is still active.")
+        except work.NothingToMove:
+            problem = _(
+                "This party is registered for none of the data the seller has given, "
+                "so there is nothing to send to it."
+            )
+    form = form or TransferForm(prefix="transfer")
+    if preview is not None:
+        form.party.data, form.digest.data = chosen.slug, preview.digest
+    return {
+        "parties": work.transfer_parties(),
+        "chosen": chosen,
+        "categories": preview.categories if preview is not None else (),
+        "problem": problem,
+        "form": form,
+    }
+
+
+def _page(request_id: int, *, status: int = 200, party: str | None = None, **forms):
     item = services.get(request_id)
     if item is None:
         abort(404)
     seller = auth.seller(item.user_id) if item.user_id else None
+    slug = party if party is not None else request.args.get("party")
     return (
         render_template(
             "admin/privacy_request.html",
@@ -105,6 +142,7 @@ def _page(request_id: int, *, status: int = 200, **forms):
             answer_form=forms.get("answer") or AnswerForm(),
             note_form=forms.get("note") or NoteForm(),
             may_close_account=may(current_user, Permission.TERMINATE_ACCOUNTS),
+            transfer=_transfer(item, seller, slug, forms.get("transfer")),
         ),
         status,
     )
@@ -129,6 +167,38 @@ def _refused(request_id: int, message: str, **forms):
     db.session.rollback()
     flash(message, "error")
     return _page(request_id, status=400, **forms)
+
+
+@bp.post("/requests/<int:request_id>/transfer")
+def privacy_request_transfer(request_id: int):
+    """Move a portability request's data to the party staff chose, through the sharing
+    door (PDPA s.43A). A party that cannot be reached: nothing recorded, the request stays
+    open, and the page says so."""
+    form = TransferForm(prefix="transfer")
+    if not form.validate_on_submit():
+        return _page(request_id, status=400, transfer=form, party=form.party.data or "")
+    try:
+        work.transfer(request_id, _staff(), form.party.data, form.digest.data, form.text.data)
+    except LookupError:
+        abort(404)
+    except (work.Closed, work.NotThisKind, work.NoAccount):
+        abort(404)  # closed, or not a portability request from an account
+    except work.NoParty:
+        return _refused(request_id, _("Choose a registered third party that is still active."))
+    except work.NothingToMove:
+        return _refused(
+            request_id,
+            _("This party is registered for none of the data the seller has given."),
+            party=form.party.data,
+        )
+    except sharing.SharingError as exc:
+        return _refused(
+            request_id, str(exc.message), transfer=form, party=form.party.data
+        )
+    return _done(
+        request_id,
+        _("The data was sent; the requester was emailed and sees it under Where my data went."),
+    )
 
 
 @bp.post("/requests/<int:request_id>/extend")

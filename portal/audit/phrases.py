@@ -36,6 +36,9 @@ ACTIONS = {
     "privacy_request.refuse": _l("refused a privacy request"),
     "privacy_request.answer": _l("answered a privacy request"),
     "privacy_request.send_copy": _l("sent a copy of the data asked for in a privacy request"),
+    "privacy_request.transfer": _l(
+        "moved a seller's data to another service as a privacy request asked"
+    ),
     "privacy_request.close_account": _l("closed an account as a privacy request asked"),
     "staff.disable": _l("disabled a staff account"),
     "staff.enable": _l("enabled a staff account again"),

@@ -19,6 +19,7 @@ from portal.extensions import db
 from portal.requests.models import OPEN_STATES, Kind, PrivacyRequest, Status
 from portal.requests.services import EXTENSION_DAYS, end_of, tell_requester
 from portal.requests.wording import GROUNDS
+from portal.sharing import services as sharing
 from portal.security import TokenInvalid, make_token, read_token, secret_digest
 
 COPY_LINK_DAYS = 3  # how long the emailed link to a copy of the data works
@@ -51,6 +52,14 @@ class NotThisKind(Exception):
 
 class NoAccount(Exception):
     """The request names no account (or the account is gone): nothing to copy or close."""
+
+
+class NoParty(Exception):
+    """No registered, active third party goes by that name."""
+
+
+class NothingToMove(Exception):
+    """The party is registered for none of the data the seller has given."""
 
 
 def _open(request_id: int) -> PrivacyRequest:
@@ -183,6 +192,60 @@ def copy_request(token: str) -> PrivacyRequest:
         _account(request)
     except NoAccount as exc:
         raise TokenInvalid() from exc
+    return request
+
+
+def transfer_parties() -> list:
+    """The registered, active third parties a portability request can move data to."""
+    return sharing.active_parties()
+
+
+def transfer_preview(request_id: int, slug: str):
+    """(party, payload): what moving the seller's data to the party ``slug`` would send now
+    (only the categories the party is registered for). Raises :class:`NoParty`,
+    :class:`NothingToMove`, :class:`NotThisKind`, :class:`NoAccount`, :class:`Closed` or
+    LookupError."""
+    request = _open(request_id)
+    if request.kind != Kind.PORTABILITY:
+        raise NotThisKind()
+    user = _account(request)
+    party = sharing.party_by_slug(slug or "")
+    if party is None or not party.active:
+        raise NoParty()
+    preview = sharing.portability_preview(user, party)
+    if not preview.data:
+        raise NothingToMove()
+    return party, preview
+
+
+def transfer(
+    request_id: int, staff: User, slug: str, confirmed_digest: str, text: str = ""
+) -> PrivacyRequest:
+    """Answer a portability request (PDPA s.43A) by sending the seller's data to the third
+    party they named, through the sharing door: only the categories the party is registered
+    for, recorded as a disclosure with the purpose "portability" that the seller sees under
+    "Where my data went". If the party cannot be reached (or the data changed since staff
+    saw what would go), the door raises a :class:`portal.sharing.services.SharingError`:
+    nothing is recorded and the request stays open. Raises also what
+    :func:`transfer_preview` raises."""
+    party, _preview = transfer_preview(request_id, slug)
+    request = _open(request_id)
+    user = _account(request)
+    disclosure = sharing.share_for_portability(
+        user, party, request_reference=request.reference, confirmed_digest=confirmed_digest
+    )
+    _close(request, staff, Status.ANSWERED, (text or "").strip())
+    audit(staff, "privacy_request.transfer", "privacy_request", request.id, party.slug)
+    tell_requester(
+        request,
+        "privacy_request_answered",
+        _l("Your request %(reference)s: our answer", reference=request.reference),
+        transfer={
+            "name": disclosure.recipient,
+            "categories": list(disclosure.categories),
+            "reference": disclosure.reference,
+        },
+    )
     return request
 
 

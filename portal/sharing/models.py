@@ -148,6 +148,9 @@ class Disclosure(db.Model):
 
 # The purpose recorded on a disclosure that passed a corrected value on (PDPA s.35).
 CORRECTION = "correction"
+# The purpose recorded on a disclosure that moved the seller's data to another service at
+# their request (PDPA s.43A, data portability).
+PORTABILITY = "portability"
 
 
 class CorrectionStatus(StrEnum):

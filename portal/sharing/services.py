@@ -27,6 +27,7 @@ from portal.pagination import paginate
 from portal.sharing import connectors, payload
 from portal.sharing.models import (
     CORRECTION,
+    PORTABILITY,
     Correction,
     CorrectionReason,
     CorrectionStatus,
@@ -101,9 +102,12 @@ def share(
     *,
     request: dict,
     confirmed_digest: str | None = None,
+    purpose: str | None = None,
 ) -> Disclosure:
     """Send the seller's ``fields`` (as far as the party's categories allow) with the
     feature's ``request`` details, and add the disclosure to the session (flushed).
+    ``purpose`` is recorded and sent instead of the party's registered one when given (a
+    transfer the seller asked for, :data:`PORTABILITY`).
 
     ``confirmed_digest`` is the digest of the preview the seller agreed to: if their data
     changed since, nothing is sent. Raises a :class:`SharingError` or
@@ -116,7 +120,48 @@ def share(
     built = payload.build(user, party.categories, fields)
     if confirmed_digest is not None and confirmed_digest != built.digest:
         raise DetailsChanged()
-    return _send(user, party, categories=built.categories, data=built.data, request=request)
+    return _send(
+        user, party, categories=built.categories, data=built.data, request=request, purpose=purpose
+    )
+
+
+# --- moving the seller's data to another service at their request (PDPA s.43A) ----------------
+
+
+def portability_fields(party: ThirdParty, user: User) -> list[str]:
+    """The seller's fields that ``party`` is registered for and the seller has given: what a
+    transfer at the seller's request sends. A field outside the party's categories is not
+    even read; an empty one is left out rather than refusing the whole transfer."""
+    allowed = set(party.categories)
+    return [
+        name
+        for name, field in payload.FIELDS.items()
+        if field.category.value in allowed and field.read(user) not in (None, "")
+    ]
+
+
+def portability_preview(user: User, party: ThirdParty) -> payload.Payload:
+    """Exactly what :func:`share_for_portability` would send to ``party`` now: its
+    ``categories`` are shown to staff before they confirm, its ``digest`` ties the
+    confirmation to them."""
+    return payload.build(user, party.categories, portability_fields(party, user))
+
+
+def share_for_portability(
+    user: User, party: ThirdParty, *, request_reference: str, confirmed_digest: str
+) -> Disclosure:
+    """Send the seller's data to ``party`` because the seller asked for it to be moved
+    there (PDPA s.43A): every field the party is registered for and the seller has given,
+    recorded as a disclosure with the purpose :data:`PORTABILITY`. Same door, same rules as
+    :func:`share`; raises a :class:`SharingError` and then records nothing."""
+    return share(
+        user,
+        party,
+        portability_fields(party, user),
+        request={"type": PORTABILITY, "request_reference": request_reference},
+        confirmed_digest=confirmed_digest,
+        purpose=PORTABILITY,
+    )
 
 
 def cancel(user: User, earlier: Disclosure, *, request: dict) -> Disclosure:

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from portal.pagination import page_number
 from portal.sharing import bp, services
-from portal.sharing.models import CORRECTION
+from portal.sharing.models import CORRECTION, PORTABILITY
 from portal.sharing.payload import category_labels
 
 
@@ -36,4 +36,5 @@ def disclosures():
         party=party,
         parties=services.parties_in_disclosures(current_user.id),
         correction=CORRECTION,
+        portability=PORTABILITY,
     )
