@@ -360,6 +360,7 @@ def _foreign(w: World) -> dict[str, list[tuple[str, dict, str]]]:
                 ("refuse", "refuse", {"ground": "s32_burden"}),
                 ("answer", "answer", {"text": "x"}),
                 ("copy", "copy", {}),
+                ("transfer", "transfer", {"transfer-party": "dhl", "transfer-digest": "x"}),
                 ("close_account", "close-account", {}),
             )
         },
