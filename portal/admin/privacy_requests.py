@@ -192,9 +192,7 @@ def privacy_request_transfer(request_id: int):
             party=form.party.data,
         )
     except sharing.SharingError as exc:
-        return _refused(
-            request_id, str(exc.message), transfer=form, party=form.party.data
-        )
+        return _refused(request_id, str(exc.message), transfer=form, party=form.party.data)
     return _done(
         request_id,
         _("The data was sent; the requester was emailed and sees it under Where my data went."),

@@ -19,8 +19,8 @@ from portal.extensions import db
 from portal.requests.models import OPEN_STATES, Kind, PrivacyRequest, Status
 from portal.requests.services import EXTENSION_DAYS, end_of, tell_requester
 from portal.requests.wording import GROUNDS
-from portal.sharing import services as sharing
 from portal.security import TokenInvalid, make_token, read_token, secret_digest
+from portal.sharing import services as sharing
 
 COPY_LINK_DAYS = 3  # how long the emailed link to a copy of the data works
 _COPY_PURPOSE = "privacy-request-copy"

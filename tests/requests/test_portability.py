@@ -126,9 +126,10 @@ def test_the_seller_sees_it_under_where_my_data_went_in_english_and_malay(
     with freeze_time(LATER):
         staff = client_as(app, dpo)
         text = staff.get(f"/admin/requests/{moving}?party=dhl").get_data(as_text=True)
-        assert staff.post(
-            f"/admin/requests/{moving}/transfer", data=_confirm_form(text)
-        ).status_code == 302
+        assert (
+            staff.post(f"/admin/requests/{moving}/transfer", data=_confirm_form(text)).status_code
+            == 302
+        )
     [disclosure] = _portability_disclosures(app)
     own = client_as(app, seller["email"])
     page = own.get("/account/disclosures").get_data(as_text=True)
