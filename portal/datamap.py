@@ -18,6 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
+
 
 class Category(StrEnum):
     """The policy's categories, plus what is collected from interaction with the site."""
@@ -30,6 +32,20 @@ class Category(StrEnum):
     PHONE = "phone"
     FINANCIAL = "financial"
     INTERACTION = "interaction with the website"
+
+
+# Each category as every page, notice and record names it, in the policy's order: the
+# registry's choices, a breach's categories, the record of processing.
+CATEGORY_NAMES: dict[Category, object] = {
+    Category.NAME: _l("Name"),
+    Category.PHOTOGRAPHS: _l("Photographs"),
+    Category.IDENTIFICATION: _l("Identification documents"),
+    Category.ADDRESS: _l("Address"),
+    Category.EMAIL: _l("Email"),
+    Category.PHONE: _l("Phone number"),
+    Category.FINANCIAL: _l("Financial details"),
+    Category.INTERACTION: _l("Use of the portal (log-ins, notices, history)"),
+}
 
 
 class LegalBasis(StrEnum):

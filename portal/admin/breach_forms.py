@@ -11,7 +11,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from portal.admin.sharing_forms import CheckboxesField
-from portal.breaches.services import CATEGORY_NAMES, HARM_WORDS
+from portal.breaches.services import HARM_WORDS
+from portal.datamap import CATEGORY_NAMES
 from portal.forms import DayField, PortalForm, required, strip
 
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")

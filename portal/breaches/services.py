@@ -22,21 +22,9 @@ from portal.auth import services as auth
 from portal.breaches.clocks import Clock, ClockKind, clocks_of, commissioner_due
 from portal.breaches.models import HARM_QUESTIONS, Breach, BreachEvent, BreachNotice
 from portal.clock import utcnow
-from portal.datamap import Category
+from portal.datamap import CATEGORY_NAMES, Category
 from portal.extensions import db
 from portal.pagination import Page, paginate
-
-# The data map's categories as the register and the notices name them.
-CATEGORY_NAMES = {
-    Category.NAME: _l("Name"),
-    Category.PHOTOGRAPHS: _l("Photographs"),
-    Category.IDENTIFICATION: _l("Identification documents"),
-    Category.ADDRESS: _l("Address"),
-    Category.EMAIL: _l("Email"),
-    Category.PHONE: _l("Phone number"),
-    Category.FINANCIAL: _l("Financial details"),
-    Category.INTERACTION: _l("Use of the portal (log-ins, notices, history)"),
-}
 
 # The significant-harm questions of s.12B, as asked on the form and the Commissioner's notice.
 HARM_WORDS = {

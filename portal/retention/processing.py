@@ -18,16 +18,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from portal import datamap
-from portal.datamap import Category, LegalBasis
+from portal.datamap import CATEGORY_NAMES, Category, LegalBasis
 from portal.profile.choices import country_name
 from portal.retention.rules import RULES
 from portal.sharing import registry
 from portal.sharing.abroad import basis_label, is_abroad
-from portal.sharing.payload import SHAREABLE
 
 CATEGORY_LABELS: dict[str, object] = {
-    **{category.value: label for category, label in SHAREABLE.items()},
-    Category.INTERACTION.value: _l("Interaction with the website"),
+    category.value: name for category, name in CATEGORY_NAMES.items()
 }
 
 BASIS_LABELS: dict[LegalBasis, object] = {

@@ -20,19 +20,14 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 
 from portal.auth.models import User
-from portal.datamap import Category
+from portal.datamap import CATEGORY_NAMES, Category
 
 log = logging.getLogger(__name__)
 
-# The categories a third party can be registered for: the policy's own list.
+# The categories a third party can be registered for: the policy's own list (what the portal
+# records of a seller's use of it is never shared).
 SHAREABLE: dict[Category, object] = {
-    Category.NAME: _l("Name"),
-    Category.PHOTOGRAPHS: _l("Photographs"),
-    Category.IDENTIFICATION: _l("Identification documents"),
-    Category.ADDRESS: _l("Address"),
-    Category.EMAIL: _l("Email"),
-    Category.PHONE: _l("Phone number"),
-    Category.FINANCIAL: _l("Financial details"),
+    category: name for category, name in CATEGORY_NAMES.items() if category != Category.INTERACTION
 }
 
 
