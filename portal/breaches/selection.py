@@ -14,8 +14,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import delete, insert
 
+from portal import formatting
 from portal.accesslog import services as accesslog
 from portal.audit import services as audit
 from portal.auth import services as auth
@@ -32,11 +35,16 @@ _SEPARATORS = re.compile(r"[\s,;]+")
 
 @dataclass(frozen=True)
 class Found:
-    """The sellers a query found, and what it was, in words for the record."""
+    """The sellers a query found, and what it was, in words for the record: in the language
+    of the member of staff who chose them, as the rest of the timeline is written."""
 
     user_ids: frozenset[int]
     described: str
     unknown: tuple[str, ...] = ()  # pasted addresses that are no seller's
+
+
+def _days(first: date, last: date) -> dict[str, str]:
+    return {"first": formatting.day(first), "last": formatting.day(last)}
 
 
 def _range(first: date, last: date) -> tuple[datetime, datetime]:
@@ -48,19 +56,30 @@ def _range(first: date, last: date) -> tuple[datetime, datetime]:
 def disclosed_to(party_id: int, party_name: str, first: date, last: date) -> Found:
     start, end = _range(first, last)
     ids = sharing.sellers_disclosed_to(party_id, start, end)
-    return Found(frozenset(ids), f"data sent to {party_name}, {first} to {last}")
+    return Found(
+        frozenset(ids),
+        _("data sent to %(party)s, %(first)s to %(last)s", party=party_name, **_days(first, last)),
+    )
 
 
 def seen_by(staff_id: int, staff_email: str, first: date, last: date) -> Found:
     start, end = _range(first, last)
     ids = accesslog.sellers_seen_by(staff_id, start, end)
-    return Found(frozenset(ids), f"records opened by {staff_email}, {first} to {last}")
+    return Found(
+        frozenset(ids),
+        _(
+            "records opened by %(staff)s, %(first)s to %(last)s",
+            staff=staff_email,
+            **_days(first, last),
+        ),
+    )
 
 
 def uploaded(first: date, last: date) -> Found:
     start, end = _range(first, last)
     return Found(
-        frozenset(documents.sellers_with_uploads(start, end)), f"uploads, {first} to {last}"
+        frozenset(documents.sellers_with_uploads(start, end)),
+        _("uploads, %(first)s to %(last)s", **_days(first, last)),
     )
 
 
@@ -68,7 +87,10 @@ def pasted(text: str) -> Found:
     emails = [e for e in _SEPARATORS.split(text or "") if e]
     known = auth.sellers_with_emails(emails)
     unknown = tuple(sorted({e.lower() for e in emails} - set(known)))
-    return Found(frozenset(known.values()), f"a list of {len(emails)} email addresses", unknown)
+    described = ngettext(
+        "a list of %(num)d email address", "a list of %(num)d email addresses", len(emails)
+    )
+    return Found(frozenset(known.values()), described, unknown)
 
 
 def save(breach: Breach, staff, user_ids: Iterable[int], described: str, *, now=None) -> int:
