@@ -61,13 +61,31 @@ class NoteForm(PortalForm):
     )
 
 
-class CommissionerNoticeForm(PortalForm):
+class _SentAtForm(PortalForm):
+    """When a notice went, if not just now: both boxes or neither (Malaysia time)."""
+
+    sent_on = DayField(_l("Day it was sent"), validators=[Optional()])
+    sent_time = StringField(
+        _l("Time it was sent (Malaysia time)"), filters=[strip], validators=[Optional(), check_time]
+    )
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        day_given = bool(self.sent_on.raw_data and self.sent_on.raw_data[0].strip())
+        if valid and day_given != bool(self.sent_time.data):
+            missing = self.sent_time if day_given else self.sent_on
+            missing.errors = [_l("Give both the day and the time it was sent, or neither.")]
+            return False
+        return valid
+
+
+class CommissionerNoticeForm(_SentAtForm):
     late_reason = TextAreaField(
         _l("Reasons for the delay"), filters=[strip], validators=[Length(max=5000)]
     )
 
 
-class FollowUpForm(PortalForm):
+class FollowUpForm(_SentAtForm):
     details = TextAreaField(
         _l("What the further details said"), filters=[strip], validators=[Length(max=5000)]
     )

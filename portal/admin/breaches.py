@@ -140,7 +140,14 @@ def breach_commissioner(breach_id: int):
     if not form.validate_on_submit():
         return _page(found, 400, notice_form=form)
     try:
-        breaches.record_commissioner_notice(found, _me(), late_reason=form.late_reason.data)
+        breaches.record_commissioner_notice(
+            found, _me(), late_reason=form.late_reason.data, sent_at=_sent_at(form)
+        )
+    except breaches.SentAtRefused:
+        form.sent_on.errors = [
+            _("The notice cannot be sent in the future or before the breach was discovered.")
+        ]
+        return _page(found, 400, notice_form=form)
     except breaches.LateReasonRequired:
         form.late_reason.errors = [
             _("The 72 hours have passed: give the reasons for the delay (PDPA s.12B).")
@@ -153,13 +160,25 @@ def breach_commissioner(breach_id: int):
     return redirect(url_for("admin.breach", breach_id=breach_id))
 
 
+def _sent_at(form):
+    """The moment a notice form says it was sent, or None: sent just now."""
+    if form.sent_on.data is None:
+        return None
+    return local_moment(form.sent_on.data, parse_time(form.sent_time.data))
+
+
 @bp.post("/breaches/<int:breach_id>/follow-up")
 def breach_follow_up(breach_id: int):
     found, form = _breach(breach_id), FollowUpForm()
     if not form.validate_on_submit():
         return _page(found, 400, follow_up_form=form)
     try:
-        breaches.record_follow_up(found, _me(), form.details.data)
+        breaches.record_follow_up(found, _me(), form.details.data, sent_at=_sent_at(form))
+    except breaches.SentAtRefused:
+        form.sent_on.errors = [
+            _("The details cannot be sent in the future or before the first notice.")
+        ]
+        return _page(found, 400, follow_up_form=form)
     except breaches.BreachError:
         abort(404)
     db.session.commit()

@@ -155,38 +155,69 @@ def add_note(breach: Breach, staff, note: str, *, now: datetime | None = None) -
     return entry
 
 
-def record_commissioner_notice(
-    breach: Breach, staff, *, late_reason: str = "", now: datetime | None = None
-) -> None:
-    """Record that the Commissioner was notified now (s.12B). After the 72nd hour it
-    needs the written reasons for the delay.
+class SentAtRefused(BreachError):
+    """A notice said to be sent in the future, or before what it follows."""
 
-    Raises :class:`LateReasonRequired`, or :class:`BreachError` when already recorded."""
+
+def _sent_at(sent_at: datetime | None, after: datetime, now: datetime) -> datetime:
+    """When a notice went: ``sent_at`` as staff gave it (a notice sent by email or by hand
+    before it was recorded here), or now."""
+    if sent_at is None:
+        return now
+    if sent_at > now:
+        raise SentAtRefused("a notice cannot have been sent in the future")
+    if sent_at < after:
+        raise SentAtRefused("a notice cannot have been sent before what it follows")
+    return sent_at
+
+
+def record_commissioner_notice(
+    breach: Breach,
+    staff,
+    *,
+    late_reason: str = "",
+    sent_at: datetime | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Record that the Commissioner was notified, at ``sent_at`` or now (s.12B). Sent after
+    the 72nd hour, it needs the written reasons for the delay.
+
+    Raises :class:`LateReasonRequired`, :class:`SentAtRefused` (in the future, or before the
+    breach was discovered), or :class:`BreachError` when already recorded."""
     now = now or utcnow()
     if breach.commissioner_notified_at is not None:
         raise BreachError("the Commissioner's notice is already recorded")
-    late = now > commissioner_due(breach.discovered_at)
-    reason = late_reason.strip()
+    sent = _sent_at(sent_at, breach.discovered_at, now)
+    late = sent > commissioner_due(breach.discovered_at)
+    reason = (late_reason or "").strip()
     if late and not reason:
         raise LateReasonRequired("the notice is late: give the reasons for the delay")
-    breach.commissioner_notified_at = now
+    breach.commissioner_notified_at = sent
     breach.late_reason = reason if late else None
     db.session.flush()
     log_event(breach, staff, "commissioner_notified", reason if late else "", now=now)
     audit.record(staff, "breach.commissioner_notified", "breach", breach.id)
 
 
-def record_follow_up(breach: Breach, staff, note: str = "", *, now: datetime | None = None):
-    """Record that the further details went to the Commissioner now (s.12B, within 30 days
-    of the first notice). Raises :class:`BreachError` before the first notice or twice."""
+def record_follow_up(
+    breach: Breach,
+    staff,
+    note: str = "",
+    *,
+    sent_at: datetime | None = None,
+    now: datetime | None = None,
+):
+    """Record that the further details went to the Commissioner, at ``sent_at`` or now
+    (s.12B, within 30 days of the first notice). Raises :class:`BreachError` before the first
+    notice or twice, :class:`SentAtRefused` in the future or before the first notice."""
     now = now or utcnow()
     if breach.commissioner_notified_at is None:
         raise BreachError("the Commissioner has not been notified yet")
     if breach.follow_up_at is not None:
         raise BreachError("the follow-up is already recorded")
-    breach.follow_up_at = now
+    breach.follow_up_at = _sent_at(sent_at, breach.commissioner_notified_at, now)
     db.session.flush()
-    log_event(breach, staff, "follow_up", note.strip(), now=now)
+    log_event(breach, staff, "follow_up", (note or "").strip(), now=now)
     audit.record(staff, "breach.follow_up", "breach", breach.id)
 
 

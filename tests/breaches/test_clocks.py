@@ -3,7 +3,7 @@ only with written reasons), the follow-up within 30 days of that notice."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from freezegun import freeze_time
@@ -115,3 +115,41 @@ def test_both_clocks_show_on_the_back_office_home_with_the_time_left(app, staff)
 def test_a_breach_cannot_be_discovered_in_the_future(app, staff):
     with app.app_context(), pytest.raises(breaches.BreachError):
         a_breach(staff["dpo"], discovered_at=utcnow() + timedelta(hours=1), now=utcnow())
+
+
+def test_a_notice_sent_earlier_by_email_is_recorded_at_the_time_it_went(app, staff):
+    """Sent within the 72 hours, recorded after them: on time, no reason asked. The time is
+    typed as staff read it off their sent mail, Malaysia time."""
+    with app.app_context():
+        breach_id = a_breach(staff["dpo"]).id  # 1 Dec 2026, 2:30 pm in Malaysia
+    url = f"/admin/breaches/{breach_id}/commissioner"
+    with freeze_time(HOUR_72 + timedelta(days=2)):
+        client = client_as(app, "dpo@staff.example", PASSWORD)
+        half = client.post(url, data={"sent_on": "3/12/2026", "sent_time": ""})
+        assert half.status_code == 400
+        assert "Give both the day and the time it was sent" in half.get_data(as_text=True)
+        future = client.post(url, data={"sent_on": "31/12/2026", "sent_time": "09:00"})
+        assert future.status_code == 400
+        assert "cannot be sent in the future" in future.get_data(as_text=True)
+        before = client.post(url, data={"sent_on": "1/12/2026", "sent_time": "14:00"})
+        assert before.status_code == 400  # half an hour before the breach was discovered
+        done = client.post(url, data={"sent_on": "3/12/2026", "sent_time": "16:45"})
+        assert done.status_code == 302
+    with app.app_context():
+        breach = breaches.get_breach(breach_id)
+        assert breach.commissioner_notified_at == datetime(2026, 12, 3, 8, 45, tzinfo=UTC)
+        assert breach.late_reason is None
+        (clock,) = breaches.open_clocks()  # the 30 days run from when it went
+        assert clock.kind == ClockKind.FOLLOW_UP
+        assert clock.due_at == datetime(2027, 1, 2, 8, 45, tzinfo=UTC)
+
+
+def test_a_notice_dated_after_the_72nd_hour_still_needs_the_reason(app, staff):
+    with app.app_context():
+        breach_id = a_breach(staff["dpo"]).id
+    url = f"/admin/breaches/{breach_id}/commissioner"
+    with freeze_time(HOUR_72 + timedelta(days=2)):
+        client = client_as(app, "dpo@staff.example", PASSWORD)
+        late = client.post(url, data={"sent_on": "4/12/2026", "sent_time": "15:00"})
+        assert late.status_code == 400
+        assert "give the reasons for the delay" in late.get_data(as_text=True)
