@@ -4,9 +4,13 @@ A party outside Malaysia is registered with the basis on which seller data may b
 transferred to it, and a day on which that basis is reviewed; :func:`reviews_due` lists the
 parties whose review has come (or whose basis was never recorded), for the back-office home.
 
-The bases: s.129 as amended by Act A1727 (2024) lets data go where the law is substantially
-similar to the Act or protects it to an equivalent level (the Minister's list of places is
-gone), and keeps the exceptions of s.129(3), each listed here with its paragraph.
+The bases: s.129 as amended by Act A1727 (2024, in force 1 April 2025) lets data go where the
+law is substantially similar to the Act or protects it to an equivalent level, s.129(2) (the
+Minister's list of places is gone; the Commissioner's Cross Border Personal Data Transfer
+Guideline of 29 April 2025 asks for a transfer impact assessment, reassessed every 3 years,
+which is what the review day is for), and keeps the exceptions of s.129(3), each listed here
+with its paragraph. The paragraph letters are those of the Act's text before the amendment:
+check them against the gazetted Act A1727 before quoting them to the Commissioner.
 """
 
 from __future__ import annotations
@@ -38,7 +42,7 @@ class TransferBasis(StrEnum):
 
 BASES: dict[TransferBasis, object] = {
     TransferBasis.ADEQUATE_LAW: _l(
-        "s.129(1): the country has a law substantially similar to the PDPA, or one that "
+        "s.129(2): the country has a law substantially similar to the PDPA, or one that "
         "protects the data to an equivalent level"
     ),
     TransferBasis.CONSENT: _l("s.129(3)(a): the seller has consented to the transfer"),
