@@ -8,7 +8,7 @@ from sqlalchemy import select
 from portal.documents.models import Document
 from portal.extensions import db
 from tests.documents.samples import jpeg
-from tests.e2e.conftest import laid_out
+from tests.e2e.conftest import change_hands, laid_out
 from tests.support import make_seller, make_staff
 
 SELLER = "siti.kedai@example.com"
@@ -60,7 +60,7 @@ def seller_uploads_mykad(page, site, tmp_path, email: str = SELLER) -> int:
     ).set_input_files(sides)
     identity.get_by_role("button", name="Send identity document").click()
     expect(page.get_by_role("status")).to_contain_text("We will check it")
-    page.context.clear_cookies()
+    change_hands(page)
     with site.app.app_context():
         return db.session.scalar(select(Document.id).where(Document.kind == "identity"))
 

@@ -110,6 +110,15 @@ def laid_out(page):
     return page
 
 
+def change_hands(page) -> None:
+    """Someone else takes the browser: the page is left first, so a picture or a stylesheet it
+    was still fetching cannot answer after the cookies are gone and set a session cookie of its
+    own (the log-in form's session would then not be the browser's, and the form "expired"),
+    and then every cookie goes."""
+    page.goto("about:blank")
+    page.context.clear_cookies()
+
+
 def log_in(page, site: LiveServer, email_address: str, landing: str | None = None) -> None:
     """Log in through the form, as a person does; staff type their authenticator's code too."""
     from playwright.sync_api import expect

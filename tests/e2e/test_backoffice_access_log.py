@@ -19,7 +19,7 @@ from tests.e2e.backoffice import (
     people,
     seller_uploads_mykad,
 )
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import change_hands, log_in
 
 
 def _reviewer_checks_the_mykad(live_server, page, tmp_path) -> None:
@@ -33,7 +33,7 @@ def _reviewer_checks_the_mykad(live_server, page, tmp_path) -> None:
     expect(images.first).to_be_visible()
     for index in range(images.count()):
         expect(images.nth(index)).to_have_js_property("complete", True)
-    page.context.clear_cookies()
+    change_hands(page)
 
 
 def test_the_seller_sees_who_looked_and_at_which_document(live_server, browser_page, tmp_path):

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from portal.auth.models import User
 from portal.extensions import db
 from tests.e2e.backoffice import ADMIN, PHONE, REVIEWER, page_width, people, seller_uploads_mykad
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import change_hands, log_in
 
 
 def _reviewer_approves_the_mykad(live_server, page, tmp_path) -> int:
@@ -19,7 +19,7 @@ def _reviewer_approves_the_mykad(live_server, page, tmp_path) -> int:
     page.goto(f"{live_server.url}/admin/documents/{document_id}")
     page.get_by_role("button", name="Approve").click()
     expect(page.get_by_role("status")).to_contain_text("Approved")
-    page.context.clear_cookies()
+    change_hands(page)
     return document_id
 
 

@@ -19,7 +19,7 @@ from tests.e2e.backoffice import (
     people,
     seller_uploads_mykad,
 )
-from tests.e2e.conftest import laid_out, log_in
+from tests.e2e.conftest import change_hands, laid_out, log_in
 
 
 def _is_red(locator) -> bool:
@@ -47,7 +47,7 @@ def test_erasing_an_under_age_account_says_what_goes_first(live_server, browser_
     page.get_by_label("The document shows this seller is under 18").check()
     page.get_by_role("button", name="Propose erasing this account").click()
     expect(page.get_by_role("status")).to_contain_text("Erasure proposed")
-    page.context.clear_cookies()
+    change_hands(page)
 
     # A second administrator opens the document and finds the red button.
     log_in(page, live_server, ADMIN, landing="/admin/")

@@ -14,7 +14,7 @@ from portal.clock import local_today
 from portal.extensions import db
 from portal.sharing.models import Disclosure
 from portal.shipping import services as shipping
-from tests.e2e.conftest import laid_out, log_in
+from tests.e2e.conftest import change_hands, laid_out, log_in
 from tests.partner import serve_partner
 from tests.sharing.conftest import give_address
 from tests.support import make_seller, make_staff
@@ -106,7 +106,7 @@ def test_the_dpo_notifies_the_sellers_of_a_weeks_dhl_pickups(live_server, browse
     expect(page.locator("section[lang=ms]")).to_contain_text("Pemberitahuan pelanggaran data")
     expect(page.locator("section[lang=en]")).to_contain_text("Number of data subjects affected")
 
-    page.context.clear_cookies()
+    change_hands(page)
     log_in(page, live_server, SELLERS[0], landing="/dashboard")
     page.goto(f"{live_server.url}/account")
     notices = page.get_by_role("region", name="Data breach notices")
@@ -116,7 +116,7 @@ def test_the_dpo_notifies_the_sellers_of_a_weeks_dhl_pickups(live_server, browse
     notice = page.get_by_role("link").filter(has_text="Security notice: a data breach")
     expect(notice.first).to_be_visible()
 
-    page.context.clear_cookies()
+    change_hands(page)
     log_in(page, live_server, SELLERS[2], landing="/dashboard")
     page.goto(f"{live_server.url}/account")
     expect(page.get_by_role("region", name="Data breach notices")).to_have_count(0)
