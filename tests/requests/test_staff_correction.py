@@ -7,7 +7,6 @@ request stays open for its answer. Showing the values is a look in the seller's 
 from __future__ import annotations
 
 import html
-
 from datetime import UTC, datetime, timedelta
 
 import pytest
