@@ -350,12 +350,14 @@ CORRECTED = {
 }
 
 
-@bp.post("/requests/<int:request_id>/correct/<any(personal, contact, address):section>")
+@bp.post("/requests/<int:request_id>/correct/<section>")
 def privacy_request_correct(request_id: int, section: str):
     """Correct one section of the seller's details as their correction request asks
     (PDPA s.35), through the profile service with the member of staff as the actor; the
     request stays open for its answer. Bank details are not offered: changing them asks
     for the seller's own password."""
+    if section not in work.CORRECTABLE:
+        abort(404)  # bank details among them: the seller's own, with their password
     try:
         seller = work.correction_subject(request_id)
     except (LookupError, work.Closed, work.NotThisKind, work.NoAccount):

@@ -180,6 +180,8 @@ def test_an_invalid_postcode_is_400_keeps_what_was_typed_and_changes_nothing(
     assert _address(app, seller["id"]) == ("12 Jalan Bunga Raya", "Shah Alam", "40000")
     assert _changes(app, seller["id"]) == [] and _events(app) == []
     assert len(partner.received) == 1 and _status(app, correcting) == "open"
+    # Bank details are not a section staff may correct.
+    assert staff.post(f"/admin/requests/{correcting}/correct/financial").status_code == 404
 
 
 def test_another_kind_of_request_offers_no_correction_and_refuses_it(app, seller, dpo, partner):
