@@ -129,6 +129,7 @@ ENDPOINTS: dict[str, Permission] = {
     "admin.privacy_request_answer": _P.HANDLE_PRIVACY_REQUESTS,
     "admin.privacy_request_copy": _P.HANDLE_PRIVACY_REQUESTS,
     "admin.privacy_request_transfer": _P.HANDLE_PRIVACY_REQUESTS,
+    "admin.privacy_request_correct": _P.HANDLE_PRIVACY_REQUESTS,
     "admin.privacy_request_close_account": _P.TERMINATE_ACCOUNTS,
     # corrections passed on (PDPA s.35)
     "admin.corrections": _P.HANDLE_CORRECTIONS,

@@ -8,10 +8,22 @@ import csv
 import io
 from datetime import timedelta
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from portal import formatting
+from portal.accesslog import services as accesslog
 from portal.admin import bp
 from portal.admin.permissions import Permission, may
 from portal.admin.privacy_request_forms import (
@@ -21,10 +33,13 @@ from portal.admin.privacy_request_forms import (
     RefuseForm,
     TransferForm,
 )
+from portal.auth import registration
 from portal.auth import services as auth
 from portal.auth.states import TransitionRefused
-from portal.clock import local_date, utcnow
+from portal.clock import local_date, local_today, utcnow
 from portal.extensions import db
+from portal.profile import forms as profile_forms
+from portal.profile import services as profile
 from portal.requests import services, work
 from portal.requests.wording import GROUNDS, KINDS, STATES, grounds_for
 from portal.sharing import services as sharing
@@ -119,6 +134,54 @@ def _transfer(item, seller, slug: str | None, form: TransferForm | None) -> dict
     }
 
 
+def _correction_form(section: str, seller, *, prefill: bool):
+    """The profile's own form for one section of the seller's details (same fields, rules
+    and messages as the seller's profile page): bound to what was posted, or, with
+    ``prefill``, holding the seller's current values."""
+    locked = seller.identity_verified_at is not None
+    if not prefill:
+        if section == "personal":
+            return profile_forms.PersonalForm(locked_dob=locked)
+        return profile_forms.ContactForm() if section == "contact" else profile_forms.AddressForm()
+    saved = profile.profile_of(seller.id)
+    if section == "personal":
+        return profile_forms.PersonalForm(
+            formdata=None,
+            locked_dob=locked,
+            data={
+                "full_name": seller.full_name,
+                "display_name": saved.display_name if saved else None,
+                "date_of_birth": seller.date_of_birth,
+            },
+        )
+    if section == "contact":
+        return profile_forms.ContactForm(
+            formdata=None, data={"phone": formatting.phone(seller.phone_e164)}
+        )
+    return profile_forms.AddressForm.for_profile(saved, formdata=None)
+
+
+def _correction(item, seller, forms: dict) -> dict:
+    """What the page offers for correcting the seller's details as an open "correct my
+    data" request asks (PDPA s.35), through the profile services: the personal details,
+    phone and address forms, prefilled. Showing the seller's phone, address and date of
+    birth is a look at their data, recorded in the access log they read (as the seller
+    page records it), with the request's reference as the reason."""
+    if item.kind != "correction" or seller is None or item.status not in ("open", "extended"):
+        return {}
+    sections = {
+        section: forms.get(section) or _correction_form(section, seller, prefill=True)
+        for section in work.CORRECTABLE
+    }
+    staff = _staff()
+    accesslog.record(staff, seller.id, "contact_details", reason=item.reference)
+    dob_shown = "date_of_birth" in sections["personal"] and seller.date_of_birth is not None
+    if dob_shown:
+        accesslog.record(staff, seller.id, "revealed:date_of_birth", reason=item.reference)
+    db.session.commit()  # the looks, before anything is shown
+    return {**sections, "dob_locked": "date_of_birth" not in sections["personal"]}
+
+
 def _page(request_id: int, *, status: int = 200, party: str | None = None, **forms):
     item = services.get(request_id)
     if item is None:
@@ -143,6 +206,7 @@ def _page(request_id: int, *, status: int = 200, party: str | None = None, **for
             note_form=forms.get("note") or NoteForm(),
             may_close_account=may(current_user, Permission.TERMINATE_ACCOUNTS),
             transfer=_transfer(item, seller, slug, forms.get("transfer")),
+            correction=_correction(item, seller, forms),
         ),
         status,
     )
@@ -263,6 +327,72 @@ def privacy_request_copy(request_id: int):
     except (work.Closed, work.NotThisKind, work.NoAccount):
         abort(404)  # closed, or not a request a copy answers
     return _done(request_id, _("The requester was emailed a link to a copy of their data."))
+
+
+# What the page says once a section of the seller's details is corrected: the request stays
+# open until staff answer it.
+CORRECTED = {
+    "personal": _l(
+        "The seller's personal details are corrected. Their profile history shows the change "
+        "as made by staff, and third parties that received the data in the last 12 months are "
+        "sent the correction. Answer the request to tell the seller what was corrected."
+    ),
+    "contact": _l(
+        "The seller's phone number is corrected. Their profile history shows the change "
+        "as made by staff, and third parties that received the data in the last 12 months are "
+        "sent the correction. Answer the request to tell the seller what was corrected."
+    ),
+    "address": _l(
+        "The seller's address is corrected. Their profile history shows the change "
+        "as made by staff, and third parties that received the data in the last 12 months are "
+        "sent the correction. Answer the request to tell the seller what was corrected."
+    ),
+}
+
+
+@bp.post("/requests/<int:request_id>/correct/<section>")
+def privacy_request_correct(request_id: int, section: str):
+    """Correct one section of the seller's details as their correction request asks
+    (PDPA s.35), through the profile service with the member of staff as the actor; the
+    request stays open for its answer. Bank details are not offered: changing them asks
+    for the seller's own password."""
+    if section not in work.CORRECTABLE:
+        abort(404)  # bank details among them: the seller's own, with their password
+    try:
+        seller = work.correction_subject(request_id)
+    except (LookupError, work.Closed, work.NotThisKind, work.NoAccount):
+        abort(404)  # closed, or not a correction request from an account
+    form = _correction_form(section, seller, prefill=False)
+    if form.validate_on_submit():
+        if section == "personal":
+            dob = form.date_of_birth.data if "date_of_birth" in form else seller.date_of_birth
+            value = profile.Personal(form.full_name.data, form.display_name.data, dob)
+        elif section == "contact":
+            value = form.phone.e164
+        else:
+            value = form.to_address()
+        try:
+            changed = work.correct(request_id, _staff(), section, value, today=local_today())
+        except registration.UnderAge:
+            db.session.rollback()
+            form.date_of_birth.errors.append(
+                _("Sellers must be at least %(n)d years old.", n=current_app.config["MINIMUM_AGE"])
+            )
+        except profile.DateOfBirthLocked:
+            db.session.rollback()
+            form.date_of_birth.errors.append(
+                _(
+                    "Checked against your approved identity document, so it can no longer "
+                    "be changed here."
+                )
+            )
+        else:
+            if not changed:
+                db.session.rollback()
+                flash(_("Nothing had changed, so nothing was saved."), "info")
+                return redirect(url_for("admin.privacy_request", request_id=request_id))
+            return _done(request_id, str(CORRECTED[section]))
+    return _page(request_id, status=400, **{section: form})
 
 
 @bp.post("/requests/<int:request_id>/close-account")

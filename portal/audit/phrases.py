@@ -39,6 +39,7 @@ ACTIONS = {
     "privacy_request.transfer": _l(
         "moved a seller's data to another service as a privacy request asked"
     ),
+    "privacy_request.correct": _l("corrected a seller's details as a privacy request asked"),
     "privacy_request.close_account": _l("closed an account as a privacy request asked"),
     "staff.disable": _l("disabled a staff account"),
     "staff.enable": _l("enabled a staff account again"),

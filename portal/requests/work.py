@@ -16,6 +16,7 @@ from portal.audit.services import record as audit
 from portal.auth.models import User
 from portal.clock import local_date, utcnow
 from portal.extensions import db
+from portal.profile import services as profile
 from portal.requests.models import OPEN_STATES, Kind, PrivacyRequest, Status
 from portal.requests.services import EXTENSION_DAYS, end_of, tell_requester
 from portal.requests.wording import GROUNDS
@@ -247,6 +248,51 @@ def transfer(
         },
     )
     return request
+
+
+# What staff may correct for a seller: each section by its own profile service. Bank details
+# are not here: changing them asks for the seller's own password (the profile's re-check).
+CORRECTABLE = ("personal", "contact", "address")
+
+
+def correction_subject(request_id: int) -> User:
+    """The seller whose details an open "correct my data" request (s.34-35) asks staff to
+    correct. Raises :class:`NotThisKind`, :class:`NoAccount`, :class:`Closed` or
+    LookupError."""
+    request = _open(request_id)
+    if request.kind != Kind.CORRECTION:
+        raise NotThisKind()
+    return _account(request)
+
+
+def correct(request_id: int, staff: User, section: str, value, *, today) -> list[str]:
+    """Correct one section of the seller's details as their correction request (s.35(1))
+    asks, through the profile's own service with ``staff`` as the actor: the profile's
+    history records the change as staff's, and the corrected value is owed to every third
+    party that received its category in the 12 months before (s.35(2), inside the service).
+    ``value`` is what the section's service takes (:class:`profile.Personal`, the phone in
+    E.164, :class:`profile.Address`). The request stays open for staff to answer. Returns
+    the fields that changed; audited only when one did. Raises what
+    :func:`correction_subject` and the profile service raise (``registration.UnderAge``,
+    :class:`profile.DateOfBirthLocked`), or ValueError for another section."""
+    user = correction_subject(request_id)
+    if section == "personal":
+        changed = profile.update_personal(user, value, actor=staff, today=today)
+    elif section == "contact":
+        changed = profile.update_contact(user, value, actor=staff)
+    elif section == "address":
+        changed = profile.update_address(user, value, actor=staff)
+    else:
+        raise ValueError(section)
+    if changed:
+        audit(
+            staff,
+            "privacy_request.correct",
+            "privacy_request",
+            request_id,
+            f"{section}: {', '.join(changed)}",
+        )
+    return changed
 
 
 def close_account(request_id: int, staff: User, text: str = "") -> PrivacyRequest:

@@ -362,6 +362,7 @@ def _foreign(w: World) -> dict[str, list[tuple[str, dict, str]]]:
                 ("copy", "copy", {}),
                 ("transfer", "transfer", {"transfer-party": "dhl", "transfer-digest": "x"}),
                 ("close_account", "close-account", {}),
+                ("correct", "correct/address", {"address-address_line1": "x"}),
             )
         },
     }  # fmt: skip
