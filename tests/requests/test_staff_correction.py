@@ -23,7 +23,7 @@ from portal.sharing import services as sharing
 from tests.partner import serve_partner
 from tests.requests.conftest import RECEIVED, file_as_seller
 from tests.sharing.conftest import give_address
-from tests.support import client_as, make_staff
+from tests.support import client_as, date_boxes, make_staff
 
 # DHL received the seller's address for a pickup seven weeks before the request.
 BOOKED_AT = datetime(2027, 1, 10, 2, 0, tzinfo=UTC)
@@ -227,3 +227,44 @@ def test_other_staff_get_404(app, seller, correcting, partner, role):
     assert response.status_code == 404
     assert _address(app, seller["id"]) == ("12 Jalan Bunga Raya", "Shah Alam", "40000")
     assert _changes(app, seller["id"]) == [] and len(partner.received) == 1
+
+
+def _personal(**overrides) -> dict:
+    data = {
+        "personal-full_name": "Nur Aisyah binti Ahmad",
+        "personal-display_name": "Kedai Aisyah",
+        **date_boxes("personal-date_of_birth", "1990-05-17"),
+    }
+    return {**data, **overrides}
+
+
+def test_staff_correct_the_name_as_staff(app, seller, dpo, correcting):
+    with freeze_time(LATER, tick=True):
+        staff = client_as(app, dpo)
+        response = staff.post(f"/admin/requests/{correcting}/correct/personal", data=_personal())
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(User, seller["id"]).full_name == "Nur Aisyah binti Ahmad"
+    changes = _changes(app, seller["id"])
+    assert ("full_name", "staff", _staff_id(app, dpo)) in changes
+    assert _status(app, correcting) == "open"
+
+
+def test_an_under_age_date_of_birth_is_refused_and_nothing_changes(app, seller, dpo, correcting):
+    with app.app_context():
+        before = db.session.get(User, seller["id"])
+        name, born = before.full_name, before.date_of_birth
+    young = date_boxes("personal-date_of_birth", LATER.date().replace(year=LATER.year - 10))
+    with freeze_time(LATER, tick=True):
+        staff = client_as(app, dpo)
+        response = staff.post(
+            f"/admin/requests/{correcting}/correct/personal",
+            data=_personal(**young, **{"personal-full_name": "Someone Else"}),
+        )
+    assert response.status_code == 400
+    page = html.unescape(response.get_data(as_text=True))
+    assert "Someone Else" in page  # what was typed is kept
+    with app.app_context():
+        after = db.session.get(User, seller["id"])
+        assert (after.full_name, after.date_of_birth) == (name, born)
+    assert _changes(app, seller["id"]) == []
