@@ -286,6 +286,15 @@ def mailbox(app) -> Mailbox:
 
 
 @pytest.fixture
+def partner(tmp_path):
+    """A third party's HTTPS endpoint on loopback (tests/partner.py)."""
+    from tests.partner import serve_partner
+
+    with serve_partner(tmp_path) as running:
+        yield running
+
+
+@pytest.fixture
 def smtp_server():
     """A real SMTP server on loopback; ``.port`` and ``.handler.received``."""
     from aiosmtpd.controller import Controller

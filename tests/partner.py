@@ -128,3 +128,14 @@ def serve_partner(folder: Path, path: str = "/v1/requests") -> Iterator[Partner]
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+def every_party_to(partner: Partner) -> dict:
+    """App settings under which every seeded party posts to ``partner``, trusting its
+    certificate, with fast retries and a short time-out."""
+    return {
+        "SHARING_ENDPOINTS": {slug: partner.url for slug in ("dhl", "sendparcel", "woocommerce")},
+        "SHARING_CA_FILE": partner.ca_file,
+        "SHARING_RETRY_DELAY": 0.01,
+        "SHARING_TIMEOUT": 1.0,
+    }

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
@@ -15,18 +14,11 @@ from portal.extensions import db
 from portal.sharing.models import Disclosure
 from portal.shipping import services as shipping
 from tests.e2e.conftest import change_hands, laid_out, log_in
-from tests.partner import serve_partner
 from tests.sharing.conftest import give_address
 from tests.support import make_seller, make_staff
 
 DPO = "farah.dpo@example.com"
 SELLERS = ("aminah.e2e@example.com", "kumar.e2e@example.com", "lim.e2e@example.com")
-
-
-@pytest.fixture
-def partner(tmp_path):
-    with serve_partner(tmp_path) as running:
-        yield running
 
 
 def _pickups(app, partner) -> str:

@@ -6,22 +6,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from playwright.sync_api import expect
 
 from portal.clock import local_today
 from tests.e2e.conftest import laid_out
-from tests.partner import serve_partner
 from tests.sharing.conftest import give_address
 from tests.support import make_seller
 
 EMAIL = "nurul.e2e@example.com"
-
-
-@pytest.fixture
-def partner(tmp_path):
-    with serve_partner(tmp_path) as running:
-        yield running
 
 
 def _seller(live_server, partner, *, address: bool):

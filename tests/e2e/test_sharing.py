@@ -5,21 +5,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from playwright.sync_api import expect
 
 from portal.clock import local_today
-from tests.partner import serve_partner
 from tests.sharing.conftest import give_address
 from tests.support import PASSWORD, make_seller
 
 EMAIL = "aminah.e2e@example.com"
-
-
-@pytest.fixture
-def partner(tmp_path):
-    with serve_partner(tmp_path) as running:
-        yield running
 
 
 def test_arrange_a_dhl_pickup_then_find_it_where_my_data_went(live_server, browser_page, partner):

@@ -18,7 +18,7 @@ from portal.extensions import db
 from portal.requests.models import PrivacyRequest
 from portal.sharing.models import Disclosure, ThirdParty
 from portal.sharing.payload import FIELDS
-from tests.partner import Reply, serve_partner
+from tests.partner import Reply, every_party_to
 from tests.requests.conftest import RECEIVED, file_as_seller
 from tests.sharing.conftest import give_address
 from tests.support import body_text, client_as, make_staff
@@ -27,20 +27,9 @@ LATER = RECEIVED + timedelta(days=2)
 
 
 @pytest.fixture
-def partner(tmp_path):
-    with serve_partner(tmp_path) as running:
-        yield running
-
-
-@pytest.fixture
 def app(make_app, partner):
     """Every party posts to the loopback partner; retries come fast and time-outs soon."""
-    return make_app(
-        SHARING_ENDPOINTS={slug: partner.url for slug in ("dhl", "sendparcel", "woocommerce")},
-        SHARING_CA_FILE=partner.ca_file,
-        SHARING_RETRY_DELAY=0.01,
-        SHARING_TIMEOUT=1.0,
-    )
+    return make_app(**every_party_to(partner))
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from portal.extensions import db
 from portal.profile.models import ProfileChange, SellerProfile
 from portal.requests.models import PrivacyRequest
 from portal.sharing import services as sharing
-from tests.partner import serve_partner
+from tests.partner import every_party_to
 from tests.requests.conftest import RECEIVED, file_as_seller
 from tests.sharing.conftest import give_address
 from tests.support import client_as, date_boxes, make_staff
@@ -39,21 +39,9 @@ NEW_ADDRESS = {
 
 
 @pytest.fixture
-def partner(tmp_path):
-    with serve_partner(tmp_path) as running:
-        yield running
-
-
-@pytest.fixture
 def app(make_app, partner):
     """Every party posts to the loopback HTTPS partner; retries come fast."""
-    return make_app(
-        SHARING_ENDPOINTS={slug: partner.url for slug in ("dhl", "sendparcel", "woocommerce")},
-        SHARING_TOKENS={"dhl": "dhl-test-token"},
-        SHARING_CA_FILE=partner.ca_file,
-        SHARING_RETRY_DELAY=0.01,
-        SHARING_TIMEOUT=1.0,
-    )
+    return make_app(**every_party_to(partner), SHARING_TOKENS={"dhl": "dhl-test-token"})
 
 
 @pytest.fixture

@@ -19,25 +19,14 @@ from portal.sharing import services as sharing
 from portal.shipping.models import Pickup
 from tests.documents.conftest import Uploader
 from tests.documents.samples import jpeg, pdf
-from tests.partner import serve_partner
+from tests.partner import every_party_to
 from tests.sharing.conftest import give_address
 from tests.support import PASSWORD, make_seller, make_staff
 
 
 @pytest.fixture
-def partner(tmp_path):
-    with serve_partner(tmp_path) as running:
-        yield running
-
-
-@pytest.fixture
 def app(make_app, partner):
-    return make_app(
-        SHARING_ENDPOINTS={slug: partner.url for slug in ("dhl", "sendparcel", "woocommerce")},
-        SHARING_CA_FILE=partner.ca_file,
-        SHARING_RETRY_DELAY=0.01,
-        SHARING_TIMEOUT=1.0,
-    )
+    return make_app(**every_party_to(partner))
 
 
 def fill_seller(app, email: str, name: str) -> int:

@@ -10,25 +10,13 @@ import pytest
 from portal.clock import local_today
 from portal.extensions import db
 from portal.profile.models import SellerProfile
-from tests.partner import serve_partner
-
-
-@pytest.fixture
-def partner(tmp_path):
-    with serve_partner(tmp_path) as running:
-        yield running
+from tests.partner import every_party_to
 
 
 @pytest.fixture
 def app(make_app, partner):
     """Every party posts to the loopback partner; retries come fast and time-outs soon."""
-    return make_app(
-        SHARING_ENDPOINTS={slug: partner.url for slug in ("dhl", "sendparcel", "woocommerce")},
-        SHARING_TOKENS={"dhl": "dhl-test-token"},
-        SHARING_CA_FILE=partner.ca_file,
-        SHARING_RETRY_DELAY=0.01,
-        SHARING_TIMEOUT=1.0,
-    )
+    return make_app(**every_party_to(partner), SHARING_TOKENS={"dhl": "dhl-test-token"})
 
 
 def give_address(user_id: int, **fields) -> None:
