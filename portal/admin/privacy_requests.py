@@ -4,12 +4,9 @@ answers it (:mod:`portal.requests.work`); the register as CSV for the Commission
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import timedelta
 
 from flask import (
-    Response,
     abort,
     current_app,
     flash,
@@ -25,6 +22,7 @@ from flask_login import current_user
 from portal import formatting
 from portal.accesslog import services as accesslog
 from portal.admin import bp
+from portal.admin.downloads import csv_file
 from portal.admin.permissions import Permission, may
 from portal.admin.privacy_request_forms import (
     AnswerForm,
@@ -59,44 +57,33 @@ def privacy_requests():
 def privacy_requests_csv():
     """The register for the Commissioner: references, kinds, dates and outcomes; no names,
     addresses or the requesters' words."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
+    header = [
+        "reference",
+        "type",
+        "received",
+        "due",
+        "extended",
+        "status",
+        "closed",
+        "refusal_ground",
+        "from_account",
+    ]
+    rows = (
         [
-            "reference",
-            "type",
-            "received",
-            "due",
-            "extended",
-            "status",
-            "closed",
-            "refusal_ground",
-            "from_account",
+            item.reference,
+            item.kind,
+            local_date(item.received_at).isoformat(),
+            item.due_on.isoformat(),
+            local_date(item.extended_at).isoformat() if item.extended_at else "",
+            item.status,
+            local_date(item.closed_at).isoformat() if item.closed_at else "",
+            item.refusal_ground or "",
+            "yes" if item.user_id else "no",
         ]
+        for item in services.register()
     )
-    for item in services.register():
-        writer.writerow(
-            [
-                item.reference,
-                item.kind,
-                local_date(item.received_at).isoformat(),
-                item.due_on.isoformat(),
-                local_date(item.extended_at).isoformat() if item.extended_at else "",
-                item.status,
-                local_date(item.closed_at).isoformat() if item.closed_at else "",
-                item.refusal_ground or "",
-                "yes" if item.user_id else "no",
-            ]
-        )
     day = local_date(utcnow()).isoformat()
-    return Response(
-        out.getvalue(),
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="privacy-requests-{day}.csv"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return csv_file([header, *rows], f"privacy-requests-{day}.csv")
 
 
 def _refuse_form(kind: str, form: RefuseForm | None = None) -> RefuseForm:

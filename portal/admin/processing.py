@@ -4,9 +4,10 @@ registry of third parties and the retention rules."""
 
 from __future__ import annotations
 
-from flask import Response, render_template
+from flask import render_template
 
 from portal.admin import bp
+from portal.admin.downloads import csv_file
 from portal.clock import local_today
 from portal.retention import processing
 from portal.sharing.abroad import basis_label
@@ -32,8 +33,4 @@ def processing_record():
 @bp.get("/processing.csv")
 def processing_csv():
     filename = f"koopseri-record-of-processing-{local_today().isoformat()}.csv"
-    return Response(
-        processing.as_csv(processing.record()),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return csv_file(processing.as_rows(processing.record()), filename)

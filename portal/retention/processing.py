@@ -8,8 +8,6 @@ party or a rule added later appears in it with no change here.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -123,21 +121,11 @@ def retention_periods() -> Mapping[str, str]:
     return {str(rule.key): rule.kept for rule in RULES}
 
 
-# A cell that a spreadsheet would take for a formula is made plain text (OWASP, CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value) -> str:
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
-def as_csv(lines: list[Line]) -> str:
-    """The record as CSV, one row per category, in the reader's language."""
+def as_rows(lines: list[Line]) -> list[list[str]]:
+    """The record as rows for CSV, the header first, one row per category, in the reader's
+    language."""
     periods = retention_periods()
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
+    return [
         [
             _("Category of personal data"),
             _("Purposes"),
@@ -146,12 +134,9 @@ def as_csv(lines: list[Line]) -> str:
             _("Countries"),
             _("Basis for transfer abroad (PDPA s.129)"),
             _("Retention"),
-        ]
-    )
-    for line in lines:
-        writer.writerow(
-            _cell(value)
-            for value in (
+        ],
+        *(
+            [
                 line.label,
                 "; ".join(line.purposes),
                 "; ".join(str(BASIS_LABELS.get(basis, basis)) for basis in line.legal_bases),
@@ -164,6 +149,7 @@ def as_csv(lines: list[Line]) -> str:
                 )
                 or _("No transfer abroad"),
                 "; ".join(periods.get(key, key) for key in line.retention),
-            )
-        )
-    return out.getvalue()
+            ]
+            for line in lines
+        ),
+    ]

@@ -168,6 +168,7 @@ def test_the_csv_lists_the_register_without_personal_data(app, seller, dpo):
     with freeze_time(RECEIVED + timedelta(days=1)):
         response = client_as(app, dpo).get("/admin/requests.csv")
     assert response.mimetype == "text/csv"
+    assert response.headers["Cache-Control"] == "no-store"  # as every page for staff
     text = response.get_data(as_text=True)
     rows = list(csv.DictReader(io.StringIO(text)))
     with app.app_context():
