@@ -127,6 +127,11 @@ def get(request_id: int) -> PrivacyRequest | None:
 # --- the public form: a code emailed to the address --------------------------------------------
 
 
+def code_minutes() -> int:
+    """How long an emailed code works, in whole minutes (the page and the email say it)."""
+    return int(current_app.config["PRIVACY_REQUEST_CODE_MAX_AGE"].total_seconds() // 60)
+
+
 def _digest(pending_id: int, code: str) -> str:
     return fingerprint("privacy-request-code", str(pending_id), code)
 
@@ -159,7 +164,7 @@ def start_public(email: str, kind: str, details: str, locale: str | None) -> int
             subject=_l("Your code to confirm your privacy request"),
             locale=locale,
             code=code,
-            minutes=int(current_app.config["PRIVACY_REQUEST_CODE_MAX_AGE"].total_seconds() // 60),
+            minutes=code_minutes(),
         )
     db.session.flush()
     return pending.id

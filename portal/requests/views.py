@@ -116,7 +116,7 @@ def public_send():
 
 
 def _code_page(form: CodeForm, status: int = 200):
-    return render_template("requests/code.html", form=form, minutes=work.code_minutes()), status
+    return render_template("requests/code.html", form=form, minutes=services.code_minutes()), status
 
 
 @bp.post("/privacy/request/confirm")

@@ -8,7 +8,6 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from portal.account import termination
@@ -314,7 +313,3 @@ def close_account(request_id: int, staff: User, text: str = "") -> PrivacyReques
         _l("Your request %(reference)s: our answer", reference=request.reference),
     )
     return request
-
-
-def code_minutes() -> int:
-    return int(current_app.config["PRIVACY_REQUEST_CODE_MAX_AGE"].total_seconds() // 60)
