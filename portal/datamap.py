@@ -15,6 +15,7 @@ registry and the retention rules it makes the record of processing.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -46,6 +47,21 @@ CATEGORY_NAMES: dict[Category, object] = {
     Category.FINANCIAL: _l("Financial details"),
     Category.INTERACTION: _l("Use of the portal (log-ins, notices, history)"),
 }
+
+
+def category_name(value: str):
+    """A category (its stored value) as the reader says it; an unknown value as stored."""
+    try:
+        return CATEGORY_NAMES[Category(value)]
+    except ValueError:
+        return value
+
+
+def category_names(values: Iterable[str]) -> str:
+    """Categories in the policy's order, as the reader says them: "Name, Address, Phone"."""
+    order = {category.value: n for n, category in enumerate(CATEGORY_NAMES)}
+    ordered = sorted(values, key=lambda value: order.get(value, len(order)))
+    return ", ".join(str(category_name(value)) for value in ordered)
 
 
 class LegalBasis(StrEnum):

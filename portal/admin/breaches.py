@@ -29,6 +29,7 @@ from portal.breaches import notify, selection
 from portal.breaches import services as breaches
 from portal.breaches.clocks import clocks_of
 from portal.clock import local_moment, utcnow
+from portal.datamap import category_name
 from portal.extensions import db
 from portal.pagination import page_number
 from portal.sharing import registry
@@ -108,7 +109,7 @@ def _page(breach, status=200, **forms):
             now=utcnow(),
             timeline=breaches.timeline(breach.id),
             pending=notify.pending(breach.id) if breach.notify_started_at else None,
-            category_name=breaches.category_name,
+            category_name=category_name,
             harm_words=breaches.HARM_WORDS,
             event_words=breaches.EVENT_WORDS,
             queries=QUERIES,
@@ -274,7 +275,7 @@ def breach_notice(breach_id: int):
                         breach=found,
                         language=language,
                         clocks=clocks_of(found),
-                        category_name=breaches.category_name,
+                        category_name=category_name,
                         harm_words=breaches.HARM_WORDS,
                     )
                 )

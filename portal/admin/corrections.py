@@ -10,11 +10,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.admin import bp
+from portal.datamap import category_name
 from portal.extensions import db
 from portal.forms import ConfirmForm
 from portal.pagination import page_number
 from portal.sharing import services as sharing
-from portal.sharing.payload import category_label
 
 PER_PAGE = 50
 
@@ -29,7 +29,7 @@ def corrections():
         more=more,
         page=page,
         form=ConfirmForm(),
-        category_label=category_label,
+        category_name=category_name,
         reason=sharing.correction_reason,
     )
 

@@ -23,8 +23,9 @@ from sqlalchemy import func, select, update
 from portal.audit import services as audit
 from portal.auth import services as auth
 from portal.breaches.models import Breach, BreachNotice
-from portal.breaches.services import BreachError, category_name, log_event
+from portal.breaches.services import BreachError, log_event
 from portal.clock import utcnow
+from portal.datamap import category_name
 from portal.extensions import db
 from portal.i18n import speaking_to
 from portal.links import public_url

@@ -22,7 +22,7 @@ from portal.auth import services as auth
 from portal.breaches.clocks import Clock, ClockKind, clocks_of, commissioner_due
 from portal.breaches.models import HARM_QUESTIONS, Breach, BreachEvent, BreachNotice
 from portal.clock import utcnow
-from portal.datamap import CATEGORY_NAMES, Category
+from portal.datamap import Category
 from portal.extensions import db
 from portal.pagination import Page, paginate
 
@@ -54,13 +54,6 @@ class BreachError(ValueError):
 
 class LateReasonRequired(BreachError):
     """The Commissioner's notice is past its 72 hours: s.12B asks for written reasons."""
-
-
-def category_name(value: str):
-    try:
-        return CATEGORY_NAMES[Category(value)]
-    except ValueError:
-        return value
 
 
 def record_breach(

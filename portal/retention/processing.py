@@ -16,15 +16,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from portal import datamap
-from portal.datamap import CATEGORY_NAMES, Category, LegalBasis
+from portal.datamap import Category, LegalBasis, category_name
 from portal.profile.choices import country_name
 from portal.retention.rules import RULES
 from portal.sharing import registry
 from portal.sharing.abroad import basis_label, is_abroad
-
-CATEGORY_LABELS: dict[str, object] = {
-    category.value: name for category, name in CATEGORY_NAMES.items()
-}
 
 BASIS_LABELS: dict[LegalBasis, object] = {
     LegalBasis.CONSENT: _l("Consent (PDPA s.6(1)(a))"),
@@ -62,7 +58,7 @@ class Line:
 
     @property
     def label(self):
-        return CATEGORY_LABELS.get(self.category, self.category)
+        return category_name(self.category)
 
     @property
     def countries(self) -> list[str]:

@@ -31,20 +31,6 @@ SHAREABLE: dict[Category, object] = {
 }
 
 
-def category_label(value: str):
-    try:
-        return SHAREABLE[Category(value)]
-    except ValueError:
-        return value
-
-
-def category_labels(values: Iterable[str]) -> str:
-    """Categories in the policy's order, as the reader says them: "Name, Address, Phone"."""
-    order = {category.value: n for n, category in enumerate(SHAREABLE)}
-    ordered = sorted(values, key=lambda value: order.get(value, len(order)))
-    return ", ".join(str(category_label(value)) for value in ordered)
-
-
 @dataclass(frozen=True)
 class Field:
     category: Category

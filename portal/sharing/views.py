@@ -7,15 +7,15 @@ from __future__ import annotations
 from flask import render_template, request
 from flask_login import current_user
 
+from portal.datamap import category_names
 from portal.pagination import page_number
 from portal.sharing import bp, services
 from portal.sharing.models import CORRECTION, PORTABILITY
-from portal.sharing.payload import category_labels
 
 
 @bp.app_template_filter("category_labels")
 def _category_labels(values) -> str:
-    return category_labels(values)
+    return category_names(values)
 
 
 @bp.get("/third-parties")

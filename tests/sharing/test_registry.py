@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.audit.models import AuditEvent
+from portal.datamap import category_name
 from portal.extensions import db
 from portal.sharing.models import ThirdParty
-from portal.sharing.payload import category_label
 from tests.support import client_as, make_staff, routes_under
 
 NEW_PARTY = {
@@ -138,7 +138,7 @@ def test_public_page_shows_each_partys_categories_and_privacy_link(app, client, 
     with app.app_context():
         parties = db.session.scalars(select(ThirdParty).where(ThirdParty.retired_at.is_(None)))
         expected = {
-            party.name: ({str(category_label(c)) for c in party.categories}, party.privacy_url)
+            party.name: ({str(category_name(c)) for c in party.categories}, party.privacy_url)
             for party in parties
         }
     assert set(sections) == set(expected)
