@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -120,46 +121,40 @@ def clear_reporters(run: Run) -> int:
     return count
 
 
-def _old_mail(run: Run, setting: str, *, to_sellers: bool) -> int:
+def _months_old(run: Run, setting: str, purge: Callable[..., int]) -> int:
+    """What ``purge(cutoff, dry_run=...)`` deletes from before ``setting`` months ago, committed
+    unless this is a dry run."""
     cutoff = months_ago(run.now, current_app.config[setting])
-    count = outbox.delete_finished_before(cutoff, to_sellers=to_sellers, dry_run=run.dry_run)
+    count = purge(cutoff, dry_run=run.dry_run)
     if not run.dry_run:
         db.session.commit()
     return count
 
 
 def delete_old_mail(run: Run) -> int:
-    return _old_mail(run, "RETENTION_MAIL_MONTHS", to_sellers=True)
+    return _months_old(
+        run, "RETENTION_MAIL_MONTHS", partial(outbox.delete_finished_before, to_sellers=True)
+    )
 
 
 def delete_old_mail_to_others(run: Run) -> int:
-    return _old_mail(run, "RETENTION_OTHER_MAIL_MONTHS", to_sellers=False)
+    return _months_old(
+        run, "RETENTION_OTHER_MAIL_MONTHS", partial(outbox.delete_finished_before, to_sellers=False)
+    )
 
 
 def delete_old_access_log(run: Run) -> int:
-    cutoff = months_ago(run.now, current_app.config["RETENTION_ACCESS_LOG_MONTHS"])
-    count = accesslog.delete_older_than(cutoff, dry_run=run.dry_run)
-    if not run.dry_run:
-        db.session.commit()
-    return count
+    return _months_old(run, "RETENTION_ACCESS_LOG_MONTHS", accesslog.delete_older_than)
 
 
 def delete_old_requests(run: Run) -> int:
     """Closed data-subject requests, ``RETENTION_PRIVACY_REQUEST_MONTHS`` after closing."""
-    cutoff = months_ago(run.now, current_app.config["RETENTION_PRIVACY_REQUEST_MONTHS"])
-    count = requests.purge_closed(cutoff, dry_run=run.dry_run)
-    if not run.dry_run:
-        db.session.commit()
-    return count
+    return _months_old(run, "RETENTION_PRIVACY_REQUEST_MONTHS", requests.purge_closed)
 
 
 def delete_old_breaches(run: Run) -> int:
     """Breaches, with their timelines and notices, ``RETENTION_BREACH_MONTHS`` after discovery."""
-    cutoff = months_ago(run.now, current_app.config["RETENTION_BREACH_MONTHS"])
-    count = breaches.delete_discovered_before(cutoff, dry_run=run.dry_run)
-    if not run.dry_run:
-        db.session.commit()
-    return count
+    return _months_old(run, "RETENTION_BREACH_MONTHS", breaches.delete_discovered_before)
 
 
 def _none(run: Run) -> int:
