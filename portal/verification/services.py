@@ -1,0 +1,64 @@
+"""What the rest of the portal asks of verification (issue 23). The interface is fixed; the
+engine behind it is built in the verification worktree.
+
+``summary(user_id)`` is everything the dashboard, the back office and the marketplace API
+show: the account's status and each requirement's state, with deadlines, and nothing
+personal (codes and dates only).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+
+class State(StrEnum):
+    CURRENTLY_DUE = "currently_due"  # the seller must act by ``deadline``
+    EVENTUALLY_DUE = "eventually_due"  # will be asked for later (no deadline yet)
+    PAST_DUE = "past_due"  # the deadline has passed: the account is restricted
+    PENDING_VERIFICATION = "pending_verification"  # given; staff are checking it
+    SATISFIED = "satisfied"
+
+
+class Status(StrEnum):
+    VERIFIED = "verified"
+    PENDING = "pending"  # nothing is due from the seller; staff are checking
+    ACTION_NEEDED = "action_needed"  # something is currently due, by ``deadline``
+    RESTRICTED = "restricted"  # something is past due (``reason``)
+
+
+class Code(StrEnum):
+    IDENTITY = "identity"  # identity document and its number
+    BANK = "bank"  # bank account, and its proof where the holder's name differs
+    ADDRESS = "address"
+    BUSINESS = "business"  # business details and the SSM certificate, where they apply
+    PASSPORT_VALID = "passport_valid"  # a passport that has not expired
+
+
+@dataclass(frozen=True)
+class Requirement:
+    code: Code
+    state: State
+    deadline: date | None = None  # currently due / past due: the day it is (was) due by
+    reason: str | None = None  # a code saying why (e.g. "holder_name_differs", "rejected")
+
+
+@dataclass(frozen=True)
+class Summary:
+    status: Status
+    requirements: list[Requirement] = field(default_factory=list)
+    deadline: date | None = None  # the earliest deadline among what is currently due
+    reason: Code | None = None  # restricted: the first requirement past due
+
+
+def summary(user_id: int) -> Summary:
+    """Placeholder until the engine lands: identity only, from the seller's account."""
+    from portal.auth.models import User
+    from portal.extensions import db
+
+    user = db.session.get(User, user_id)
+    verified = user is not None and user.identity_verified_at is not None
+    state = State.SATISFIED if verified else State.CURRENTLY_DUE
+    requirement = Requirement(Code.IDENTITY, state)
+    return Summary(Status.VERIFIED if verified else Status.ACTION_NEEDED, [requirement])
