@@ -1,0 +1,1 @@
+"""The Malaysian validators: real-world shapes, right and wrong."""
