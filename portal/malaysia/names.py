@@ -21,6 +21,11 @@ What counts as the same, and why:
   Datuk Seri, Tun) is left out. Hereditary words that are part of the registered name
   (Syed, Sharifah, Wan, Nik, Tengku, Tunku, Raja, Megat, Puteri, Abang, Dayang, Awang) are
   kept.
+* A registered business's name (for a business's bank account) is compared the same way, and
+  the legal suffixes are one word however they are written: "Sendirian Berhad" is "Sdn Bhd"
+  and "Berhad" is "Bhd" (the Companies Act 2016 lets a company end its name either way), and
+  "Perkongsian Liabiliti Terhad" is "PLT" (likewise the Limited Liability Partnerships Act
+  2012); "&" is "and".
 * The order of the words matters: "Ahmad Ali" is not "Ali Ahmad".
 * Aliases written with "@" ("Lim Ah Kow @ Lim Kok Wah") are compared as written.
 """
@@ -50,6 +55,9 @@ _CONNECTORS = {
     "ak": "anak",
 }
 _LONG_CONNECTORS = {("anak", "lelaki"): "a/l", ("anak", "perempuan"): "a/p"}
+# Legal suffixes of business names, anywhere in the name (no one's personal name has them).
+_SUFFIXES = {"sendirian": "sdn", "berhad": "bhd", "&": "and"}
+_LONG_SUFFIXES = {("perkongsian", "liabiliti", "terhad"): "plt"}
 
 _TITLES = frozenset(
     {
@@ -71,8 +79,8 @@ def normalise(name: str) -> str:
     text = unicodedata.normalize("NFKC", name or "").casefold()
     text = _APOSTROPHES.sub("", text)
     text = _SLASHED.sub(lambda m: f" {_SLASH_FORMS.get(m.groups(), m.group(0))} ", text)
-    words = [word for word in _split(text) if word]
-    return " ".join(_connectors(_without_titles(words)))
+    words = [word for word in _split(text.replace("&", " & ")) if word]
+    return " ".join(_suffixes(_connectors(_without_titles(words))))
 
 
 def same_name(a: str, b: str) -> bool:
@@ -103,6 +111,20 @@ def _without_titles(words: list[str]) -> list[str]:
         else:
             break
     return words[index:]
+
+
+def _suffixes(words: list[str]) -> list[str]:
+    result: list[str] = []
+    index = 0
+    while index < len(words):
+        triple = tuple(words[index : index + 3])
+        if triple in _LONG_SUFFIXES:
+            result.append(_LONG_SUFFIXES[triple])
+            index += 3
+            continue
+        result.append(_SUFFIXES.get(words[index], words[index]))
+        index += 1
+    return result
 
 
 def _connectors(words: list[str]) -> list[str]:

@@ -52,6 +52,12 @@ from portal.malaysia.names import normalise, same_name
         ("Encik Lim Ah Kow", "Lim Ah Kow"),
         ("Dr. Kavitha a/p Rajan", "Kavitha d/o Rajan"),
         ("Tan Sri Tan Ah Kow", "Tan Ah Kow"),
+        # a registered business's name
+        ("Kedai Runcit Ahmad Sdn. Bhd.", "KEDAI RUNCIT AHMAD SENDIRIAN BERHAD"),
+        ("Syarikat Maju Berhad", "Syarikat Maju Bhd"),
+        ("Lim & Tan Trading", "Lim and Tan Trading"),
+        ("Lim&Tan Trading", "Lim & Tan Trading"),
+        ("Reka Hijau PLT", "Reka Hijau Perkongsian Liabiliti Terhad"),
         # Unicode look-alikes
         ("ＡＨＭＡＤ ＡＬＩ", "Ahmad Ali"),
     ],
@@ -74,6 +80,8 @@ def test_the_same_name_written_two_ways(a, b):
         ("Sri Devi a/p Muthu", "Devi a/p Muthu"),  # Sri is a given name
         ("Syed Ahmad bin Syed Ali", "Ahmad bin Syed Ali"),  # Syed is part of the name
         ("Wan Aminah binti Wan Ali", "Aminah binti Wan Ali"),
+        ("Kedai Runcit Ahmad Sdn Bhd", "Kedai Runcit Ahmad Bhd"),
+        ("Kedai Runcit Ahmad", "Kedai Runcit Ahmad Enterprise"),
         ("Ahmad", ""),
         ("", ""),  # nothing is nobody's name
     ],
