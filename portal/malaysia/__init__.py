@@ -2,8 +2,13 @@
 rules, each citing its source. Pure functions: no database, no request; the rooms that keep
 these values (documents, profile) call them and turn :class:`Invalid` into a form error.
 
-Every validator raises :class:`Invalid` whose ``code`` names what is wrong; ``message(code)``
-is what the person reads, in their language.
+* :mod:`portal.malaysia.mykad` — the MyKad number (JPN);
+* :mod:`portal.malaysia.passport` — passport number, issuing country, expiry (ICAO 9303);
+* :mod:`portal.malaysia.business` — how a seller sells, SSM number, TIN (LHDN), SST number;
+* :mod:`portal.malaysia.names` — whether two Malaysian names are the same name.
+
+Every validator raises :class:`Invalid` whose ``code`` names what is wrong; its ``message``
+is what the person reads, in their language (``message(code)`` without parameters).
 """
 
 from portal.malaysia.errors import Invalid, message
