@@ -393,6 +393,6 @@ def _check_marketplace_api_tokens(app: Flask) -> None:
             raise ConfigError(
                 f"MARKETPLACE_API_TOKENS: token {number} must be at least "
                 f"{_MIN_API_TOKEN_LENGTH} characters of letters, digits and - . _ ~ + / "
-                "(for example from `python3 -c \"import secrets; print(secrets.token_urlsafe(32))\"`)."
+                '(for example from `python3 -c "import secrets; print(secrets.token_urlsafe(32))"`).'
             )
     app.config["MARKETPLACE_API_TOKENS"] = tuple(tokens)

@@ -10,8 +10,9 @@ The API speaks to a program, so its words are English, in every language.
 
 from __future__ import annotations
 
-import math
+import functools
 import time
+from collections.abc import Callable
 from http import HTTPStatus
 
 from flask import Response, current_app, g, request
@@ -74,7 +75,7 @@ def _seconds_until_reset() -> int:
     breached = limiter.current_limit
     if breached is None:
         return RETRY_AFTER_UNKNOWN
-    return max(1, math.ceil(breached.reset_at - time.time()))
+    return max(1, int(breached.reset_at - time.time()))
 
 
 # --- who is calling --------------------------------------------------------------------------
@@ -99,15 +100,19 @@ def _limit_key() -> str:
     return limit_key("marketplace-api-unknown", remote_address())
 
 
-@bp.before_request
-def _token_required():
-    if request.endpoint == "api.openapi_document":  # the description is public
-        return None
-    if _caller_token() is not None:
-        return None
-    sent = request.headers.get("Authorization") is not None
-    challenge = f'{REALM}, error="invalid_token"' if sent else REALM
-    return problem(401, {"WWW-Authenticate": challenge})
+def token_required(view: Callable) -> Callable:
+    """Let the view answer only a caller with a valid token; 401 otherwise. Placed under the
+    rate limit, so that refused calls count too."""
+
+    @functools.wraps(view)
+    def guarded(*args, **kwargs):
+        if _caller_token() is not None:
+            return view(*args, **kwargs)
+        sent = request.headers.get("Authorization") is not None
+        challenge = f'{REALM}, error="invalid_token"' if sent else REALM
+        return problem(401, {"WWW-Authenticate": challenge})
+
+    return guarded
 
 
 @bp.after_request
@@ -121,6 +126,7 @@ def _never_cached(response: Response) -> Response:
 
 @bp.get("/sellers/<int:seller_id>/status", provide_automatic_options=False)
 @rate_limited("RATELIMIT_MARKETPLACE_API", key=_limit_key)
+@token_required
 def seller_status(seller_id: int):
     body = api.seller_status(seller_id)
     if body is None:
@@ -131,4 +137,5 @@ def seller_status(seller_id: int):
 
 @bp.get("/openapi.json", provide_automatic_options=False)
 def openapi_document():
+    """The description is public: it holds nothing but the API's shape."""
     return answer(openapi.document())

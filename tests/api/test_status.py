@@ -208,7 +208,9 @@ def test_every_state_status_and_code_is_in_the_documents_enums(document):
 
 def test_a_reason_that_is_not_a_code_is_not_passed_on(client, seller, document, monkeypatch):
     words = "The name on the account is Tan Mei Ling's husband's"
-    summary = Summary(Status.ACTION_NEEDED, [Requirement(Code.BANK, State.CURRENTLY_DUE, None, words)])
+    summary = Summary(
+        Status.ACTION_NEEDED, [Requirement(Code.BANK, State.CURRENTLY_DUE, None, words)]
+    )
     monkeypatch.setattr(verification, "summary", lambda user_id: summary)
     response = ask(client, seller["id"])
     check(document, STATUS_PATH, response)
