@@ -209,7 +209,7 @@ class Defaults:
     RETENTION_UNVERIFIED = timedelta(days=7)  # registrations whose email was never confirmed
     RETENTION_MAIL_MONTHS = 24  # copies of emails sent to sellers
     RETENTION_OTHER_MAIL_MONTHS = 6  # emails to people without an account
-    RETENTION_ACCESS_LOG_MONTHS = 24  # the record of staff looking at a seller's data
+    RETENTION_ACCESS_LOG_MONTHS = 24  # staff's and the marketplace's looks at a seller's data
     # Data-subject requests once closed: 6 years, the Limitation Act 1953 s.6 period within
     # which a claim about how a request was answered may be brought (portal/retention/rules.py).
     RETENTION_PRIVACY_REQUEST_MONTHS = 72

@@ -1,4 +1,7 @@
-"""Friendly error pages that reveal nothing: no stack traces, no ids, no hints about accounts."""
+"""Friendly error pages that reveal nothing: no stack traces, no ids, no hints about accounts.
+
+Parts of the portal that answer programs (the marketplace's API) register their own answer
+for errors under their path (:func:`answer_in_json`); everything else gets the page."""
 
 from __future__ import annotations
 
