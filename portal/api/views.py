@@ -45,8 +45,12 @@ def answer(body: dict, status: int = 200, headers: dict | None = None) -> Respon
     return response
 
 
-def problem(status: int, headers: dict | None = None) -> Response:
-    code, detail = PROBLEMS.get(status, ("error", HTTPStatus(status).description))
+NO_SUCH_PATH = "The API has no such address: see /api/v1/openapi.json."
+
+
+def problem(status: int, headers: dict | None = None, detail: str | None = None) -> Response:
+    code, default_detail = PROBLEMS.get(status, ("error", HTTPStatus(status).description))
+    detail = detail or default_detail
     body = {
         "type": "about:blank",
         "title": HTTPStatus(status).phrase,
@@ -68,7 +72,9 @@ def error_answer(status: int, error: Exception) -> Response:
         headers["Retry-After"] = str(_seconds_until_reset())
     if not isinstance(error, HTTPException):
         status = 500
-    return problem(status, headers)
+    # A path no route matched; a seller the API does not answer about is the view's 404.
+    detail = NO_SUCH_PATH if status == 404 else None
+    return problem(status, headers, detail)
 
 
 def _seconds_until_reset() -> int:

@@ -359,3 +359,4 @@ def test_a_path_that_is_not_there_is_a_json_404(client):
         assert response.status_code == 404, path
         assert response.mimetype == "application/problem+json"
         assert response.get_json()["code"] == "not_found"
+        assert "openapi.json" in response.get_json()["detail"]
