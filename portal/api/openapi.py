@@ -186,8 +186,9 @@ def document() -> dict:
                     },
                 ),
                 "NotFound": _problem(
-                    "No open seller account has this id: never registered, not yet "
-                    "confirmed, closed, erased, or not a seller's. Treat it as not verified."
+                    "No active seller account has this id: never registered, not yet "
+                    "confirmed, frozen, closed, erased, or not a seller's. Treat it as "
+                    '"may not sell".'
                 ),
                 "TooManyRequests": _problem(
                     "Too many calls with this token.",

@@ -19,11 +19,13 @@ from portal.auth import services as auth
 from portal.auth.states import AccountStatus
 from portal.verification import services as verification
 
-# The sellers the API answers about: accounts that are open. A never-confirmed registration
-# is not a seller yet; a closed account is waiting to be erased; an erased one is gone; staff
-# accounts are not sellers. For all of them the API says "no such seller" alike, so the
-# answer tells the marketplace nothing about an account it may not sell with.
-ANSWERED = frozenset({AccountStatus.ACTIVE, AccountStatus.FROZEN})
+# The sellers the API answers about: active accounts. A never-confirmed registration is not a
+# seller yet; a frozen account shares nothing while staff check a report that its seller is
+# a minor (and why it is frozen is nobody else's business); a closed account is waiting to
+# be erased; an erased one is gone; staff accounts are not sellers. For all of them the API
+# says "no such seller" alike, which the marketplace reads as "may not sell", so the answer
+# tells it nothing more about an account it may not sell with.
+ANSWERED = frozenset({AccountStatus.ACTIVE})
 
 # What the access log says the marketplace looked at (portal.accesslog.wording names it).
 SUBJECT = "verification_status"
@@ -58,7 +60,7 @@ def is_valid_token(token: str | None, tokens: Iterable[str]) -> bool:
 
 def seller_status(seller_id: int) -> dict | None:
     """Where seller ``seller_id``'s verification stands, as the API answers it; None when
-    there is no open seller account with that id (see :data:`ANSWERED`). Records the look in
+    there is no active seller account with that id (see :data:`ANSWERED`). Records the look in
     the seller's access log as the marketplace's; flushes, the caller commits."""
     seller = auth.seller(seller_id)
     if seller is None or seller.status not in ANSWERED:

@@ -27,7 +27,7 @@ PROBLEM_TYPE = "application/problem+json"
 # (code, detail) by status.
 PROBLEMS = {
     401: ("unauthorized", "Send a valid token: Authorization: Bearer <token>."),
-    404: ("not_found", "There is no open seller account with this id."),
+    404: ("not_found", "There is no active seller account with this id."),
     405: ("method_not_allowed", "Only GET is answered here."),
     429: ("rate_limited", "Too many calls: try again after the seconds in Retry-After."),
     500: ("server_error", "Something went wrong on our side; try again later."),

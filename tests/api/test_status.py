@@ -1,4 +1,4 @@
-"""GET /api/v1/sellers/<id>/status: answers only with a valid token, only about open seller
+"""GET /api/v1/sellers/<id>/status: answers only with a valid token, only about active seller
 accounts, in codes and dates only, matching the OpenAPI document, never cached and without
 a cookie, whatever the caller's browser holds."""
 
@@ -114,15 +114,18 @@ def test_even_no_such_seller_needs_the_token(client, document):
 # --- who is answered about ------------------------------------------------------------------
 
 
-def test_staff_and_accounts_that_are_not_open_are_not_found_alike(app, client, document):
+def test_staff_and_accounts_that_are_not_active_are_not_found_alike(app, client, document):
     with app.app_context():
         staff = make_staff("staff@staff.example", "reviewer").id
         unconfirmed = make_seller("new@example.com", verified=False).id
+        frozen = make_seller("frozen@example.com").id
+        put_in_state(frozen, "frozen")
         closed = make_seller("closed@example.com").id
         put_in_state(closed, "closed_by_staff")
         by_seller = make_seller("left@example.com").id
         put_in_state(by_seller, "closed_by_seller")
-    answers = [ask(client, who) for who in (staff, unconfirmed, closed, by_seller, 424242)]
+    ids = (staff, unconfirmed, frozen, closed, by_seller, 424242)
+    answers = [ask(client, who) for who in ids]
     assert {response.status_code for response in answers} == {404}
     bodies = {response.get_data(as_text=True) for response in answers}
     assert len(bodies) == 1  # nothing tells one kind from another
@@ -130,9 +133,13 @@ def test_staff_and_accounts_that_are_not_open_are_not_found_alike(app, client, d
         check(document, STATUS_PATH, response)
 
 
-def test_a_frozen_account_is_answered(app, client, seller):
+def test_a_freeze_lifted_is_answered_again(app, client, seller):
+    assert ask(client, seller["id"]).status_code == 200
     with app.app_context():
         put_in_state(seller["id"], "frozen")
+    assert ask(client, seller["id"]).status_code == 404
+    with app.app_context():
+        put_in_state(seller["id"], "active")
     assert ask(client, seller["id"]).status_code == 200
 
 
