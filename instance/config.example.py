@@ -39,5 +39,12 @@ which wins over this file (PORTAL_SECRET_KEY, PORTAL_MAIL_SERVER, ...).
 
 # RATELIMIT_STORAGE_URI = "redis://127.0.0.1:6379/0"
 
+# The marketplace's API (/api/v1, docs/api.md): its bearer tokens, one or two while one
+# replaces the other, each at least 32 characters, e.g.
+#   python3 -c "import secrets; print(secrets.token_urlsafe(32))"
+# Unset, the API refuses every call. Better kept in the environment (PORTAL_MARKETPLACE_API_TOKENS).
+# MARKETPLACE_API_TOKENS = ["..."]
+# RATELIMIT_MARKETPLACE_API = "600 per minute"  # per token
+
 # SESSION_COOKIE_SECURE = True  # when served over HTTPS (always, in production)
 # PROXY_FIX_X_FOR = 1  # number of proxies in front of the portal

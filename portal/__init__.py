@@ -99,6 +99,7 @@ def register_blueprints(app: Flask) -> None:
     from portal import (
         account,
         admin,
+        api,
         auth,
         documents,
         i18n,
@@ -133,8 +134,10 @@ def register_blueprints(app: Flask) -> None:
         shipping,
         integrations,
         admin,
+        api,
     ):
         app.register_blueprint(module.bp)
+    api.init_app(app)  # the marketplace's API: JSON errors, no cookies (portal.api)
 
 
 def register_gates(app: Flask) -> None:

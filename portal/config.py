@@ -6,6 +6,7 @@ application factory with the app it is building.
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -208,7 +209,7 @@ class Defaults:
     RETENTION_UNVERIFIED = timedelta(days=7)  # registrations whose email was never confirmed
     RETENTION_MAIL_MONTHS = 24  # copies of emails sent to sellers
     RETENTION_OTHER_MAIL_MONTHS = 6  # emails to people without an account
-    RETENTION_ACCESS_LOG_MONTHS = 24  # the record of staff looking at a seller's data
+    RETENTION_ACCESS_LOG_MONTHS = 24  # staff's and the marketplace's looks at a seller's data
     # Data-subject requests once closed: 6 years, the Limitation Act 1953 s.6 period within
     # which a claim about how a request was answered may be brought (portal/retention/rules.py).
     RETENTION_PRIVACY_REQUEST_MONTHS = 72
@@ -218,6 +219,14 @@ class Defaults:
     RETENTION_BREACH_MONTHS = 72
     RETENTION_BATCH_SIZE = 500  # accounts erased per transaction by `flask retention run`
     RATELIMIT_EXPORT = "3 per hour"  # "download my data", per account
+
+    # The marketplace's API (/api/v1, portal.api). The bearer tokens it may present: one, or
+    # two while one replaces the other (a JSON list, or the tokens separated by commas), each
+    # at least 32 characters of RFC 6750's token alphabet. Unset, the API refuses every call.
+    # Only from instance/config.py or the environment; never logged, never shown.
+    MARKETPLACE_API_TOKENS: list[str] | str | None = None
+    # Calls per token; a caller without a valid token is counted per client address.
+    RATELIMIT_MARKETPLACE_API = "600 per minute"
 
     WTF_CSRF_TIME_LIMIT = None  # a token lives as long as the session that holds it
     MAX_CONTENT_LENGTH = 1 * 1024 * 1024  # forms only; uploads get their own limit
@@ -242,6 +251,7 @@ def load_config(app: Flask, overrides: dict | None = None) -> None:
     _check_secret_key(app)
     _check_public_url(app)
     _check_data_protection_officer(app)
+    _check_marketplace_api_tokens(app)
 
 
 def is_development(app: Flask) -> bool:
@@ -350,3 +360,39 @@ def _international_phone(value) -> str | None:
             f"+60 3-2712 0000, not {value!r}."
         )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+# RFC 6750 s.2.1: what a bearer token is made of ("b64token"); 32 characters at the least,
+# so that guessing one is hopeless.
+_BEARER_TOKEN = re.compile(r"[A-Za-z0-9\-._~+/]+=*")
+_MIN_API_TOKEN_LENGTH = 32
+
+
+def _check_marketplace_api_tokens(app: Flask) -> None:
+    """MARKETPLACE_API_TOKENS becomes a tuple of well-formed tokens (empty: the API refuses
+    every call). A token is never repeated in an error message: the message says which one
+    (first, second) is wrong and why."""
+    value = app.config.get("MARKETPLACE_API_TOKENS")
+    if not value:
+        tokens: list = []
+    elif isinstance(value, str):
+        tokens = [token.strip() for token in value.split(",") if token.strip()]
+    elif isinstance(value, list | tuple):
+        tokens = list(value)
+    else:
+        raise ConfigError(
+            "MARKETPLACE_API_TOKENS must be one token, or a list of tokens (a JSON list, or "
+            "tokens separated by commas)."
+        )
+    for number, token in enumerate(tokens, start=1):
+        if (
+            not isinstance(token, str)
+            or len(token) < _MIN_API_TOKEN_LENGTH
+            or not _BEARER_TOKEN.fullmatch(token)
+        ):
+            raise ConfigError(
+                f"MARKETPLACE_API_TOKENS: token {number} must be at least "
+                f"{_MIN_API_TOKEN_LENGTH} characters of letters, digits and - . _ ~ + / "
+                '(for example from `python3 -c "import secrets; print(secrets.token_urlsafe(32))"`).'
+            )
+    app.config["MARKETPLACE_API_TOKENS"] = tuple(tokens)

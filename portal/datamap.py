@@ -102,7 +102,7 @@ class Retention(StrEnum):
     REPORT = "minor_report"  # reporters' data: 6 months after the report closes
     MAIL = "mail"  # copies of emails to sellers: 24 months
     OTHER_MAIL = "other_mail"  # emails to people without an account: 6 months
-    ACCESS_LOG = "access_log"  # staff looking at a seller's data: 2 years
+    ACCESS_LOG = "access_log"  # staff, or the marketplace, looking at a seller's data: 2 years
     REQUEST = "privacy_request"  # data-subject requests: 6 years after closing
     BREACH = "breach"  # the breach register (PDPA s.12B): 6 years after discovery
     RECORD = "record"  # not personal: kept

@@ -1,11 +1,14 @@
-"""Friendly error pages that reveal nothing: no stack traces, no ids, no hints about accounts."""
+"""Friendly error pages that reveal nothing: no stack traces, no ids, no hints about accounts.
+
+Parts of the portal that answer programs (the marketplace's API) register their own answer
+for errors under their path (:func:`answer_in_json`); everything else gets the page."""
 
 from __future__ import annotations
 
 import logging
 from urllib.parse import urlsplit
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
@@ -71,6 +74,25 @@ def _referrer_path() -> str | None:
     return path if is_safe_redirect(path) else None
 
 
+# Parts of the portal that answer machines, not people (the marketplace's API): their errors
+# are answered by their own function, by path prefix, instead of with an HTML page. By path,
+# because a request that matched no route (404, 405) belongs to no blueprint.
+_JSON_ERRORS = "portal.json_errors"
+
+
+def answer_in_json(app: Flask, prefix: str, render) -> None:
+    """Answer the errors of requests whose path starts with ``prefix`` with
+    ``render(code, error)`` (a response) instead of an error page."""
+    app.extensions.setdefault(_JSON_ERRORS, {})[prefix] = render
+
+
+def _json_answer(code: int, error: Exception):
+    for prefix, render in current_app.extensions.get(_JSON_ERRORS, {}).items():
+        if request.path.startswith(prefix):
+            return render(code, error)
+    return None
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(error):
@@ -95,7 +117,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
         code = error.code or 500
-        return render_error(code if code in MESSAGES else 400)
+        return _json_answer(code, error) or render_error(code if code in MESSAGES else 400)
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
@@ -103,4 +125,4 @@ def init_app(app: Flask) -> None:
             return _http(error)
         db.session.rollback()
         log.exception("unhandled error")
-        return render_error(500)
+        return _json_answer(500, error) or render_error(500)

@@ -124,6 +124,8 @@ NOT_WALKED = {
     "requests.copy": "needs the token from an email in the URL",
     "shipping.pickup_cancel": "one pickup, found with its courier and disclosure in one "
     "statement whatever the rows (shipping.services.pickup_of); tests/shipping/test_cancel.py",
+    "api.seller_status": "the marketplace's API, not a page: a bearer token, no session; tests/api",
+    "api.openapi_document": "the API's description, the same for everyone; tests/api",
 }
 
 COURIERS = ("dhl", "sendparcel")

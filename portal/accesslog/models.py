@@ -1,4 +1,5 @@
-"""One row per look by staff at a seller's personal data. Rows are only ever added."""
+"""One row per look at a seller's personal data, by staff or by the marketplace's API. Rows
+are only ever added."""
 
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ class StaffAccess(db.Model):
     staff_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
+    # The staff member's role then; "marketplace" (with no staff member) for the marketplace's
+    # API (portal.accesslog.services.record_by_marketplace).
     staff_role: Mapped[str] = mapped_column(String(16))
     subject: Mapped[str] = mapped_column(String(32))  # what was looked at, e.g. "document"
     object_id: Mapped[int | None]

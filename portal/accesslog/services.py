@@ -1,4 +1,5 @@
-"""Recording and reading staff access to sellers' personal data."""
+"""Recording and reading access to sellers' personal data: by staff, and by the
+marketplace through its API."""
 
 from __future__ import annotations
 
@@ -23,6 +24,20 @@ def record(staff, seller_id: int, subject: str, object_id: int | None = None, re
         object_id=object_id,
         reason=reason,
     )
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+# Who looked, when it was not a member of staff: Koopseri's marketplace, through its API
+# (portal.api). Recorded in the role column, with no staff member.
+MARKETPLACE = "marketplace"
+
+
+def record_by_marketplace(seller_id: int, subject: str) -> StaffAccess:
+    """Note that the marketplace read ``subject`` of seller ``seller_id`` through its API.
+    Flushes only, as :func:`record` does."""
+    entry = StaffAccess(seller_id=seller_id, staff_id=None, staff_role=MARKETPLACE, subject=subject)
     db.session.add(entry)
     db.session.flush()
     return entry

@@ -1,6 +1,6 @@
 """The seller's access log in words: who looked (a member of staff by first name and role,
-"Aisyah, reviewer", never an email or a surname) and what they looked at ("Your MyKad,
-uploaded 6 Dec 2026"), in the page's language.
+"Aisyah, reviewer", never an email or a surname; or "Koopseri marketplace") and what they
+looked at ("Your MyKad, uploaded 6 Dec 2026"), in the page's language.
 
 Documents are the documents room's: the caller passes what it knows of each (its kind, its
 identity type and when it was uploaded), so this record imports no feature.
@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from portal import formatting
+from portal.accesslog.services import MARKETPLACE
 
 # What was looked at, by the subject the features record. Spaces, hyphens and case do not
 # matter ("contact details" and "contact_details" are the same subject).
@@ -29,6 +30,8 @@ SUBJECT_LABELS = {
     "revealed:phone": _l("Your phone number, shown in full"),
     "bank_account": _l("Your full bank account number"),
     "export": _l("An export of your data"),
+    # What the marketplace's API answers: states and deadlines, nothing personal.
+    "verification_status": _l("Your verification status (what is due and by when)"),
 }
 GENERIC_SUBJECT = _l("Your personal data")
 DELETED_DOCUMENT = _l("A document you have since deleted")
@@ -49,7 +52,10 @@ ROLE_ALONE = {
     "reviewer": _l("A reviewer"),
     "support": _l("A member of the support team"),
     "dpo": _l("Our Data Protection Officer"),
+    MARKETPLACE: _l("Koopseri marketplace"),  # its API: no staff member, no name
 }
+# Why, when the marketplace looked: it records no reason of its own.
+MARKETPLACE_REASON = _l("To know whether your shop may sell on the marketplace")
 ROLE_AFTER_NAME = {
     "admin": _l("administrator"),
     "reviewer": _l("reviewer"),
@@ -107,9 +113,12 @@ def entry(row, full_name: str | None, documents: dict[int, object]) -> AccessEnt
         what = document_label(documents.get(row.object_id))
     else:
         what = subject_label(row.subject)
+    reason = row.reason
+    if reason is None and row.staff_role == MARKETPLACE:
+        reason = str(MARKETPLACE_REASON)
     return AccessEntry(
         accessed_at=row.accessed_at,
         who=staff_label(full_name, row.staff_role),
         what=what,
-        reason=row.reason,
+        reason=reason,
     )

@@ -41,7 +41,9 @@ TABLE_TITLES = {
     "document_files": _l(
         "The stored files of each document: page, type and size. The files are in files/."
     ),
-    "staff_access_log": _l("Every time our staff looked at your data, and why."),
+    "staff_access_log": _l(
+        "Every time our staff, or the Koopseri marketplace, looked at your data, and why."
+    ),
     "contact_attempts": _l("Times our staff tried to reach you by another way than email."),
     "seller_reachability": _l(
         "Our emails to you that could not be delivered: how many in a row, and since when."

@@ -219,7 +219,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         Retention.ACCESS_LOG,
-        _l("The record of staff looking at your data"),
+        _l("The record of staff, and the marketplace, looking at your data"),
         _months(
             "RETENTION_ACCESS_LOG_MONTHS",
             N_("%(n)d months (or with your account, if that ends first)"),
