@@ -306,6 +306,24 @@ def smtp_server():
     controller.stop()
 
 
+# --- Malaysian names ------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _malaysian_names_until_written(monkeypatch):
+    """Every page that shows bank details compares the holder's name with the seller's
+    (portal.malaysia.names.same_name). Until that is written (issue 23, another branch) a
+    stand-in answers; once it is, this does nothing."""
+    from portal.malaysia import names
+
+    try:
+        names.same_name("Ali", "Ali")
+    except NotImplementedError:
+        from tests import malaysia_standins
+
+        malaysia_standins.install(monkeypatch, names_only=True)
+
+
 # --- accounts --------------------------------------------------------------------------------
 
 
