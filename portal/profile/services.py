@@ -4,6 +4,9 @@ Each section of the profile is saved by its own function, which writes one histo
 field that changed (sensitive values masked) and flushes; the caller commits. Changing the
 email goes through a link sent to the new address (``portal.profile.email_change``).
 ``actor`` is whoever made the change: the seller, or a member of staff acting for them.
+
+The business details and the bank holder's check (:mod:`portal.profile.business`) are
+reached through here too: ``update_business``, ``business_facts`` and ``bank_facts``.
 """
 
 from __future__ import annotations
