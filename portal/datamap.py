@@ -154,6 +154,34 @@ PERSONAL: dict[str, Personal] = {
     "bank_accounts.account_number_digest": Personal(
         Category.FINANCIAL, "find one account used by two sellers (keyed hash)", exported=False
     ),
+    # Business and tax identity (issue 23). How the seller sells says which of the rest
+    # apply. The SSM and SST numbers identify the seller's business to the authorities
+    # (identification); the TIN is the seller's (or their business's) number with the tax
+    # authority, LHDN: a financial identifier, encrypted like the bank account number.
+    "business_details.selling_as": Personal(
+        Category.IDENTIFICATION, "know which business and tax details to ask for"
+    ),
+    "business_details.business_name": Personal(
+        Category.NAME, "identify the registered business, and check the bank account's name"
+    ),
+    "business_details.ssm_number": Personal(
+        Category.IDENTIFICATION, "identify the registered business (SSM)"
+    ),
+    "business_details.ssm_old_number": Personal(
+        Category.IDENTIFICATION, "identify the registered business (SSM, the older number)"
+    ),
+    "business_details.tin": Personal(
+        Category.FINANCIAL, "the tax identification number for invoices and tax (encrypted)"
+    ),
+    "business_details.tin_last4": Personal(
+        Category.FINANCIAL, "show which tax identification number without showing it all"
+    ),
+    "business_details.sst_registered": Personal(
+        Category.FINANCIAL, "know whether sales and service tax applies"
+    ),
+    "business_details.sst_number": Personal(
+        Category.IDENTIFICATION, "identify the business registered for SST"
+    ),
     "profile_changes.old_value": Personal(Category.INTERACTION, "history of the seller's data"),
     "profile_changes.new_value": Personal(Category.INTERACTION, "history of the seller's data"),
     "login_sessions.ip_address": Personal(
@@ -334,6 +362,7 @@ NOT_PERSONAL: frozenset[str] = frozenset(
         "seller_profiles.user_id", "seller_profiles.last_reviewed_at",
         "seller_profiles.review_reminded_at", "seller_profiles.updated_at",
         "bank_accounts.user_id", "bank_accounts.updated_at",
+        "business_details.user_id", "business_details.updated_at",
         "profile_changes.id", "profile_changes.user_id", "profile_changes.field",
         "profile_changes.changed_at", "profile_changes.actor", "profile_changes.actor_id",
         "recovery_codes.id", "recovery_codes.user_id", "recovery_codes.created_at",
@@ -471,6 +500,7 @@ class SellerTable:
 SELLER_TABLES: dict[str, SellerTable] = {
     "seller_profiles": SellerTable("user_id"),
     "bank_accounts": SellerTable("user_id"),
+    "business_details": SellerTable("user_id"),
     "profile_changes": SellerTable("user_id"),
     "login_sessions": SellerTable("user_id"),
     "recovery_codes": SellerTable("user_id"),

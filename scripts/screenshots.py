@@ -356,6 +356,7 @@ def take_all(camera: Camera) -> None:
     shoot(seller, "/profile", "profile.png")
     shoot(seller, "/profile/history", "profile-history.png")
     shoot(seller, "/profile/financial", "profile-financial.png")
+    shoot(seller, "/profile/business", "profile-business.png")
     shoot(seller, "/account", "account.png")
     shoot(seller, "/account/two-factor", "account-two-factor.png")
     shoot(seller, "/documents/", "documents.png")

@@ -55,6 +55,8 @@ SELLER_PAGES = (
     "/profile/history?page=2",
     "/profile/financial",
     "/profile/financial/number",
+    "/profile/business",
+    "/profile/business/tin",
     "/profile/email",
     "/profile/email/cancelled",
     "/profile/review",
@@ -187,7 +189,7 @@ def _logged_in(client, email_address: str):
 
 def prepare(app, client, email_address: str) -> World:
     """The seller ``email_address`` (made by :func:`tests.support.make_seller`) with an
-    address, bank details, a profile photo and a connected store, logged in on ``client``;
+    address, bank details, business details, a profile photo and a connected store, logged in on ``client``;
     a second seller who has yet to accept policy version 2, a third whose account is closed,
     each logged in on a client of their own; and a member of staff who looks at their data."""
     with app.test_request_context():  # the emails queued here carry links
@@ -213,6 +215,19 @@ def prepare(app, client, email_address: str) -> World:
         profile.update_financial(
             seller,
             profile.Financial("maybank", None, "Tan Mei Ling", "5140123456789"),
+            actor=seller,
+        )
+        profile.update_business(
+            seller,
+            profile.Business(
+                "company",
+                "Batik Mei Ling Sdn Bhd",
+                "202001012345",
+                None,
+                "C2345678901",
+                False,
+                None,
+            ),
             actor=seller,
         )
         for user in (seller, closed):

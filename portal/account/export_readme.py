@@ -24,6 +24,11 @@ TABLE_TITLES = {
     "bank_accounts": _l(
         "The bank account we pay you into, with its full number (it is your own data)."
     ),
+    "business_details": _l(
+        "How you sell, and your business and tax details: the registered name, the SSM "
+        "number, the tax identification number in full (it is your own data) and the SST "
+        "registration."
+    ),
     "profile_changes": _l(
         "The history of changes to your details: what changed, when and by whom."
     ),

@@ -54,6 +54,10 @@ def _review_page(document_id: int, form: DecisionForm, status: int = 200):
             choices=choices,
             erase_form=ConfirmErasureForm(),
             proposal=age_check.pending_for([document.user_id]).get(document.user_id),
+            # A proof of bank account: its holder against the name expected, side by side.
+            bank_check=profile.bank_facts(document.user_id)
+            if document.kind == "bank_proof"
+            else None,
         ),
         status,
     )

@@ -156,6 +156,7 @@ def page(
             seller=seller,
             profile=profile.profile_of(seller.id),
             bank=masking.bank_summary(seller.id),
+            business=masking.business_summary(seller.id),
             masked_phone=masking.masked_phone(seller.phone_e164),
             documents=documents_list,
             document_forms=document_forms,

@@ -68,7 +68,8 @@ def load() -> None:
 
 
 def _fill_demo_profile(user: User) -> None:
-    """A shop name, an address and a bank account, saved as the seller would save them."""
+    """A shop name, an address, a bank account and business details (an individual with a
+    TIN), saved as the seller would save them."""
     profile.update_personal(
         user,
         profile.Personal(user.full_name, "Aisyah Batik", user.date_of_birth),
@@ -82,6 +83,11 @@ def _fill_demo_profile(user: User) -> None:
     )
     profile.update_financial(
         user, profile.Financial("maybank", None, user.full_name, "514012345678"), actor=user
+    )
+    profile.update_business(  # sells as an individual, with her own tax number
+        user,
+        profile.Business("individual", None, None, None, "IG10234567080", False, None),
+        actor=user,
     )
     _demo_documents(user)
     _demo_pickup(user)

@@ -1,5 +1,5 @@
-"""The seller's own details: personal, contact, address and financial, their history and review,
-and whether email reaches them."""
+"""The seller's own details: personal, contact, address, financial and business, their
+history and review, and whether email reaches them."""
 
 from flask import Blueprint
 
@@ -10,4 +10,4 @@ bp.record_once(sharing_fields.register)  # the door reads the profile's fields t
 bp.add_app_template_filter(choices.country_name, "country_name")
 
 # Routes attach themselves to bp; reachability listens to the outbox's signals.
-from portal.profile import reachability, views  # noqa: E402,F401
+from portal.profile import business_views, reachability, views  # noqa: E402,F401

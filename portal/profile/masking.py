@@ -1,5 +1,5 @@
-"""A seller's phone number and bank account as staff first see them: masked to the last four
-digits, the bank account number not even decrypted. The values in full are read only for a
+"""A seller's phone number, bank account and business details as staff first see them:
+masked to the last four digits, the bank account number and the TIN not even decrypted. The values in full are read only for a
 reveal whose reason the caller records in the access log first.
 """
 
@@ -12,7 +12,8 @@ from sqlalchemy import select
 from portal import formatting
 from portal.extensions import db
 from portal.profile import choices
-from portal.profile.models import BankAccount, mask
+from portal.profile.business import selling_as_label
+from portal.profile.models import BankAccount, BusinessDetails, mask
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,44 @@ def bank_summary(user_id: int) -> BankSummary | None:
         bank=choices.bank_name(row.bank_code, row.bank_other_name),
         holder_name=row.holder_name,
         masked_number=mask(row.account_number_last4),
+    )
+
+
+@dataclass(frozen=True)
+class BusinessSummary:
+    selling_as: str  # as the reader says it
+    business_name: str | None
+    ssm_number: str | None  # the 12-digit number
+    ssm_old_number: str | None  # the older one, shown beside it
+    masked_tin: str | None
+    sst_registered: bool
+    sst_number: str | None
+
+
+def business_summary(user_id: int) -> BusinessSummary | None:
+    """The seller's business details with the TIN masked; None when none are given."""
+    # The TIN itself is not read (nor decrypted): only its last four characters.
+    row = db.session.execute(
+        select(
+            BusinessDetails.selling_as,
+            BusinessDetails.business_name,
+            BusinessDetails.ssm_number,
+            BusinessDetails.ssm_old_number,
+            BusinessDetails.tin_last4,
+            BusinessDetails.sst_registered,
+            BusinessDetails.sst_number,
+        ).where(BusinessDetails.user_id == user_id)
+    ).first()
+    if row is None:
+        return None
+    return BusinessSummary(
+        selling_as=selling_as_label(row.selling_as),
+        business_name=row.business_name,
+        ssm_number=row.ssm_number,
+        ssm_old_number=row.ssm_old_number,
+        masked_tin=mask(row.tin_last4) if row.tin_last4 else None,
+        sst_registered=row.sst_registered,
+        sst_number=row.sst_number,
     )
 
 

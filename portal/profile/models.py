@@ -1,12 +1,13 @@
-"""A seller's details beyond registration, their bank account, the history of changes, and
-whether email reaches them (with staff's attempts to reach them another way)."""
+"""A seller's details beyond registration, their bank account, their business and tax
+identity, the history of changes, and whether email reaches them (with staff's attempts to
+reach them another way)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from portal.auth.models import User
@@ -67,6 +68,42 @@ class BankAccount(db.Model):
     @property
     def masked_number(self) -> str:
         return mask(self.account_number_last4)
+
+
+class BusinessDetails(db.Model):
+    """How the seller sells (``portal.malaysia.business.SellingAs``) and, for a registered
+    business, company or LLP, its registered name and SSM number; the TIN (encrypted, its last
+    four characters apart for display) and the SST registration. One row per seller, made on
+    first save. Which values are required follows ``selling_as``
+    (``portal.profile.business.required_fields``)."""
+
+    __tablename__ = "business_details"
+    __table_args__ = (
+        CheckConstraint(
+            "selling_as IN ('individual', 'business', 'company', 'llp')", name="selling_as_known"
+        ),
+    )
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    selling_as: Mapped[str] = mapped_column(String(16))
+    business_name: Mapped[str | None] = mapped_column(String(200))
+    # The 12-digit number SSM has issued since October 2019, and the older one as issued.
+    ssm_number: Mapped[str | None] = mapped_column(String(12))
+    ssm_old_number: Mapped[str | None] = mapped_column(String(30))
+    tin: Mapped[str | None] = mapped_column(Encrypted("business_details.tin"))
+    tin_last4: Mapped[str | None] = mapped_column(String(4))
+    sst_registered: Mapped[bool] = mapped_column(default=False, server_default=false())
+    sst_number: Mapped[str | None] = mapped_column(String(40))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<BusinessDetails {self.user_id}>"
+
+    @property
+    def masked_tin(self) -> str | None:
+        return mask(self.tin_last4) if self.tin_last4 else None
 
 
 def mask(last4: str | None) -> str:

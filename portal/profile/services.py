@@ -4,6 +4,9 @@ Each section of the profile is saved by its own function, which writes one histo
 field that changed (sensitive values masked) and flushes; the caller commits. Changing the
 email goes through a link sent to the new address (``portal.profile.email_change``).
 ``actor`` is whoever made the change: the seller, or a member of staff acting for them.
+
+The business details and the bank holder's check (:mod:`portal.profile.business`) are
+reached through here too: ``update_business``, ``business_facts`` and ``bank_facts``.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import aliased
 
-from portal import datamap
+from portal import datamap, events
 from portal.auth import registration
 from portal.auth.models import AccountStatus, Role, User
 from portal.clock import utcnow
@@ -27,35 +30,27 @@ from portal.i18n import gettext
 from portal.links import public_url
 from portal.outbox.services import queue_email
 from portal.pagination import paginate
-from portal.profile.models import Actor, BankAccount, ProfileChange, SellerProfile, mask
+from portal.profile.business import BankFacts as BankFacts
+from portal.profile.business import Business as Business
+from portal.profile.business import BusinessFacts as BusinessFacts
+from portal.profile.business import bank_facts as bank_facts
+from portal.profile.business import business_facts as business_facts
+from portal.profile.business import business_of as business_of
+from portal.profile.business import holder_check as holder_check
+from portal.profile.business import update_business as update_business
+from portal.profile.changes import apply, record_change
+from portal.profile.models import (
+    BankAccount,
+    BusinessDetails,
+    ProfileChange,
+    SellerProfile,
+    mask,
+)
 from portal.sharing import services as sharing
 
 
 class DateOfBirthLocked(Exception):
     """The date of birth was checked against an approved ID document and cannot change."""
-
-
-def _actor_kind(user: User, actor: User) -> str:
-    return Actor.SELLER if actor.id == user.id else Actor.STAFF
-
-
-def record_change(user: User, actor: User, field: str, old, new) -> bool:
-    """Add a history row if ``old`` and ``new`` differ; returns whether they did."""
-    old = None if old in (None, "") else str(old)
-    new = None if new in (None, "") else str(new)
-    if old == new:
-        return False
-    db.session.add(
-        ProfileChange(
-            user_id=user.id,
-            field=field,
-            old_value=old,
-            new_value=new,
-            actor=_actor_kind(user, actor),
-            actor_id=actor.id,
-        )
-    )
-    return True
 
 
 # The tables whose columns the sections save, to find each changed field's category.
@@ -76,16 +71,6 @@ def pass_on_corrections(user: User, changed: list[str]) -> None:
         sharing.pass_on_correction(user, category)
 
 
-def _apply(user: User, actor: User, target, values: dict) -> list[str]:
-    """Set each attribute of ``target`` in ``values``, recording those that change."""
-    changed = []
-    for field, new in values.items():
-        if record_change(user, actor, field, getattr(target, field), new):
-            setattr(target, field, new)
-            changed.append(field)
-    return changed
-
-
 def profile_of(user_id: int) -> SellerProfile | None:
     return db.session.get(SellerProfile, user_id)
 
@@ -94,15 +79,25 @@ def bank_account_of(user_id: int) -> BankAccount | None:
     return db.session.get(BankAccount, user_id)
 
 
-def profile_and_bank_account(user_id: int) -> tuple[SellerProfile | None, BankAccount | None]:
-    """The seller's profile and bank account (each None until first saved), in one statement."""
+def profile_bank_and_business(
+    user_id: int,
+) -> tuple[SellerProfile | None, BankAccount | None, BusinessDetails | None]:
+    """The seller's profile, bank account and business details (each None until first
+    saved), in one statement."""
     return db.session.execute(
-        select(SellerProfile, BankAccount)
+        select(SellerProfile, BankAccount, BusinessDetails)
         .select_from(User)
         .outerjoin(SellerProfile, SellerProfile.user_id == User.id)
         .outerjoin(BankAccount, BankAccount.user_id == User.id)
+        .outerjoin(BusinessDetails, BusinessDetails.user_id == User.id)
         .where(User.id == user_id)
     ).one()
+
+
+def profile_and_bank_account(user_id: int) -> tuple[SellerProfile | None, BankAccount | None]:
+    """The seller's profile and bank account (each None until first saved), in one statement."""
+    profile, bank, _business = profile_bank_and_business(user_id)
+    return profile, bank
 
 
 def _profile_for_update(user: User) -> SellerProfile:
@@ -123,32 +118,44 @@ class Personal:
     date_of_birth: date
 
 
+# The values an approved identity document vouches for: a change to one is announced
+# (``portal.events.verified_identity_changed``) so that the identity is checked again.
+VERIFIED_FIELDS = ("full_name", "date_of_birth")
+
+
 def update_personal(user: User, data: Personal, *, actor: User, today: date) -> list[str]:
     """Save the personal section; returns the fields that changed.
 
-    Raises :class:`DateOfBirthLocked` for a new date of birth once an ID document was
-    approved, and ``registration.UnderAge`` for one under the minimum age. Nothing is changed then.
+    Raises :class:`DateOfBirthLocked` for a new date of birth while an ID document's
+    approval stands (``user.identity_verified_at``: the current approval, cleared when the
+    identity goes back to pending), and ``registration.UnderAge`` for one under the minimum
+    age. Nothing is changed then. A changed name or date of birth is announced once per
+    field (``verified_identity_changed``), by seller or staff alike, verified or not yet:
+    the documents room decides what it undoes.
     """
     if data.date_of_birth != user.date_of_birth:
         if user.identity_verified_at is not None:
             raise DateOfBirthLocked()
         registration.require_minimum_age(data.date_of_birth, today)
-    changed = _apply(
+    changed = apply(
         user,
         actor,
         user,
         {"full_name": data.full_name, "date_of_birth": data.date_of_birth},
     )
     profile = _profile_for_update(user)
-    changed += _apply(user, actor, profile, {"display_name": data.display_name or None})
+    changed += apply(user, actor, profile, {"display_name": data.display_name or None})
     db.session.flush()
     pass_on_corrections(user, changed)
+    for field in VERIFIED_FIELDS:
+        if field in changed:
+            events.verified_identity_changed.send(user, field=field)
     return changed
 
 
 def update_contact(user: User, phone_e164: str, *, actor: User) -> list[str]:
     """Save the phone number (already parsed to E.164); returns the fields that changed."""
-    changed = _apply(user, actor, user, {"phone_e164": phone_e164})
+    changed = apply(user, actor, user, {"phone_e164": phone_e164})
     db.session.flush()
     pass_on_corrections(user, changed)
     return changed
@@ -168,7 +175,7 @@ def update_address(user: User, data: Address, *, actor: User) -> list[str]:
     """Save the postal address (validated by the form); returns the fields that changed."""
     profile = _profile_for_update(user)
     values = {name: getattr(data, name) or None for name in Address.__dataclass_fields__}
-    changed = _apply(user, actor, profile, values)
+    changed = apply(user, actor, profile, values)
     db.session.flush()
     pass_on_corrections(user, changed)
     return changed
@@ -196,7 +203,7 @@ def update_financial(user: User, data: Financial, *, actor: User) -> list[str]:
         account = BankAccount(user_id=user.id)
         db.session.add(account)
     digest = account_number_digest(data.account_number)
-    changed = _apply(
+    changed = apply(
         user,
         actor,
         account,

@@ -1,4 +1,5 @@
-"""/profile: the four sections, email change, bank details, history and the yearly review.
+"""/profile: the sections, email change, bank details, history and the yearly review (the
+business details section is in :mod:`portal.profile.business_views`).
 
 Every route acts on the logged-in seller's own data: no URL carries a seller's id, so there
 is nothing to point at someone else's. The blueprint's guard lets in sellers only.
@@ -23,6 +24,7 @@ from portal.forms import ConfirmForm
 from portal.outbox.redaction import secret_link
 from portal.pagination import page_number
 from portal.profile import bp, choices, email_change, forms, services
+from portal.profile.business import selling_as_label
 from portal.security import (
     TokenInvalid,
     TokenUsed,
@@ -61,6 +63,13 @@ FIELD_LABELS = {
     "bank_other_name": _l("Other bank name"),
     "holder_name": _l("Account holder name"),
     "account_number": _l("Account number"),
+    "selling_as": _l("How you sell"),
+    "business_name": _l("Registered business name"),
+    "ssm_number": _l("SSM registration number"),
+    "ssm_old_number": _l("Old SSM registration number"),
+    "tin": _l("Tax identification number (TIN)"),
+    "sst_registered": _l("Registered for SST"),
+    "sst_number": _l("SST registration number"),
 }
 
 
@@ -78,6 +87,9 @@ _VALUE_NAMES = {
     # Kept as written to the history ("1988-07-01", "+60132224455"), shown the Malaysian way.
     "date_of_birth": _stored_day,
     "phone_e164": formatting.phone,
+    "selling_as": selling_as_label,
+    # A yes or no, kept as Python wrote it.
+    "sst_registered": lambda value: _("Yes") if value == "True" else _("No"),
 }
 
 
@@ -112,7 +124,31 @@ SAVED = {
     "contact": _l("Your contact details have been saved."),
     "address": _l("Your address has been saved."),
     "financial": _l("Your bank details have been saved."),
+    "business": _l("Your business details have been saved."),
 }
+
+
+def holder_name_differs_message(facts: services.BankFacts) -> str:
+    """What the seller reads when the bank account's holder is not who it should be."""
+    if facts.expected_source == "business":
+        return _(
+            "The account holder's name differs from the name on your business registration: "
+            "upload a proof of bank account so we can check it."
+        )
+    return _(
+        "The account holder's name differs from the name on your identity document: "
+        "upload a proof of bank account so we can check it."
+    )
+
+
+def _bank_check(user: User, bank, business) -> services.BankFacts:
+    """The holder's name against the seller's, from rows already loaded (no query)."""
+    return services.holder_check(
+        user.full_name,
+        bank.holder_name if bank else None,
+        business.selling_as if business else None,
+        business.business_name if business else None,
+    )
 
 
 @bp.get("")
@@ -120,12 +156,17 @@ def index():
     """A summary of every section, each row with a "Change" link to the page that edits
     just that section: nothing typed on one page can be dropped by another's button."""
     user = _me()
-    profile, bank = services.profile_and_bank_account(user.id)
+    profile, bank, business = services.profile_bank_and_business(user.id)
     recent, _more = services.history(user.id, per_page=RECENT_CHANGES)
+    bank_check = _bank_check(user, bank, business)
     return render_template(
         "profile/index.html",
         profile=profile,
         bank=bank,
+        business=business,
+        selling_as_label=selling_as_label,
+        bank_check=bank_check,
+        bank_check_message=holder_name_differs_message(bank_check),
         dob_locked=user.identity_verified_at is not None,
         reviewed=services.review_of(user, profile),
         recent=recent,
@@ -211,8 +252,20 @@ def financial():
             holder_name=form.holder_name.data,
             account_number=form.account_number.data or bank.account_number,
         )
-        return _saved(services.update_financial(user, data, actor=user), "financial")
-    return render_template("profile/financial.html", form=form, bank=bank)
+        changed = services.update_financial(user, data, actor=user)
+        facts = services.bank_facts(user.id)
+        response = _saved(changed, "financial")
+        if facts.holder_name_differs:  # said after "saved", and on the summary with a link
+            flash(holder_name_differs_message(facts), "warning")
+        return response
+    facts = services.bank_facts(user.id)
+    return render_template(
+        "profile/financial.html",
+        form=form,
+        bank=bank,
+        bank_check=facts,
+        bank_check_message=holder_name_differs_message(facts),
+    )
 
 
 @bp.get("/financial/number")
@@ -343,12 +396,14 @@ def review():
         db.session.commit()
         flash(_("Thank you. Your details are marked as reviewed today."), "success")
         return redirect(url_for("main.dashboard"))
-    profile = services.profile_of(user.id)
+    profile, bank, business = services.profile_bank_and_business(user.id)
     return render_template(
         "profile/review.html",
         form=form,
         profile=profile,
-        bank=services.bank_account_of(user.id),
+        bank=bank,
+        business=business,
+        selling_as_label=selling_as_label,
         reviewed=services.review_of(user, profile),
         choices=choices,
     )

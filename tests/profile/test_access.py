@@ -61,6 +61,16 @@ def _fill_in_everything(client):
         "/profile/financial",
         data={"bank": "rhb", "holder_name": "Tan Mei Ling", "account_number": "700012349999"},
     )
+    saved = client.post(
+        "/profile/business",
+        data={
+            "business-selling_as": "company",
+            "business-business_name": "Batik Rahsia Sdn Bhd",
+            "business-ssm_number": "202001054321",
+            "business-tin": "C5555512345",
+        },
+    )
+    assert saved.status_code == 302, saved.get_data(as_text=True)
 
 
 def test_a_seller_never_sees_or_changes_another_sellers_profile(
@@ -78,7 +88,17 @@ def test_a_seller_never_sees_or_changes_another_sellers_profile(
 
     intruder = app.test_client()
     intruder.post("/auth/login", data={"email": other_seller["email"], "password": PASSWORD})
-    owner_values = ("Secret Batik Shop", "77 Lorong Rahsia", "9999", "700012349999", "Tan Mei Ling")
+    owner_values = (
+        "Secret Batik Shop",
+        "77 Lorong Rahsia",
+        "9999",
+        "700012349999",
+        "Tan Mei Ling",
+        "Batik Rahsia Sdn Bhd",
+        "202001054321",
+        "C5555512345",
+        "•••• 2345",
+    )
     for method, url in _profile_routes(app):
         if method != "GET":
             continue
