@@ -83,6 +83,9 @@ class Defaults:
     # Keeping details current: a reminder when the last review is older than this.
     REVIEW_INTERVAL = timedelta(days=365)
     REMINDER_BATCH_SIZE = 500
+    # Verification (issue 23): the days a seller has to complete a requirement from the day
+    # it first becomes due (a passport's own expiry date is its deadline instead).
+    VERIFICATION_DEADLINE_DAYS = 30
     # Where sellers reach the portal, e.g. "https://sellers.koopseri.com" (a path prefix is
     # allowed). Every link in mail is built from it (portal.links), never from the request's
     # Host. Required in production; development falls back to DEVELOPMENT_PUBLIC_URL.
