@@ -17,7 +17,7 @@ LABELS = {
 }
 
 STATES = {
-    State.CURRENTLY_DUE: _l("Due"),
+    State.CURRENTLY_DUE: _l("To do"),
     State.EVENTUALLY_DUE: _l("Later"),
     State.PAST_DUE: _l("Past due"),
     State.PENDING_VERIFICATION: _l("We are checking it"),
