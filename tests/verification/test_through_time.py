@@ -83,7 +83,11 @@ def test_one_seller_through_time_one_email_per_change(mailed):
         assert "1 action needed" in _run(app, at)
     assert _subjects(received, to) == [DUE]
     row = _row(app, user_id)
-    assert (row.state, row.deadline, row.since) == ("currently_due", date(2027, 1, 6), date(2026, 12, 7))
+    assert (row.state, row.deadline, row.since) == (
+        "currently_due",
+        date(2027, 1, 6),
+        date(2026, 12, 7),
+    )
     [(_, _, first)] = [m for m in received if m[2]["Subject"] == DUE]
     text = body_text(first)
     assert "Postal address (due by 6 Jan 2027)" in text and "/dashboard" in text
