@@ -17,7 +17,7 @@ from portal.profile import services as profile
 from portal.verification import services as verification
 from portal.verification.models import TrackedRequirement
 from tests.support import PASSWORD, client_as, make_seller, make_staff
-from tests.verification.test_through_time import ADDRESS, a_seller_without_an_address
+from tests.verification.conftest import ADDRESS, a_seller_without_an_address
 
 
 def _today(app, user_id) -> date:

@@ -17,42 +17,14 @@ from portal.profile import services as profile
 from portal.verification import services as verification
 from portal.verification.models import TrackedRequirement
 from portal.verification.states import Code, State, Status
-from tests.support import body_text, make_seller
+from tests.support import body_text, make_seller, make_staff
+from tests.verification.conftest import ADDRESS, a_seller_without_an_address
 
 DUE, REMINDER, RESTRICTED = (
     "Koopseri needs something from you",
     "7 days left to complete your Koopseri details",
     "Your Koopseri seller account is restricted",
 )
-ADDRESS = profile.Address(
-    address_line1="1 Jalan Besar",
-    address_line2=None,
-    city="Kuantan",
-    postcode="25000",
-    state="MY-06",
-    country="MY",
-)
-
-
-@pytest.fixture
-def mailed(make_app, smtp_server):
-    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port)
-    return app, smtp_server.handler.received
-
-
-def a_seller_without_an_address(email="aisyah@example.com", **fields) -> int:
-    """An approved MyKad and a bank account in their name: only the address is missing."""
-    user = make_seller(email, **fields)
-    db.session.add(
-        Document(user_id=user.id, kind="identity", identity_type="mykad", status="approved")
-    )
-    profile.update_financial(
-        user,
-        profile.Financial("maybank", None, user.full_name, "123456789012"),
-        actor=user,
-    )
-    db.session.commit()
-    return user.id
 
 
 def _run(app, at: str) -> str:
@@ -170,3 +142,21 @@ def test_a_seller_in_another_zone_is_judged_on_their_own_day(mailed):
         user_id = a_seller_without_an_address(timezone="America/New_York")
     _run(app, "2026-12-07 02:00")  # still 6 December in New York
     assert _row(app, user_id).deadline == date(2027, 1, 5)
+
+
+def test_the_email_is_in_the_sellers_language(mailed):
+    app, received = mailed
+    with app.app_context():
+        a_seller_without_an_address("kedai@example.com", locale="ms")
+    _run(app, "2026-12-07 02:00")
+    [message] = [m for _, _, m in received if m["Subject"].startswith("Koopseri memerlukan")]
+    assert message["Subject"] == "Koopseri memerlukan sesuatu daripada anda"
+    assert "Alamat pos (perlu selesai selewat-lewatnya 6 Jan 2027)" in body_text(message)
+
+
+def test_only_sellers_have_a_verification(app):
+    with app.app_context():
+        staff_id = make_staff("admin@example.com", "admin").id
+        for user_id in (staff_id, 999):
+            with pytest.raises(verification.UnknownSeller):
+                verification.summary(user_id)
