@@ -108,15 +108,22 @@ class QueueEntry:
     deadline: date | None  # the earliest deadline among what is due or past due
 
 
+# Requirements due or past due, of accounts that are open: a closed or frozen account's rows
+# wait, unchanged, until the daily run sees it active again.
+_HELD_BACK = (TrackedRequirement.state.in_(_OPEN), User.status == AccountStatus.ACTIVE)
+
+
 def _restricted():
     return func.max(case((TrackedRequirement.state == State.PAST_DUE, 1), else_=0))
 
 
 def queue_counts() -> tuple[int, int]:
-    """(restricted sellers, sellers with action needed), as the last run stored them."""
+    """(restricted sellers, sellers with action needed) among active accounts, as the last
+    run stored them."""
     per_seller = (
         select(TrackedRequirement.user_id, _restricted().label("restricted"))
-        .where(TrackedRequirement.state.in_(_OPEN))
+        .join(User, User.id == TrackedRequirement.user_id)
+        .where(*_HELD_BACK)
         .group_by(TrackedRequirement.user_id)
         .subquery()
     )
@@ -127,21 +134,21 @@ def queue_counts() -> tuple[int, int]:
 
 
 def queue(page: int, per_page: int = QUEUE_PER_PAGE) -> Page:
-    """Sellers with something past due (restricted) first, then those with something due,
-    the soonest deadline first: two statements, whatever the number of sellers."""
+    """Active sellers with something past due (restricted) first, then those with something
+    due, the soonest deadline first: two statements, whatever the number of sellers."""
     restricted = _restricted()
     earliest = func.min(TrackedRequirement.deadline)
     statement = (
         select(User, restricted, earliest)
         .join(TrackedRequirement, TrackedRequirement.user_id == User.id)
-        .where(TrackedRequirement.state.in_(_OPEN))
+        .where(*_HELD_BACK)
         .group_by(User.id)
         .order_by(restricted.desc(), earliest, User.id)
     )
     total = db.session.scalar(
-        select(func.count(distinct(TrackedRequirement.user_id))).where(
-            TrackedRequirement.state.in_(_OPEN)
-        )
+        select(func.count(distinct(TrackedRequirement.user_id)))
+        .join(User, User.id == TrackedRequirement.user_id)
+        .where(*_HELD_BACK)
     )
     found = paginate(statement, page, per_page, total=total)
     return found.with_items(

@@ -16,7 +16,7 @@ from portal.extensions import db
 from portal.profile import services as profile
 from portal.verification import services as verification
 from portal.verification.models import TrackedRequirement
-from tests.support import PASSWORD, client_as, make_seller, make_staff
+from tests.support import PASSWORD, client_as, make_seller, make_staff, put_in_state
 from tests.verification.conftest import ADDRESS, a_seller_without_an_address
 
 
@@ -160,6 +160,13 @@ def test_the_queue_lists_restricted_sellers_first_then_the_soonest_deadline(app,
         second = verification.queue(2, per_page=2)
         assert [e.seller.id for e in second.items] == [held_back["later"]]
         assert (second.total, second.has_next) == (3, False)
+        # a closed account waits out of the queue
+        put_in_state(held_back["sooner"], "closed_by_seller")
+        assert verification.queue_counts() == (1, 1)
+        assert [e.seller.id for e in verification.queue(1).items] == [
+            held_back["restricted"],
+            held_back["later"],
+        ]
 
 
 @pytest.mark.parametrize("role", ["support", "dpo"])
