@@ -78,7 +78,7 @@ def address(facts: Facts, today: date) -> Judged:
 
 def business(facts: Facts, today: date) -> Judged | None:
     if facts.selling_as is None:
-        return Judged(State.EVENTUALLY_DUE)
+        return Judged(State.EVENTUALLY_DUE, "selling_as_missing")
     if not facts.sells_as_business:
         return None
     if not facts.business_complete:

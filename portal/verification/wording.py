@@ -38,6 +38,7 @@ REASONS = {
     "holder_name_differs": _l(
         "The account holder's name differs from your verified name: send a proof of bank account."
     ),
+    "selling_as_missing": _l("Tell us whether you sell as an individual or as a business."),
     "incomplete": _l("Some of your business details are missing."),
     "registration_document_missing": _l(
         "Send your SSM certificate or business registration document."

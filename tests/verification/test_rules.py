@@ -126,7 +126,7 @@ COMPANY = replace(
         ),
         ({"selling_as": "business"}, State.SATISFIED, None),
         ({"selling_as": "llp", "business_complete": False}, State.CURRENTLY_DUE, "incomplete"),
-        ({"selling_as": None}, State.EVENTUALLY_DUE, None),
+        ({"selling_as": None}, State.EVENTUALLY_DUE, "selling_as_missing"),
     ],
 )
 def test_business(changes, state, reason):
