@@ -245,6 +245,7 @@ def load_config(app: Flask, overrides: dict | None = None) -> None:
     _check_secret_key(app)
     _check_public_url(app)
     _check_data_protection_officer(app)
+    _check_verification_deadline(app)
 
 
 def is_development(app: Flask) -> bool:
@@ -337,6 +338,15 @@ def _check_data_protection_officer(app: Flask) -> None:
         raise ConfigError(f"DPO_EMAIL must be one email address, not {email!r}.")
     config["DPO_NAME"] = config.get("DPO_NAME") or None
     config["DPO_PHONE"] = _international_phone(config.get("DPO_PHONE"))
+
+
+def _check_verification_deadline(app: Flask) -> None:
+    """A seller is given a whole number of days, at least one, to meet a requirement."""
+    days = app.config["VERIFICATION_DEADLINE_DAYS"]
+    if isinstance(days, bool) or not isinstance(days, int) or days < 1:
+        raise ConfigError(
+            f"VERIFICATION_DEADLINE_DAYS must be a whole number of days, 1 or more, not {days!r}."
+        )
 
 
 def _international_phone(value) -> str | None:

@@ -11,6 +11,7 @@ from freezegun import freeze_time
 from sqlalchemy import select
 
 from portal.auth.models import User
+from portal.config import ConfigError
 from portal.documents.models import Document
 from portal.extensions import db
 from portal.profile import services as profile
@@ -160,3 +161,19 @@ def test_only_sellers_have_a_verification(app):
         for user_id in (staff_id, 999):
             with pytest.raises(verification.UnknownSeller):
                 verification.summary(user_id)
+
+
+@pytest.mark.parametrize("days", [0, -3, "30", 1.5, True])
+def test_the_deadline_setting_must_be_whole_days(make_app, days):
+    with pytest.raises(ConfigError, match="VERIFICATION_DEADLINE_DAYS"):
+        make_app(VERIFICATION_DEADLINE_DAYS=days)
+
+
+def test_the_deadline_setting_gives_the_days(make_app, smtp_server):
+    app = make_app(
+        VERIFICATION_DEADLINE_DAYS=14, MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port
+    )
+    with app.app_context():
+        user_id = a_seller_without_an_address()
+    _run(app, "2026-12-07 02:00")
+    assert _row(app, user_id).deadline == date(2026, 12, 21)
