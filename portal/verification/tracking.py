@@ -107,17 +107,21 @@ def refresh(user: User, today: date) -> Summary:
     return result
 
 
+def email_context(result: Summary) -> dict:
+    """What the three verification emails are written with: the summary, what is still to
+    do, the words for it and the link to the dashboard."""
+    return {
+        "summary": result,
+        "to_do": [
+            r for r in result.requirements if r.state in (State.PAST_DUE, State.CURRENTLY_DUE)
+        ],
+        "labels": wording.LABELS,
+        "reason_of": wording.reason_of,
+        "restricted_because": wording.RESTRICTED_BECAUSE,
+        "dashboard_url": public_url("main.dashboard"),
+    }
+
+
 def _email(user: User, notice: str, result: Summary) -> None:
     kind, subject = EMAILS[notice]
-    queue_email(
-        to=user.email,
-        kind=kind,
-        subject=subject,
-        user=user,
-        summary=result,
-        to_do=[r for r in result.requirements if r.state in (State.PAST_DUE, State.CURRENTLY_DUE)],
-        labels=wording.LABELS,
-        reason_of=wording.reason_of,
-        restricted_because=wording.RESTRICTED_BECAUSE,
-        dashboard_url=public_url("main.dashboard"),
-    )
+    queue_email(to=user.email, kind=kind, subject=subject, user=user, **email_context(result))
