@@ -84,6 +84,9 @@ class Defaults:
     # Keeping details current: a reminder when the last review is older than this.
     REVIEW_INTERVAL = timedelta(days=365)
     REMINDER_BATCH_SIZE = 500
+    # Verification (issue 23): the days a seller has to complete a requirement from the day
+    # it first becomes due (a passport's own expiry date is its deadline instead).
+    VERIFICATION_DEADLINE_DAYS = 30
     # Where sellers reach the portal, e.g. "https://sellers.koopseri.com" (a path prefix is
     # allowed). Every link in mail is built from it (portal.links), never from the request's
     # Host. Required in production; development falls back to DEVELOPMENT_PUBLIC_URL.
@@ -252,6 +255,7 @@ def load_config(app: Flask, overrides: dict | None = None) -> None:
     _check_public_url(app)
     _check_data_protection_officer(app)
     _check_marketplace_api_tokens(app)
+    _check_verification_deadline(app)
 
 
 def is_development(app: Flask) -> bool:
@@ -344,6 +348,15 @@ def _check_data_protection_officer(app: Flask) -> None:
         raise ConfigError(f"DPO_EMAIL must be one email address, not {email!r}.")
     config["DPO_NAME"] = config.get("DPO_NAME") or None
     config["DPO_PHONE"] = _international_phone(config.get("DPO_PHONE"))
+
+
+def _check_verification_deadline(app: Flask) -> None:
+    """A seller is given a whole number of days, at least one, to meet a requirement."""
+    days = app.config["VERIFICATION_DEADLINE_DAYS"]
+    if isinstance(days, bool) or not isinstance(days, int) or days < 1:
+        raise ConfigError(
+            f"VERIFICATION_DEADLINE_DAYS must be a whole number of days, 1 or more, not {days!r}."
+        )
 
 
 def _international_phone(value) -> str | None:

@@ -469,6 +469,12 @@ NOT_PERSONAL: frozenset[str] = frozenset(
         # erased with them), and gone with the breach after Retention.BREACH.
         "breach_notices.id", "breach_notices.breach_id", "breach_notices.user_id",
         "breach_notices.selected_at", "breach_notices.queued_at",
+        # Verification (issue 23): codes and dates about the account (which requirement,
+        # its state, its deadline, the last email about it), the seller's, nothing more.
+        "verification_requirements.user_id", "verification_requirements.code",
+        "verification_requirements.state", "verification_requirements.deadline",
+        "verification_requirements.since", "verification_requirements.notified",
+        "verification_requirements.updated_at",
     }
 )  # fmt: skip
 
@@ -531,6 +537,8 @@ SELLER_TABLES: dict[str, SellerTable] = {
     "erasure_proposals": SellerTable("user_id"),
     # The breaches that affected the seller and when each notice was sent (PDPA s.12B).
     "breach_notices": SellerTable("user_id"),
+    # Where the seller stands in verification: exported, and erased with the account.
+    "verification_requirements": SellerTable("user_id"),
     "users": SellerTable("id"),
 }
 

@@ -66,6 +66,10 @@ TABLE_TITLES = {
         "sent you its notice (the notice itself is among your emails)."
     ),
     "store_connections": _l("The online store you connected to Koopseri."),
+    "verification_requirements": _l(
+        "What verification asks of you: each requirement, where it stands, its deadline, and "
+        "the last email we sent you about it."
+    ),
     "mailbox_links": _l(
         "Links we emailed you that are waiting to be used (not in the archive: each one is a "
         "secret that proves you can read your mailbox)."

@@ -78,5 +78,6 @@ from portal.admin import (  # noqa: E402,F401
     staff,
     third_parties,
     unreachable,
+    verification,
     views,
 )

@@ -18,6 +18,7 @@ class Permission(StrEnum):
     HOME = "see the back-office home"
     SET_UP_TWO_FACTOR = "set up one's own two-factor log-in"
     REVIEW_DOCUMENTS = "review identity and bank documents"
+    FOLLOW_VERIFICATION = "see the sellers restricted or asked to act by verification"
     HANDLE_MINOR_REPORTS = "handle reports about minors"
     OPERATE_MAIL = "watch and retry outgoing mail"
     REACH_SELLERS = "reach sellers email cannot reach"
@@ -45,6 +46,8 @@ MATRIX: dict[Permission, frozenset[Role]] = {
     Permission.HOME: EVERY_STAFF,
     Permission.SET_UP_TWO_FACTOR: EVERY_STAFF,
     Permission.REVIEW_DOCUMENTS: frozenset({ADMIN, REVIEWER}),
+    # Those who review what sellers send follow what is still missing (issue 23).
+    Permission.FOLLOW_VERIFICATION: frozenset({ADMIN, REVIEWER}),
     Permission.HANDLE_MINOR_REPORTS: frozenset({ADMIN, REVIEWER}),
     Permission.OPERATE_MAIL: frozenset({ADMIN, SUPPORT}),
     Permission.REACH_SELLERS: frozenset({ADMIN, SUPPORT}),
@@ -81,6 +84,8 @@ ENDPOINTS: dict[str, Permission] = {
     "admin.document_decision": _P.REVIEW_DOCUMENTS,
     "admin.document_under_age": _P.REVIEW_DOCUMENTS,
     "admin.document_under_age_confirm": _P.CONFIRM_ERASURE,
+    # verification
+    "admin.verification_queue": _P.FOLLOW_VERIFICATION,
     # minor reports
     "admin.minor_reports": _P.HANDLE_MINOR_REPORTS,
     "admin.minor_report": _P.HANDLE_MINOR_REPORTS,

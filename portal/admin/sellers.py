@@ -40,6 +40,8 @@ from portal.profile import masking
 from portal.profile import services as profile
 from portal.profile.search import services as search
 from portal.sharing import services as sharing
+from portal.verification import services as verification
+from portal.verification import wording as verification_words
 
 PER_PAGE = search.PER_PAGE
 QUERY_MAX = 200
@@ -169,6 +171,8 @@ def page(
                 seller.id, withheld_too=may(current_user, Permission.RECORD_DISCLOSURES)
             ),
             proposal=age_check.pending_for([seller.id]).get(seller.id),
+            verification=verification.summary(seller.id),
+            verification_words=verification_words,
             can_terminate=may_move(seller, Transition.TERMINATE),
             can_lift=may_move(seller, Transition.LIFT_FREEZE),
             can_reopen=may_move(seller, Transition.REOPEN),

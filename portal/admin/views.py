@@ -17,6 +17,7 @@ from portal.profile import reachability
 from portal.requests import services as privacy_requests
 from portal.sharing import abroad, legal
 from portal.sharing import services as sharing
+from portal.verification import services as verification
 
 
 @bp.get("/")
@@ -37,6 +38,9 @@ def index():
         if may(current_user, Permission.REVIEW_DOCUMENTS)
         else None,
         minor_reports=minor_reports,
+        verification=verification.queue_counts()
+        if may(current_user, Permission.FOLLOW_VERIFICATION)
+        else None,
         disclosures_due=legal.review_summary(local_today())
         if may(current_user, Permission.RECORD_DISCLOSURES)
         else None,

@@ -19,8 +19,21 @@ from portal.cli.reminders import reminders
 from portal.cli.reports import reports
 from portal.cli.retention import retention
 from portal.cli.staff import staff
+from portal.cli.verification import verification_group
 
-GROUPS = (staff, keys, reminders, documents, outbox, policy, privacy, reports, retention, demo)
+GROUPS = (
+    staff,
+    keys,
+    reminders,
+    documents,
+    outbox,
+    policy,
+    privacy,
+    reports,
+    retention,
+    verification_group,
+    demo,
+)
 
 
 def register(app: Flask) -> None:

@@ -10,6 +10,8 @@ from portal.extensions import db
 from portal.main import bp
 from portal.policy import services as policy
 from portal.profile import services as profile_services
+from portal.verification import services as verification
+from portal.verification import wording
 
 
 @bp.get("/")
@@ -38,12 +40,16 @@ def dashboard():
         _dashboard(), {"user_id": user.id}
     ).one()
     items = profile_services.completeness(user, profile, bank=has_bank, photographs=has_photo)
+    checked = verification.summary(user.id)
     return render_template(
         "main/dashboard.html",
         consent=policy.Acceptance(version, accepted_at) if version else None,
         completeness=items,
         missing=[item for item in items if not item.done],
         reviewed=profile_services.review_of(user, profile),
+        verification=checked,
+        to_do=[item for item in checked.requirements if item.state != verification.State.SATISFIED],
+        words=wording,
     )
 
 

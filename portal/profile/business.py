@@ -28,7 +28,7 @@ from portal.extensions import db
 from portal.malaysia import names
 from portal.malaysia.business import SellingAs
 from portal.profile.changes import apply, record_change
-from portal.profile.models import BankAccount, BusinessDetails, mask
+from portal.profile.models import BankAccount, BusinessDetails, SellerProfile, mask
 
 SELLING_AS_LABELS = {
     SellingAs.INDIVIDUAL: _l("An individual"),
@@ -216,3 +216,34 @@ def bank_facts(user_id: int) -> BankFacts:
     if row is None:
         return BankFacts(False, None, None, None, False)
     return holder_check(*row)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What verification asks of the profile, together: whether the postal address is
+    given, the bank account against the name it should bear, and the business details."""
+
+    address_present: bool
+    bank: BankFacts
+    business: BusinessFacts
+
+
+def standing(user_id: int) -> Standing:
+    """:class:`Standing` of ``user_id``, in one statement."""
+    user, profile, bank, details = db.session.execute(
+        select(User, SellerProfile, BankAccount, BusinessDetails)
+        .outerjoin(SellerProfile, SellerProfile.user_id == User.id)
+        .outerjoin(BankAccount, BankAccount.user_id == User.id)
+        .outerjoin(BusinessDetails, BusinessDetails.user_id == User.id)
+        .where(User.id == user_id)
+    ).one()
+    return Standing(
+        address_present=bool(profile and profile.has_address),
+        bank=holder_check(
+            user.full_name,
+            bank.holder_name if bank else None,
+            details.selling_as if details else None,
+            details.business_name if details else None,
+        ),
+        business=facts_of(details),
+    )

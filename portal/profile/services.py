@@ -37,6 +37,7 @@ from portal.profile.business import bank_facts as bank_facts
 from portal.profile.business import business_facts as business_facts
 from portal.profile.business import business_of as business_of
 from portal.profile.business import holder_check as holder_check
+from portal.profile.business import standing as standing
 from portal.profile.business import update_business as update_business
 from portal.profile.changes import apply, record_change
 from portal.profile.models import (

@@ -89,6 +89,17 @@ def _breach_part(language: str) -> dict:
     return notify._part(breach, language)
 
 
+def _verification(status: str) -> dict:
+    """As ``portal.verification.tracking`` writes its three emails."""
+    from portal.verification.states import Code, Requirement, State, Status, Summary
+    from portal.verification.tracking import email_context
+
+    state = State.PAST_DUE if status == "restricted" else State.CURRENTLY_DUE
+    item = Requirement(Code.ADDRESS, state, date(2027, 1, 6), "missing")
+    reason = Code.ADDRESS if status == "restricted" else None
+    return email_context(Summary(Status(status), [item], date(2027, 1, 6), reason))
+
+
 # What each kind is written with (beyond ``to``, ``kind``, ``subject`` and the seller as
 # ``user``), as its call site passes it. Values are functions: links need the app.
 CONTEXTS = {
@@ -168,6 +179,9 @@ CONTEXTS = {
     "two_factor_failed": lambda: {"failures": 3, "reset_url": public_url("auth.reset_request")},
     "two_factor_enabled": lambda: {},
     "verify_email": lambda: {"verify_url": public_url("auth.verify", token=TOKEN), "hours": 48},
+    "verification_due": lambda: _verification("action_needed"),
+    "verification_reminder": lambda: _verification("action_needed"),
+    "verification_restricted": lambda: _verification("restricted"),
 }
 # Kinds written in more than one way: each way is rendered too.
 VARIANTS = {
