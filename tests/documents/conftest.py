@@ -45,15 +45,20 @@ class Uploader:
     def __init__(self, client):
         self.client = client
 
-    def __call__(self, kind: str, *files: tuple[bytes, str], identity_type="passport", **typed):
+    def __call__(
+        self, kind: str, *files: tuple[bytes, str], identity_type="passport", extra=None, **typed
+    ):
         """Sends ``files`` as ``kind``; an identity document with a number that agrees with
-        the seller, unless ``typed`` says otherwise (``mykad_number="..."``...)."""
+        the seller, unless ``typed`` says otherwise (``mykad_number="..."``...); ``extra``
+        fields are sent as they are."""
         url, field = FIELDS[kind]
         fields = MultiDict([(field, FileStorage(io.BytesIO(c), n)) for c, n in files])
         if kind == "identity":
             fields.add("identity-identity_type", identity_type)
             for name, value in number_fields("identity", identity_type, **typed).items():
                 fields.add(name, value)
+        for name, value in (extra or {}).items():
+            fields.add(name, value)
         # Encoded in memory: the test client's own encoding spills bodies over 500 KB into
         # a temporary file that it never closes.
         body, length, boundary = stream_encode_multipart(fields, use_tempfile=False)
