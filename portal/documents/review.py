@@ -174,8 +174,8 @@ def identity_changed(user_id: int) -> bool:
 
 def on_verified_identity_changed(sender, **extra) -> None:
     """Receives :data:`portal.events.verified_identity_changed`; the sender is the account
-    (a ``User``, or its id)."""
-    identity_changed(getattr(sender, "id", sender))
+    (a ``User``, or its id), unless a ``user_id`` is given with it."""
+    identity_changed(extra.get("user_id") or getattr(sender, "id", sender))
 
 
 def _tell_seller(seller: User, document: Document) -> None:

@@ -5,6 +5,9 @@ verification, and the current approval is what counts."""
 
 from __future__ import annotations
 
+import io
+import json
+import zipfile
 from datetime import date
 
 import pytest
@@ -15,9 +18,10 @@ from portal.audit.models import AuditEvent
 from portal.auth.models import User
 from portal.documents import services
 from portal.documents.models import Document, DocumentKind, IdentityNumber
+from portal.erasure import erase_account
 from portal.extensions import db
 from tests.documents import samples
-from tests.documents.conftest import number_fields
+from tests.documents.conftest import Uploader, number_fields
 from tests.support import PASSWORD, body_text
 
 FRONT_BACK = ((samples.jpeg(), "front.jpg"), (samples.jpeg(), "back.jpg"))
@@ -276,8 +280,6 @@ def test_sending_a_new_identity_document_ends_the_verification_until_approved_ag
     app, client, auth, approved, seller, reviewer
 ):
     first = _user(app, seller["id"]).identity_verified_at
-    from tests.documents.conftest import Uploader
-
     assert Uploader(client)("identity", *FRONT_BACK, identity_type="mykad").status_code == 302
     assert _user(app, seller["id"]).identity_verified_at is None
     document = _identity(app)
@@ -340,8 +342,6 @@ def test_identity_facts_follow_the_document_and_number(app, client, approved, se
 
 
 def test_accounts_sharing_a_number(app, client, auth, upload, seller, other_seller):
-    from tests.documents.conftest import Uploader
-
     upload("identity", *FRONT_BACK, identity_type="mykad")
     auth.logout()
     with app.app_context():
@@ -352,7 +352,7 @@ def test_accounts_sharing_a_number(app, client, auth, upload, seller, other_sell
     with app.app_context():
         assert services.accounts_sharing_identity_number(seller["id"]) == [other_seller["id"]]
         assert services.accounts_sharing_identity_number(other_seller["id"]) == [seller["id"]]
-        # A passport with the same characters is another number.
+        # An account without a number shares it with no one.
         assert services.accounts_sharing_identity_number(seller["id"] + 100) == []
 
 
@@ -407,3 +407,22 @@ def test_another_seller_cannot_reach_the_business_registration_document(
     assert client.get(f"/documents/{document_id}/delete").status_code == 404
     assert client.post(f"/documents/{document_id}/delete").status_code == 404
     assert client.post("/documents/identity-number", data={}).status_code == 404
+
+
+def test_the_number_is_in_the_sellers_export_and_goes_with_the_account(app, client, upload, seller):
+    upload("identity", *FRONT_BACK, identity_type="mykad")
+    response = client.post("/account/export")
+    assert response.status_code == 200
+    data = json.loads(zipfile.ZipFile(io.BytesIO(response.data)).read("data.json"))
+    [row] = data["tables"]["identity_numbers"]
+    assert (row["identity_type"], row["number"], row["number_last4"]) == (
+        "mykad",
+        "880701145678",  # in full: it is the seller's own
+        "5678",
+    )
+    assert "number_digest" not in row
+
+    with app.app_context():
+        erase_account(seller["id"], reason="test", reference="identity-numbers")
+        db.session.commit()
+        assert db.session.scalar(select(IdentityNumber)) is None
