@@ -198,8 +198,9 @@ def _new_identity(user_id: int, checked: numbers.CheckedNumber | None) -> None:
 
 def change_identity_number(user: User, number: TypedNumber) -> bool:
     """Give or correct the number of the identity document on file, without sending the
-    document again. A number that differs from the one on file puts the document back in
-    the review queue and ends the verification of the seller's identity; whether it did.
+    document again. A number that differs from the one on file ends the verification of
+    the seller's identity and puts the document back in the review queue (a rejected one
+    stays rejected: a new number does not mend its pictures); whether the number changed.
 
     Raises :class:`NoIdentityDocument`, or :class:`NumberRefused` (nothing changed). The
     number must be of the document's own type. Flushes only."""
@@ -208,7 +209,8 @@ def change_identity_number(user: User, number: TypedNumber) -> bool:
         raise NoIdentityDocument()
     if not numbers.keep(user.id, numbers.check(user, number)):
         return False
-    review.reopen(document)
+    if document.status != ReviewStatus.REJECTED:
+        review.reopen(document)
     review.end_verification(user.id)
     return True
 

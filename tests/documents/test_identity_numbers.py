@@ -426,3 +426,27 @@ def test_the_number_is_in_the_sellers_export_and_goes_with_the_account(app, clie
         erase_account(seller["id"], reason="test", reference="identity-numbers")
         db.session.commit()
         assert db.session.scalar(select(IdentityNumber)) is None
+
+
+def test_a_number_given_for_a_rejected_document_leaves_it_rejected(
+    app, client, auth, upload, reviewer, seller
+):
+    upload("identity", *FRONT_BACK, identity_type="mykad")
+    document = _identity(app)
+    auth.logout()
+    auth.login(reviewer["email"], PASSWORD)
+    client.post(
+        f"/admin/documents/{document.id}/decision",
+        data={"revision": "1", "decision": "reject", "reasons": ["unreadable"]},
+    )
+    auth.logout()
+    auth.login()
+    response = client.post(
+        "/documents/identity-number",
+        data=number_fields("identity_number", "mykad", mykad_number="880701-14-4321"),
+    )
+    assert response.status_code == 302
+    assert _number(app, seller["id"]).number_last4 == "4321"
+    assert _identity(app).status == "rejected"  # the pictures still need sending again
+    with app.app_context():
+        assert services.identity_facts(seller["id"]).reasons == ["unreadable"]
