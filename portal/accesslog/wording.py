@@ -27,7 +27,7 @@ SUBJECT_LABELS = {
     "revealed:date_of_birth": _l("Your date of birth, shown in full"),
     "revealed:bank_account_number": _l("Your bank account number, shown in full"),
     "revealed:phone": _l("Your phone number, shown in full"),
-    "revealed:identity_number": _l("Your identity number, shown in full to check your document"),
+    "revealed:identity_number": _l("Your identity number, shown in full"),
     "bank_account": _l("Your full bank account number"),
     "export": _l("An export of your data"),
 }

@@ -41,6 +41,7 @@ from portal.documents.models import (
 )
 from portal.documents.numbers import NoIdentityDocument, NumberRefused, TypedNumber
 from portal.extensions import db
+from portal.formatting import masked
 from portal.storage import delete_after_commit, new_key, saved_in_transaction, storage
 
 __all__ = ["NoIdentityDocument", "NumberRefused", "Refused", "TypedNumber", "Upload"]
@@ -113,8 +114,7 @@ def overview(user_id: int) -> Overview:
         select(Document, IdentityNumber)
         .outerjoin(
             IdentityNumber,
-            (IdentityNumber.user_id == Document.user_id)
-            & (Document.kind == DocumentKind.IDENTITY),
+            (IdentityNumber.user_id == Document.user_id) & (Document.kind == DocumentKind.IDENTITY),
         )
         .where(Document.user_id == user_id)
         .options(selectinload(Document.files))
@@ -526,6 +526,19 @@ def evidence_status(user_id: int, kind: DocumentKind) -> str | None:
     return db.session.scalar(
         select(Document.status).where(Document.user_id == user_id, Document.kind == kind)
     )
+
+
+def masked_identity_number(user_id: int) -> str | None:
+    """The seller's identity number as staff first see it, "•••• 5678"; None without one."""
+    row = numbers.on_file(user_id)
+    return masked(row.number_last4) if row is not None else None
+
+
+def identity_number_in_full(user_id: int) -> str | None:
+    """The seller's identity number in full (a MyKad's as printed), for staff who record
+    their look themselves; None without one."""
+    found = numbers.for_review(user_id)
+    return found.number if found is not None else None
 
 
 def accounts_sharing_identity_number(user_id: int) -> list[int]:

@@ -58,7 +58,7 @@ def test_the_same_number_on_another_account_comes_up_for_the_reviewer(
     auth.logout()
     auth.login()
     log = client.get("/account/access-log").get_data(as_text=True)
-    assert "Your identity number, shown in full to check your document" in log
+    assert "Your identity number, shown in full" in log
 
 
 def test_a_number_of_its_own_shows_no_other_account(app, client, auth, seller, other_seller):
@@ -103,3 +103,23 @@ def test_a_document_sent_without_a_number_says_so_and_reveals_nothing(app, clien
     page = client.get(f"/admin/documents/{_identity_of(app, seller['id'])}").get_data(as_text=True)
     assert "The seller has not given the number on this document yet." in page
     assert _reveals(app) == 0
+
+
+def test_the_seller_page_shows_the_number_masked_until_revealed_with_a_reason(
+    app, client, auth, seller
+):
+    _send(client, auth, seller["email"])
+    with app.app_context():
+        make_staff("reviewer@example.com", "reviewer")
+    auth.login("reviewer@example.com", PASSWORD)
+    url = f"/admin/sellers/{seller['id']}"
+    page = client.get(url).get_data(as_text=True)
+    assert "•••• 5678" in page
+    assert "880701-14-5678" not in page and "880701145678" not in page
+    assert _reveals(app) == 0
+
+    shown = client.post(
+        f"{url}/reveal", data={"value": "identity_number", "reason": "Seller called"}
+    ).get_data(as_text=True)
+    assert 'data-revealed="identity_number">880701-14-5678</strong>' in shown
+    assert _reveals(app) == 1
