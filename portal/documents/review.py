@@ -98,7 +98,8 @@ def decide(
     """Approve or reject the upload the reviewer saw, and email the seller the decision.
 
     Approving an identity document marks the seller's identity as verified from now, which
-    fixes their date of birth; rejecting it ends that. Raises :class:`ReasonRequired` or :class:`AlreadyDecided`.
+    fixes their date of birth; rejecting it ends that. Raises :class:`ReasonRequired` or
+    :class:`AlreadyDecided`.
     """
     reasons = [code for code in reasons if code in REJECTION_REASONS]
     if not approve and not reasons:

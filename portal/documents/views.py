@@ -2,10 +2,11 @@
 
 Uploads and deletions act on the logged-in seller's own documents; the identity document
 comes with the number printed on it, which must agree with the seller before anything is
-stored (a seller whose document is on file gives or corrects the number on its own form); a deletion is asked for
-on a confirmation page (a GET, which never deletes) that names what will be lost. Files are served only
-through :func:`file`, which checks who is asking for every request: the owner, or staff
-allowed to review documents (their look is recorded). Everyone else gets 404.
+stored (a seller whose document is on file gives or corrects the number on its own form).
+A deletion is asked for on a confirmation page (a GET, which never deletes) that names what
+will be lost. Files are served only through :func:`file`, which checks who is asking for
+every request: the owner, or staff allowed to review documents (their look is recorded).
+Everyone else gets 404.
 """
 
 from __future__ import annotations
