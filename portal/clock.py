@@ -64,3 +64,9 @@ def local_moment(day: date, at: time) -> datetime:
     """``day`` at the wall-clock time ``at`` in the portal's time zone, as UTC: a moment as
     staff type it (a breach discovered "6 Dec 2026, 14:30", Malaysia time)."""
     return datetime.combine(day, at, portal_zone()).astimezone(UTC)
+
+
+def today_in(zone: str | None) -> date:
+    """Today on a seller's own calendar (``zone``, their time zone's name; the portal's when
+    they have none): the day a date they typed is judged on."""
+    return datetime.now(zone_named(zone)).date()

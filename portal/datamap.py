@@ -226,6 +226,26 @@ PERSONAL: dict[str, Personal] = {
     "contact_attempts.note": Personal(
         Category.INTERACTION, "what staff learnt when reaching the seller another way"
     ),
+    "identity_numbers.identity_type": Personal(
+        Category.IDENTIFICATION, "know which number was given: MyKad or passport"
+    ),
+    "identity_numbers.number": Personal(
+        Category.IDENTIFICATION, "check the identity document against the person (encrypted)"
+    ),
+    "identity_numbers.number_digest": Personal(
+        Category.IDENTIFICATION,
+        "find one identity number given by two accounts (keyed hash)",
+        exported=False,
+    ),
+    "identity_numbers.number_last4": Personal(
+        Category.IDENTIFICATION, "show which number without showing it all"
+    ),
+    "identity_numbers.passport_country": Personal(
+        Category.IDENTIFICATION, "check the passport: the country that issued it"
+    ),
+    "identity_numbers.passport_expires_on": Personal(
+        Category.IDENTIFICATION, "ask for a new passport before this one expires"
+    ),
     "minor_reports.reporter_name": Personal(
         Category.NAME, "follow up a report", Retention.REPORT, exported=False, erase=Erase.BLANK
     ),
@@ -329,6 +349,17 @@ STORED_FILES: dict[str, Personal] = {
     ),
     "bank_proof/display": Personal(Category.FINANCIAL, "check the bank account is the seller's"),
     "bank_proof/thumbnail": Personal(Category.FINANCIAL, "check the bank account is the seller's"),
+    "business_registration/original": Personal(
+        Category.IDENTIFICATION,
+        "evidence of the business registration checked (encrypted)",
+        exported=False,
+    ),
+    "business_registration/display": Personal(
+        Category.IDENTIFICATION, "check the seller's business is registered"
+    ),
+    "business_registration/thumbnail": Personal(
+        Category.IDENTIFICATION, "check the seller's business is registered"
+    ),
 }
 
 # Files that are not a seller's document: a minor report's supporting file (a clean copy).
@@ -375,6 +406,7 @@ NOT_PERSONAL: frozenset[str] = frozenset(
         "documents.id", "documents.user_id", "documents.kind", "documents.slot",
         "documents.uploaded_at", "documents.revision", "documents.status",
         "documents.reviewed_at", "documents.reviewer_id",
+        "identity_numbers.user_id", "identity_numbers.updated_at",
         "document_files.id", "document_files.document_id", "document_files.purpose",
         "document_files.page", "document_files.storage_key", "document_files.key_id",
         "document_files.content_type", "document_files.size_bytes", "document_files.width",
@@ -515,6 +547,7 @@ SELLER_TABLES: dict[str, SellerTable] = {
     # The copy of each message the development transport wrote (``<created>-<id>.eml``).
     "outbox_messages": SellerTable("user_id", files=Files("mail", ("created_at", "id"))),
     "documents": SellerTable("user_id"),
+    "identity_numbers": SellerTable("user_id"),
     "document_files": SellerTable(
         "document_id", via=("documents", "user_id"), files=Files("documents", ("storage_key",))
     ),
@@ -600,7 +633,7 @@ NEVER_EXPORTED: frozenset[str] = frozenset(
     {
         "users.password_hash", "users.totp_secret", "users.totp_last_step",
         "login_sessions.token_hash", "recovery_codes.code_hash",
-        "bank_accounts.account_number_digest",
+        "bank_accounts.account_number_digest", "identity_numbers.number_digest",
         "outbox_messages.claim_token", "outbox_messages.claimed_until",
         "outbox_messages.message_id", "outbox_messages.last_error",
         "document_files.storage_key", "document_files.key_id",

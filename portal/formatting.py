@@ -10,10 +10,11 @@ every template, email and view formats them.
 * a Malaysian phone number in national format, "013-222 4455"; any other in international
   format, "+65 9123 4567" (Google's libphonenumber, through ``phonenumbers``, knows every
   country's grouping);
-* ringgit as "RM1,234.50", as Bank Negara Malaysia writes amounts.
+* ringgit as "RM1,234.50", as Bank Negara Malaysia writes amounts;
+* a sensitive number masked to its last four characters, "•••• 5678".
 
 Templates reach these as filters (``|day``, ``|moment``, ``|time_of_day``, ``|duration``,
-``|phone``, ``|ringgit``) and ``zone_name()``. Flask-Babel's own filters
+``|phone``, ``|ringgit``, ``|masked``) and ``zone_name()``. Flask-Babel's own filters
 (``datetimeformat``…) are taken out of the template environment so that no page can format a
 date another way; ``tests/test_formatting.py`` scans the templates for raw ``strftime``,
 ``format_datetime`` and phone numbers printed as stored.
@@ -107,6 +108,12 @@ def ringgit(amount: Decimal | int | float | None) -> str:
     return f"{sign}RM{abs(value):,.2f}"
 
 
+def masked(last4: str | None) -> str:
+    """A sensitive number (an identity number, an account number) shown by its last four
+    characters only: "•••• 5678"; "••••" when not even those are known."""
+    return f"•••• {last4}" if last4 else "••••"
+
+
 def _lower_meridiem(text: str) -> str:
     # CLDR writes AM/PM and PG/PTG in capitals; Malaysians write "3:41 pm", "3:41 ptg".
     head, _, meridiem = text.rpartition(" ")
@@ -127,5 +134,6 @@ def init_app(app: Flask) -> None:
         duration=duration,
         phone=phone,
         ringgit=ringgit,
+        masked=masked,
     )
     app.jinja_env.globals["zone_name"] = zone_name

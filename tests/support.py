@@ -305,3 +305,20 @@ def routes_under(app, prefix: str, exclude: frozenset[str] = frozenset()) -> lis
             url = url.replace(f"<int:{argument}>", "1").replace(f"<{argument}>", "1")
         routes.extend((method, url) for method in sorted(rule.methods - {"HEAD", "OPTIONS"}))
     return routes
+
+
+def give_identity(user, status: str = "approved", number: str | None = None):
+    """An identity document (a MyKad, with no pictures: the tests that use it are about what
+    follows from its review) in ``status``, with its number on file: by default the one the
+    seller's date of birth gives."""
+    from portal.documents import numbers
+    from portal.documents.models import Document, IdentityType
+
+    document = Document(user_id=user.id, kind="identity", identity_type="mykad", status=status)
+    db.session.add(document)
+    typed = numbers.TypedNumber(
+        IdentityType.MYKAD, number or f"{user.date_of_birth:%y%m%d}-14-5678"
+    )
+    numbers.keep(user.id, numbers.check(user, typed))
+    db.session.flush()
+    return document

@@ -111,7 +111,7 @@ STATEMENTS_PER_PAGE = 3
 # seller (PDPA s.12B), one SELECT however many there are. The dashboard's verification
 # to-do list (issue 23) reads what the documents and profile rooms say of the seller through
 # their services, and the deadlines the daily run stored: three SELECTs more, whatever the
-# rows (the documents room's overview and its files, the profile's statement, the deadlines).
+# rows (the documents room's evidence, the profile's standing, the deadlines).
 EXTRA_STATEMENTS = {"/account": 1, "/dashboard": 3}
 
 # GET routes outside /admin that no walk visits, and why.

@@ -1,7 +1,7 @@
 """business details: how the seller sells, the SSM number, the TIN and the SST registration
 
 Revision ID: 0031
-Revises: 0029
+Revises: 0030
 Create Date: 2026-12-06
 
 One row per seller who filled in the profile's "Business details" section (issue 23). The TIN
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0031"
-down_revision = "0029"
+down_revision = "0030"
 branch_labels = None
 depends_on = None
 

@@ -28,6 +28,7 @@ SUBJECT_LABELS = {
     "revealed:date_of_birth": _l("Your date of birth, shown in full"),
     "revealed:bank_account_number": _l("Your bank account number, shown in full"),
     "revealed:phone": _l("Your phone number, shown in full"),
+    "revealed:identity_number": _l("Your identity number, shown in full"),
     "bank_account": _l("Your full bank account number"),
     "export": _l("An export of your data"),
     # What the marketplace's API answers: states and deadlines, nothing personal.
@@ -42,6 +43,7 @@ DOCUMENT_NAMES = {
     ("identity", "passport"): _l("Your passport"),
     ("identity", None): _l("Your identity document"),
     ("bank_proof", None): _l("Your proof of bank account"),
+    ("business_registration", None): _l("Your business registration document"),
     ("profile_photo", None): _l("Your profile photo"),
     ("shop_photo", None): _l("A photo of your shop"),
 }

@@ -4,7 +4,10 @@ which takes two people.
 The policy: "We do not knowingly collect data from children under 18 … if you discover a
 minor has shared information, contact us to delete it." While staff check a report (or an
 identity document) the account is frozen: the shop is hidden, nothing is shared, and the
-seller is asked for proof of age. Only staff lift a freeze, with a reason.
+seller is asked for proof of age. Only staff lift a freeze, with a reason. The portal
+freezes an account by itself in one case: the seller types an identity number that reads as
+someone under 18 (:func:`freeze_by_system`, on :data:`portal.events.identity_shows_minor`);
+the audit trail records it as the system's act, and staff check it like any other freeze.
 
 Erasing at once skips the three months every other account is kept, so no one does it
 alone: a reviewer or an admin proposes it, from the report or the identity document that
@@ -22,6 +25,7 @@ from sqlalchemy import delete, func, select
 
 from portal.account.models import ErasureProposal, ProposalSource
 from portal.audit.services import record as audit
+from portal.audit.services import record_system
 from portal.auth import states
 from portal.auth.models import User
 from portal.auth.states import AccountStatus, Transition
@@ -63,6 +67,30 @@ def freeze(seller: User, staff: User, reason: str) -> bool:
     if seller.status == AccountStatus.FROZEN:
         return False
     states.apply(seller, Transition.FREEZE, actor=staff, reason=reason)
+    _ask_for_proof_of_age(seller)
+    return True
+
+
+def freeze_by_system(seller: User, reason: str) -> bool:
+    """The portal itself freezes ``seller`` and asks them for proof of age, with no member
+    of staff behind it: what the seller gave shows someone under 18 (an identity number).
+    Recorded in the audit trail as the system's act, so staff find it and check it; False
+    when the account is not active (frozen already, closed, awaiting verification), which
+    leaves it as it is. Flushes only."""
+    if not states.allowed(seller.status, Transition.FREEZE, states.Actor.SYSTEM):
+        return False
+    states.apply(seller, Transition.FREEZE, actor=None, reason=reason)
+    record_system(f"account.{Transition.FREEZE}", "account", seller.id, reason)
+    _ask_for_proof_of_age(seller)
+    return True
+
+
+def on_identity_shows_minor(sender: User, reason: str = "", **extra) -> None:
+    """Receives :data:`portal.events.identity_shows_minor` (the sender is the account)."""
+    freeze_by_system(sender, reason or "identity shows someone under 18")
+
+
+def _ask_for_proof_of_age(seller: User) -> None:
     queue_email(
         to=seller.email,
         kind="account_frozen_age",
@@ -70,7 +98,6 @@ def freeze(seller: User, staff: User, reason: str) -> bool:
         user=seller,
     )
     db.session.flush()
-    return True
 
 
 def lift(seller: User, staff: User, reason: str) -> None:

@@ -43,6 +43,10 @@ TABLE_TITLES = {
     "documents": _l(
         "Your photographs and documents: what each one is, when you sent it, and our review."
     ),
+    "identity_numbers": _l(
+        "The number of your identity document (MyKad or passport), in full, with the "
+        "passport's issuing country and expiry date."
+    ),
     "document_files": _l(
         "The stored files of each document: page, type and size. The files are in files/."
     ),
@@ -93,6 +97,7 @@ KIND_TITLES = {
     "shop_photo": _l("a photo of your shop"),
     "identity": _l("your identity document"),
     "bank_proof": _l("your proof of bank account"),
+    "business_registration": _l("your business registration document"),
 }
 PURPOSE_TITLES = {
     "display": _l("the copy shown in the portal, without the hidden metadata a file can carry"),

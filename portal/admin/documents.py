@@ -1,4 +1,6 @@
-"""The review queue for identity and bank documents: reviewers and admins only.
+"""The review queue for identity, bank and business registration documents: reviewers and
+admins only. An identity document is shown with the number the seller typed, in full (the
+look is in the seller's access log), and the other accounts that give the same number.
 
 A decision lands only on an identity or bank document still waiting for one; an identity
 document showing someone under 18 leads to erasing the account at once, which takes two
@@ -11,10 +13,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal.accesslog import services as accesslog
 from portal.account import age_check, under_age
 from portal.admin import bp, erasure_steps
 from portal.admin.erasure_steps import ConfirmErasureForm
-from portal.documents import choices, review
+from portal.documents import choices, numbers, review
 from portal.documents.forms import DecisionForm
 from portal.extensions import db
 from portal.pagination import page_number
@@ -43,6 +46,12 @@ def _review_page(document_id: int, form: DecisionForm, status: int = 200):
     if document is None:
         abort(404)
     form.revision.data = document.revision
+    number = None
+    if document.kind == "identity":
+        number = numbers.for_review(document.user_id)
+        if number is not None:
+            accesslog.record(current_user, document.user_id, "revealed:identity_number")
+            db.session.commit()  # the record, before the number is shown
     return (
         render_template(
             "admin/document_review.html",
@@ -58,6 +67,7 @@ def _review_page(document_id: int, form: DecisionForm, status: int = 200):
             bank_check=profile.bank_facts(document.user_id)
             if document.kind == "bank_proof"
             else None,
+            number=number,
         ),
         status,
     )

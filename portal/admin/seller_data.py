@@ -33,6 +33,8 @@ def _full_value(seller: User, key: str):
         return seller.date_of_birth
     if key == "phone":
         return masking.phone_in_full(seller.phone_e164)
+    if key == "identity_number":
+        return documents.identity_number_in_full(seller.id)
     return masking.bank_account_number(seller.id)
 
 

@@ -53,6 +53,7 @@ REVEALABLE = {
     "date_of_birth": _l("Date of birth"),
     "bank_account_number": _l("Bank account number"),
     "phone": _l("Phone number"),
+    "identity_number": _l("Identity number"),
 }
 REASON_MAX = 200
 
@@ -160,6 +161,7 @@ def page(
             bank=masking.bank_summary(seller.id),
             business=masking.business_summary(seller.id),
             masked_phone=masking.masked_phone(seller.phone_e164),
+            masked_identity_number=documents.masked_identity_number(seller.id),
             documents=documents_list,
             document_forms=document_forms,
             consents=policy.consent_history(seller.id),

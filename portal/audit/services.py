@@ -1,4 +1,5 @@
-"""Recording staff actions in the audit trail."""
+"""Recording staff actions in the audit trail, and the few acts of the portal itself that
+staff must be able to find there."""
 
 from __future__ import annotations
 
@@ -14,6 +15,27 @@ def record(
     event = AuditEvent(
         actor_id=actor.id,
         actor_role=actor.role,
+        action=action,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        detail=(detail or None) and detail[:255],
+    )
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+SYSTEM_ROLE = "system"
+
+
+def record_system(
+    action: str, subject_type: str, subject_id: int | None, detail: str | None = None
+):
+    """Add one event done by the portal itself, with no member of staff behind it (the age
+    check freezing an account): no actor, the role "system". Flushes only, as :func:`record`."""
+    event = AuditEvent(
+        actor_id=None,
+        actor_role=SYSTEM_ROLE,
         action=action,
         subject_type=subject_type,
         subject_id=subject_id,

@@ -13,7 +13,9 @@ and a frozen seller can neither close nor reopen their way out of the freeze.
     unverified        verify_email  system (the link)       active
     active            close         seller                  closed_by_seller
     closed_by_seller  reactivate    seller                  active
-    active            freeze        reviewer, admin  (why)  frozen
+    active            freeze        reviewer, admin, (why)  frozen
+                                    system (an identity
+                                    number under 18)
     frozen            lift_freeze   reviewer, admin  (why)  active
     active, frozen,   terminate     admin            (why)  closed_by_staff
       closed_by_seller
@@ -70,7 +72,7 @@ class Actor(StrEnum):
     REVIEWER = "reviewer"
     SUPPORT = "support"
     ADMIN = "admin"
-    SYSTEM = "system"  # no person: the verification link, the retention job
+    SYSTEM = "system"  # no person: the verification link, the retention job, the age check
 
 
 STAFF = frozenset({Actor.REVIEWER, Actor.SUPPORT, Actor.ADMIN})
@@ -103,8 +105,13 @@ TABLE: dict[Transition, Rule] = {
     Transition.REACTIVATE: Rule(
         frozenset({_S.CLOSED_BY_SELLER}), _S.ACTIVE, frozenset({_A.SELLER})
     ),
+    # The system freezes when the seller types an identity number that reads as someone
+    # under 18 (portal.account.age_check.freeze_by_system); staff check it and lift it.
     Transition.FREEZE: Rule(
-        frozenset({_S.ACTIVE}), _S.FROZEN, frozenset({_A.REVIEWER, _A.ADMIN}), reason=True
+        frozenset({_S.ACTIVE}),
+        _S.FROZEN,
+        frozenset({_A.REVIEWER, _A.ADMIN, _A.SYSTEM}),
+        reason=True,
     ),
     Transition.LIFT_FREEZE: Rule(
         frozenset({_S.FROZEN}), _S.ACTIVE, frozenset({_A.REVIEWER, _A.ADMIN}), reason=True

@@ -1,7 +1,12 @@
-"""Names people read for document kinds, identity types, statuses and rejection reasons."""
+"""Names people read for document kinds, identity types, statuses and rejection reasons,
+and the countries a passport may come from."""
 
 from __future__ import annotations
 
+import functools
+
+from babel import Locale
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from portal.documents.models import DocumentKind, IdentityType, ReviewStatus
@@ -11,6 +16,7 @@ KIND_LABELS = {
     DocumentKind.SHOP_PHOTO: _l("Shop photo"),
     DocumentKind.IDENTITY: _l("Identity document"),
     DocumentKind.BANK_PROOF: _l("Proof of bank account"),
+    DocumentKind.BUSINESS_REGISTRATION: _l("SSM certificate or business registration document"),
 }
 
 # The name a downloaded file gets; ASCII only, nothing about the seller.
@@ -19,6 +25,13 @@ KIND_FILENAMES = {
     DocumentKind.SHOP_PHOTO: "shop-photo",
     DocumentKind.IDENTITY: "identity-document",
     DocumentKind.BANK_PROOF: "proof-of-bank-account",
+    DocumentKind.BUSINESS_REGISTRATION: "business-registration",
+}
+
+# What the number beside each type of identity document is called.
+NUMBER_LABELS = {
+    IdentityType.MYKAD: _l("MyKad number"),
+    IdentityType.PASSPORT: _l("Passport number"),
 }
 
 IDENTITY_TYPES = {
@@ -59,6 +72,7 @@ DELETE_LABELS = {
     DocumentKind.PROFILE_PHOTO: _l("Delete profile photo"),
     DocumentKind.IDENTITY: _l("Delete identity document"),
     DocumentKind.BANK_PROOF: _l("Delete proof of bank account"),
+    DocumentKind.BUSINESS_REGISTRATION: _l("Delete business registration document"),
 }
 
 
@@ -76,3 +90,31 @@ def page_name(page: int, count: int, two_sided: bool):
     if count > 1:
         return _l("Page %(n)d", n=page)
     return None
+
+
+# CLDR names these regions too, but no passport is issued by them.
+_NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "ZZ", "QO", "XA", "XB", "AQ", "CP", "DG"})
+
+
+@functools.cache
+def _territories(locale: str) -> tuple[tuple[str, str], ...]:
+    names = Locale.parse(locale).territories
+    found = [
+        (code, name)
+        for code, name in names.items()
+        if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
+    ]
+    return tuple(sorted(found, key=lambda item: item[1].casefold()))
+
+
+def passport_countries() -> tuple[tuple[str, str], ...]:
+    """(ISO 3166-1 alpha-2 code, name in the reader's language), alphabetical: the choices
+    of "Passport issuing country". Whether a code is accepted is
+    :func:`portal.malaysia.passport.country`'s to say."""
+    return _territories(str(get_locale() or "en"))
+
+
+def country_name(code: str | None) -> str:
+    if not code:
+        return ""
+    return dict(passport_countries()).get(code, code)

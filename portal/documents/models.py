@@ -1,22 +1,27 @@
 """Photographs and identification documents, and the files that hold them.
 
 A :class:`Document` is what the seller sees as one item (the profile photo, a shop photo,
-the identity document, the proof of bank account); its :class:`DocumentFile` rows are the
+the identity document, the proof of bank account, the business registration document); its :class:`DocumentFile` rows are the
 stored objects behind it: the original kept as evidence (identity and bank documents only,
 never served), the clean copies people look at (one per page: a MyKad's front and back, a
 PDF's first pages) and a thumbnail of each. Every stored object is
 encrypted; ``key_id`` says under which key, for rotation.
+
+An :class:`IdentityNumber` is the number printed on the identity document, as the seller
+typed it beside the upload: encrypted, with a keyed hash that finds the same number on
+another account, and its last four digits for showing it masked.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.clock import utcnow
+from portal.crypto import Encrypted
 from portal.extensions import db
 from portal.sqltypes import UTCDateTime
 from portal.storage import holds_storage_keys
@@ -29,11 +34,17 @@ class DocumentKind(StrEnum):
     SHOP_PHOTO = "shop_photo"
     IDENTITY = "identity"
     BANK_PROOF = "bank_proof"
+    BUSINESS_REGISTRATION = "business_registration"  # SSM certificate or the like
 
     @property
     def is_evidence(self) -> bool:
         """Checked by a reviewer, and kept byte for byte as well as a clean copy."""
-        return self in (DocumentKind.IDENTITY, DocumentKind.BANK_PROOF)
+        return self in EVIDENCE
+
+
+EVIDENCE = frozenset(
+    {DocumentKind.IDENTITY, DocumentKind.BANK_PROOF, DocumentKind.BUSINESS_REGISTRATION}
+)
 
 
 class IdentityType(StrEnum):
@@ -62,13 +73,15 @@ class Document(db.Model):
         CheckConstraint(f"slot BETWEEN 1 AND {MAX_SHOP_PHOTOS}", name="slot_range"),
         CheckConstraint("kind = 'shop_photo' OR slot = 1", name="single_slot"),
         CheckConstraint(
-            "kind IN ('profile_photo', 'shop_photo', 'identity', 'bank_proof')", name="kind_known"
+            "kind IN ('profile_photo', 'shop_photo', 'identity', 'bank_proof', "
+            "'business_registration')",
+            name="kind_known",
         ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(32))
     slot: Mapped[int] = mapped_column(default=1)
     identity_type: Mapped[str | None] = mapped_column(String(16))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -131,3 +144,38 @@ class DocumentFile(db.Model):
 
 
 holds_storage_keys(DocumentFile.storage_key)
+
+
+class IdentityNumber(db.Model):
+    """The number on the seller's identity document: a MyKad number (12 digits), or a
+    passport's number with its issuing country and expiry date. One per seller.
+
+    ``number_digest`` is a keyed hash of the type, the country (for a passport) and the
+    normalised number: the same number on two accounts has the same digest, and nothing
+    else can be learnt from it. Nothing is read from the number's structure beyond what the
+    check needs (a MyKad's last digit says the holder's sex: never read, never stored).
+    """
+
+    __tablename__ = "identity_numbers"
+    __table_args__ = (
+        CheckConstraint("identity_type IN ('mykad', 'passport')", name="identity_type_known"),
+        CheckConstraint(
+            "identity_type = 'passport' OR "
+            "(passport_country IS NULL AND passport_expires_on IS NULL)",
+            name="passport_details_only_for_passports",
+        ),
+    )
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    identity_type: Mapped[str] = mapped_column(String(16))
+    number: Mapped[str] = mapped_column(Encrypted("identity_numbers.number"))
+    number_digest: Mapped[str] = mapped_column(String(64), index=True)
+    number_last4: Mapped[str] = mapped_column(String(4))
+    passport_country: Mapped[str | None] = mapped_column(String(2))  # ISO 3166-1 alpha-2
+    passport_expires_on: Mapped[date | None]
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<IdentityNumber {self.user_id}>"

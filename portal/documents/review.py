@@ -1,4 +1,5 @@
-"""Staff review of identity and bank documents: the queue, and one decision per upload.
+"""Staff review of identity, bank and business registration documents: the queue, and one
+decision per upload; and what sends a document back to review.
 
 A decision is a conditional update: it lands only on a document still pending at the
 revision the reviewer looked at. Two reviewers deciding at once, a double-clicked button, or
@@ -96,8 +97,9 @@ def decide(
 ) -> Document:
     """Approve or reject the upload the reviewer saw, and email the seller the decision.
 
-    Approving an identity document marks the seller's identity as verified, which fixes
-    their date of birth. Raises :class:`ReasonRequired` or :class:`AlreadyDecided`.
+    Approving an identity document marks the seller's identity as verified from now, which
+    fixes their date of birth; rejecting it ends that. Raises :class:`ReasonRequired` or
+    :class:`AlreadyDecided`.
     """
     reasons = [code for code in reasons if code in REJECTION_REASONS]
     if not approve and not reasons:
@@ -125,11 +127,56 @@ def decide(
     document = db.session.get(Document, document_id)
     db.session.refresh(document)
     seller = db.session.get(User, document.user_id)
-    if approve and document.kind == DocumentKind.IDENTITY and seller.identity_verified_at is None:
-        seller.identity_verified_at = now
+    if document.kind == DocumentKind.IDENTITY:
+        # The current approval is what counts: every approval dates it, a rejection ends it.
+        seller.identity_verified_at = now if approve else None
     _tell_seller(seller, document)
     db.session.flush()
     return document
+
+
+def reopen(document: Document) -> None:
+    """Put a document back in the review queue as if just sent: a decision made on what a
+    reviewer saw before cannot land (the revision moves on). Flushes only."""
+    document.revision = Document.revision + 1
+    document.status = ReviewStatus.PENDING
+    document.reviewed_at = None
+    document.reviewer_id = None
+    document.rejection_reasons = None
+    document.rejection_note = None
+    db.session.flush()
+
+
+def end_verification(user_id: int) -> None:
+    """The seller's identity is no longer verified: the identity document they had approved
+    was replaced, deleted, rejected or no longer agrees with their details."""
+    seller = db.session.get(User, user_id)
+    if seller is not None:
+        seller.identity_verified_at = None
+
+
+def identity_changed(user_id: int) -> bool:
+    """A value the identity check vouched for changed (a name, a date of birth): an approved
+    identity document goes back to review, and the identity is no longer verified. Whether a
+    document went back. Flushes only."""
+    end_verification(user_id)
+    document = db.session.scalar(
+        select(Document).where(
+            Document.user_id == user_id,
+            Document.kind == DocumentKind.IDENTITY,
+            Document.status == ReviewStatus.APPROVED,
+        )
+    )
+    if document is not None:
+        reopen(document)
+    db.session.flush()
+    return document is not None
+
+
+def on_verified_identity_changed(sender, **extra) -> None:
+    """Receives :data:`portal.events.verified_identity_changed`; the sender is the account
+    (a ``User``, or its id), unless a ``user_id`` is given with it."""
+    identity_changed(extra.get("user_id") or getattr(sender, "id", sender))
 
 
 def _tell_seller(seller: User, document: Document) -> None:

@@ -13,7 +13,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import BinaryIO
 
@@ -27,7 +27,7 @@ from portal.accesslog import services as accesslog
 from portal.auth.models import Role, User
 from portal.clock import utcnow
 from portal.crypto import keyring
-from portal.documents import choices, content, pdf, pictures
+from portal.documents import choices, content, numbers, pdf, pictures, review
 from portal.documents.content import DOCUMENT_TYPES, PHOTO_TYPES, FileType, Limits, Refused
 from portal.documents.models import (
     MAX_SHOP_PHOTOS,
@@ -35,13 +35,16 @@ from portal.documents.models import (
     DocumentFile,
     DocumentKind,
     FilePurpose,
+    IdentityNumber,
     IdentityType,
     ReviewStatus,
 )
+from portal.documents.numbers import NoIdentityDocument, NumberRefused, TypedNumber
 from portal.extensions import db
+from portal.formatting import masked
 from portal.storage import delete_after_commit, new_key, saved_in_transaction, storage
 
-__all__ = ["Refused", "Upload"]
+__all__ = ["NoIdentityDocument", "NumberRefused", "Refused", "TypedNumber", "Upload"]
 
 REVIEW_ROLES = (Role.REVIEWER, Role.ADMIN)  # staff who may see documents
 ALLOWED_TYPES = {
@@ -49,6 +52,7 @@ ALLOWED_TYPES = {
     DocumentKind.SHOP_PHOTO: PHOTO_TYPES,
     DocumentKind.IDENTITY: DOCUMENT_TYPES,
     DocumentKind.BANK_PROOF: DOCUMENT_TYPES,
+    DocumentKind.BUSINESS_REGISTRATION: DOCUMENT_TYPES,
 }
 MAX_FILES = {IdentityType.MYKAD: 2, IdentityType.PASSPORT: 1, None: 1}
 
@@ -85,6 +89,8 @@ class Overview:
     shop_photos: list[Document]
     identity: Document | None
     bank_proof: Document | None
+    business_registration: Document | None = None
+    identity_number: IdentityNumber | None = None  # shown masked
 
     @property
     def shop_photos_left(self) -> int:
@@ -102,15 +108,23 @@ def limits() -> Limits:
 
 
 def overview(user_id: int) -> Overview:
-    documents = db.session.scalars(
-        select(Document)
+    """The seller's documents, files loaded, and the identity number (read with the identity
+    document, in the same statement: it comes with it)."""
+    rows = db.session.execute(
+        select(Document, IdentityNumber)
+        .outerjoin(
+            IdentityNumber,
+            (IdentityNumber.user_id == Document.user_id) & (Document.kind == DocumentKind.IDENTITY),
+        )
         .where(Document.user_id == user_id)
         .options(selectinload(Document.files))
         .order_by(Document.kind, Document.slot)
     ).all()
     by_kind: dict[str, list[Document]] = {}
-    for document in documents:
+    identity_number = None
+    for document, number in rows:
         by_kind.setdefault(document.kind, []).append(document)
+        identity_number = identity_number or number
 
     def single(kind):
         return next(iter(by_kind.get(kind, [])), None)
@@ -120,6 +134,8 @@ def overview(user_id: int) -> Overview:
         shop_photos=by_kind.get(DocumentKind.SHOP_PHOTO, []),
         identity=single(DocumentKind.IDENTITY),
         bank_proof=single(DocumentKind.BANK_PROOF),
+        business_registration=single(DocumentKind.BUSINESS_REGISTRATION),
+        identity_number=identity_number,
     )
 
 
@@ -131,13 +147,21 @@ def upload(
     kind: DocumentKind,
     uploads: list[Upload],
     identity_type: IdentityType | None = None,
+    *,
+    number: TypedNumber | None = None,
 ) -> Document:
-    """Add or replace the seller's document of ``kind`` (a shop photo is always added).
+    """Add or replace the seller's document of ``kind`` (a shop photo is always added); an
+    identity document with the ``number`` printed on it.
 
-    Raises :class:`Refused` (nothing stored, nothing changed) for a file the portal does not
-    accept, and :class:`TooManyPhotos` when all shop-photo slots are taken. Replacing an
-    identity or bank document puts it back in the review queue.
+    Raises :class:`NumberRefused` (the number does not agree with the seller: nothing
+    stored), :class:`Refused` (nothing stored, nothing changed) for a file the portal does
+    not accept, and :class:`TooManyPhotos` when all shop-photo slots are taken. Replacing an
+    identity, bank or business registration document puts it back in the review queue; a
+    new identity document also ends the verification of the seller's identity.
     """
+    checked = None
+    if kind == DocumentKind.IDENTITY and number is not None:
+        checked = numbers.check(user, number)  # before any file is read or stored
     if not uploads:
         raise Refused(content.nothing_chosen_message())
     if len(uploads) > MAX_FILES[identity_type if kind == DocumentKind.IDENTITY else None]:
@@ -156,16 +180,51 @@ def upload(
             _back_to_review(document, identity_type)
         for item in prepared:
             document.files.append(_store(item))
+        if kind == DocumentKind.IDENTITY:
+            _new_identity(user.id, checked)
         db.session.flush()
     return document
 
 
+def _new_identity(user_id: int, checked: numbers.CheckedNumber | None) -> None:
+    """A new identity document: the number typed with it replaces the one on file (or, sent
+    without one, the old number goes: it was read off the old document)."""
+    if checked is None:
+        numbers.forget(user_id)
+    else:
+        numbers.keep(user_id, checked)
+    review.end_verification(user_id)
+
+
+def change_identity_number(user: User, number: TypedNumber) -> bool:
+    """Give or correct the number of the identity document on file, without sending the
+    document again. A number that differs from the one on file ends the verification of
+    the seller's identity and puts the document back in the review queue (a rejected one
+    stays rejected: a new number does not mend its pictures); whether the number changed.
+
+    Raises :class:`NoIdentityDocument`, or :class:`NumberRefused` (nothing changed). The
+    number must be of the document's own type. Flushes only."""
+    document = numbers.identity_document(user.id)
+    if document is None or document.identity_type != number.identity_type:
+        raise NoIdentityDocument()
+    if not numbers.keep(user.id, numbers.check(user, number)):
+        return False
+    if document.status != ReviewStatus.REJECTED:
+        review.reopen(document)
+    review.end_verification(user.id)
+    return True
+
+
 def delete(user_id: int, document_id: int) -> None:
-    """Remove one of the seller's documents, and its files once the removal commits."""
+    """Remove one of the seller's documents, and its files once the removal commits. An
+    identity document takes its number with it, and the identity is no longer verified."""
     document = db.session.get(Document, document_id)
     if document is None or document.user_id != user_id:
         raise NotFound()
     _replace_files(document)
+    if document.kind == DocumentKind.IDENTITY:
+        numbers.forget(user_id)
+        review.end_verification(user_id)
     db.session.delete(document)
     db.session.flush()
 
@@ -344,9 +403,9 @@ def file_name(item: DocumentFile) -> str:
 
 def seller_documents(user_id: int) -> list[Document]:
     """Every document of the seller, files loaded: the identity document, the bank proof, the
-    profile photo, then the shop photos by slot."""
+    business registration document, the profile photo, then the shop photos by slot."""
     found = overview(user_id)
-    singles = (found.identity, found.bank_proof, found.profile_photo)
+    singles = (found.identity, found.bank_proof, found.business_registration, found.profile_photo)
     return [document for document in singles if document is not None] + found.shop_photos
 
 
@@ -422,3 +481,87 @@ def sellers_with_uploads(start: datetime, end: datetime) -> set[int]:
         Document.uploaded_at >= start, Document.uploaded_at < end
     )
     return set(db.session.scalars(query.distinct()))
+
+
+# --- what verification reads -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IdentityFacts:
+    """What the identity requirement rests on. ``status`` is the identity document's review
+    status (pending, approved, rejected), None when there is none; ``reasons`` are the codes
+    of what stands in the way: a rejected document's rejection reasons
+    (:data:`portal.documents.choices.REJECTION_REASONS`), and "number_missing" when the
+    document has no number beside it."""
+
+    status: str | None
+    identity_type: str | None
+    number_on_file: bool
+    passport_expires_on: date | None
+    reasons: list[str]
+
+
+def _identity_facts(document: Document | None, number: IdentityNumber | None) -> IdentityFacts:
+    if document is None:
+        return IdentityFacts(None, None, number is not None, None, [])
+    reasons = list(document.reason_codes) if document.status == ReviewStatus.REJECTED else []
+    if number is None:
+        reasons.append("number_missing")
+    return IdentityFacts(
+        status=document.status,
+        identity_type=document.identity_type,
+        number_on_file=number is not None,
+        passport_expires_on=number.passport_expires_on if number is not None else None,
+        reasons=reasons,
+    )
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Everything a reviewer checks for one seller, as verification reads it: the identity
+    document with its number, and the review status of each other kind of evidence sent
+    (``statuses``: a kind's value to its status; a kind not sent is absent)."""
+
+    identity: IdentityFacts
+    statuses: dict[str, str]
+
+
+def evidence_of(user_id: int) -> Evidence:
+    """:class:`Evidence` of ``user_id`` in one statement: the seller's evidence documents,
+    each beside the identity number on file (if any)."""
+    rows = db.session.execute(
+        select(Document, IdentityNumber)
+        .select_from(User)
+        .outerjoin(
+            Document,
+            (Document.user_id == User.id)
+            & Document.kind.in_([kind for kind in DocumentKind if kind.is_evidence]),
+        )
+        .outerjoin(IdentityNumber, IdentityNumber.user_id == User.id)
+        .where(User.id == user_id)
+    ).all()
+    number = rows[0][1] if rows else None
+    documents = {document.kind: document for document, _ in rows if document is not None}
+    return Evidence(
+        identity=_identity_facts(documents.pop(DocumentKind.IDENTITY, None), number),
+        statuses={kind: document.status for kind, document in documents.items()},
+    )
+
+
+def masked_identity_number(user_id: int) -> str | None:
+    """The seller's identity number as staff first see it, "•••• 5678"; None without one."""
+    row = numbers.on_file(user_id)
+    return masked(row.number_last4) if row is not None else None
+
+
+def identity_number_in_full(user_id: int) -> str | None:
+    """The seller's identity number in full (a MyKad's as printed), for staff who record
+    their look themselves; None without one."""
+    found = numbers.for_review(user_id)
+    return found.number if found is not None else None
+
+
+def accounts_sharing_identity_number(user_id: int) -> list[int]:
+    """The other accounts, by id, that give the same identity number as this seller (the
+    same keyed hash of type, country and number); empty when the seller has none."""
+    return numbers.sharing(user_id)

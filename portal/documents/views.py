@@ -1,9 +1,12 @@
 """/documents: the seller's photographs and documents, and the one route that serves files.
 
-Uploads and deletions act on the logged-in seller's own documents; a deletion is asked for
-on a confirmation page (a GET, which never deletes) that names what will be lost. Files are served only
-through :func:`file`, which checks who is asking for every request: the owner, or staff
-allowed to review documents (their look is recorded). Everyone else gets 404.
+Uploads and deletions act on the logged-in seller's own documents; the identity document
+comes with the number printed on it, which must agree with the seller before anything is
+stored (a seller whose document is on file gives or corrects the number on its own form).
+A deletion is asked for on a confirmation page (a GET, which never deletes) that names what
+will be lost. Files are served only through :func:`file`, which checks who is asking for
+every request: the owner, or staff allowed to review documents (their look is recorded).
+Everyone else gets 404.
 """
 
 from __future__ import annotations
@@ -27,12 +30,17 @@ _FORMS = {
     DocumentKind.SHOP_PHOTO: ("shop_photo_form", forms.ShopPhotoForm),
     DocumentKind.IDENTITY: ("identity_form", forms.IdentityForm),
     DocumentKind.BANK_PROOF: ("bank_proof_form", forms.BankProofForm),
+    DocumentKind.BUSINESS_REGISTRATION: (
+        "business_registration_form",
+        forms.BusinessRegistrationForm,
+    ),
 }
 _ANCHORS = {
     DocumentKind.PROFILE_PHOTO: "photos",
     DocumentKind.SHOP_PHOTO: "shop-photos",
     DocumentKind.IDENTITY: "identity",
     DocumentKind.BANK_PROOF: "bank-proof",
+    DocumentKind.BUSINESS_REGISTRATION: "business-registration",
 }
 
 
@@ -41,6 +49,10 @@ def _page(status: int = 200, **bound_forms):
     context = {name: form_class() for name, form_class in _FORMS.values()}
     if overview.identity is not None:  # offer the type the seller sent last time
         context["identity_form"] = forms.IdentityForm(identity_type=overview.identity.identity_type)
+        if overview.identity.identity_type:
+            context["identity_number_form"] = forms.IdentityNumberForm(
+                overview.identity.identity_type
+            )
     context.update(bound_forms)
     return (
         render_template(
@@ -48,6 +60,7 @@ def _page(status: int = 200, **bound_forms):
             overview=overview,
             choices=choices,
             shown_pages=services.shown_pages,
+            country_name=choices.country_name,
             accept={"photo": forms.PHOTO_ACCEPT, "document": forms.DOCUMENT_ACCEPT},
             rules={
                 "photo": _rules(content.PHOTO_TYPES),
@@ -79,9 +92,13 @@ def _upload(kind: DocumentKind):
         return _page(400, **{name: form})
     chosen = form.chosen()
     identity_type = IdentityType(form.identity_type.data) if kind == DocumentKind.IDENTITY else None
+    number = form.typed_number() if kind == DocumentKind.IDENTITY else None
     uploads = [services.Upload(item.filename or "", item.stream) for item in chosen]
     try:
-        services.upload(current_user, kind, uploads, identity_type)
+        services.upload(current_user, kind, uploads, identity_type, number=number)
+    except services.NumberRefused as refused:
+        _number_refused(form, refused)
+        return _page(400, **{name: form})
     except services.Refused as refused:
         form.file.errors = [refused.message]
         return _page(400, **{name: form})
@@ -120,11 +137,50 @@ def bank_proof():
     return _upload(DocumentKind.BANK_PROOF)
 
 
+@bp.post("/business-registration")
+@accepts_uploads(files=1)
+def business_registration():
+    return _upload(DocumentKind.BUSINESS_REGISTRATION)
+
+
+def _number_refused(form, refused) -> None:
+    """The number does not agree with the seller: say why next to its fields. Nothing was
+    stored; only a number showing someone under 18 changed something (the account is
+    frozen), which is kept."""
+    form.show_refusal(refused.errors)
+    if refused.shows_minor:
+        db.session.commit()
+
+
+@bp.post("/identity-number")
+def identity_number():
+    """The number of the identity document already sent, given or corrected on its own."""
+    document = services.overview(current_user.id).identity
+    if document is None or not document.identity_type:
+        abort(404)  # nothing to give a number for: the number comes with the document
+    form = forms.IdentityNumberForm(document.identity_type)
+    if not form.validate_on_submit():
+        return _page(400, identity_number_form=form)
+    try:
+        changed = services.change_identity_number(current_user, form.typed_number())
+    except services.NumberRefused as refused:
+        _number_refused(form, refused)
+        return _page(400, identity_number_form=form)
+    except services.NoIdentityDocument:
+        abort(404)
+    db.session.commit()
+    if changed:
+        flash(_("Your number is saved. We will check your identity document again."), "success")
+    else:
+        flash(_("This is the number we already have. Nothing has changed."), "success")
+    return redirect(url_for("documents.index", _anchor="identity"))
+
+
 def _own(document_id: int):
     """The logged-in seller's document ``document_id`` and its number on the page (a shop
     photo's place among the shop photos); 404 for anyone else's."""
     found = services.overview(current_user.id)
-    singles = [found.profile_photo, found.identity, found.bank_proof]
+    singles = [found.profile_photo, found.identity, found.bank_proof, found.business_registration]
     for document in singles:
         if document is not None and document.id == document_id:
             return document, 1

@@ -38,7 +38,7 @@ ALLOWED = {
     ("unverified", "verify_email"): ("active", {"system"}),
     ("active", "close"): ("closed_by_seller", {"seller"}),
     ("closed_by_seller", "reactivate"): ("active", {"seller"}),
-    ("active", "freeze"): ("frozen", {"reviewer", "admin"}),
+    ("active", "freeze"): ("frozen", {"reviewer", "admin", "system"}),
     ("frozen", "lift_freeze"): ("active", {"reviewer", "admin"}),
     ("active", "terminate"): ("closed_by_staff", {"admin"}),
     ("frozen", "terminate"): ("closed_by_staff", {"admin"}),

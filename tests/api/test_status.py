@@ -10,14 +10,22 @@ from datetime import date
 import pytest
 
 from portal.auth import services as auth
-from portal.clock import utcnow
 from portal.extensions import db
+from portal.profile import services as profile
 from portal.verification import services as verification
 from portal.verification.services import Code, Requirement, State, Status, Summary
 from tests.api.conftest import NEXT_TOKEN, STATUS_PATH, TOKEN, ask
 from tests.api.openapi_check import check
 from tests.policy.test_versions import _publish
-from tests.support import AuthActions, date_boxes, make_seller, make_staff, put_in_state
+from tests.support import (
+    AuthActions,
+    date_boxes,
+    give_identity,
+    make_seller,
+    make_staff,
+    put_in_state,
+)
+from tests.verification.conftest import ADDRESS
 
 
 @pytest.fixture
@@ -25,9 +33,16 @@ def document(client):
     return client.get("/api/v1/openapi.json").get_json()
 
 
-def _verify_identity(app, seller_id: int) -> None:
+def _verify_everything(app, seller_id: int) -> None:
+    """An approved MyKad with its number, a postal address and a bank account in the
+    seller's own name: everything verification asks of an individual."""
     with app.app_context():
-        auth.seller(seller_id).identity_verified_at = utcnow()
+        user = auth.seller(seller_id)
+        give_identity(user)
+        profile.update_address(user, ADDRESS, actor=user)
+        profile.update_financial(
+            user, profile.Financial("maybank", None, user.full_name, "123456789012"), actor=user
+        )
         db.session.commit()
 
 
@@ -147,7 +162,7 @@ def test_an_unverified_and_a_verified_seller(app, client, seller, document):
     before = ask(client, seller["id"])
     check(document, STATUS_PATH, before)
     assert before.get_json()["status"] != "verified"
-    _verify_identity(app, seller["id"])
+    _verify_everything(app, seller["id"])
     after = ask(client, seller["id"])
     check(document, STATUS_PATH, after)
     body = after.get_json()
@@ -268,7 +283,9 @@ def test_nothing_personal_is_in_the_answer(app, client, document):
         ),
     ]
     assert [response.status_code for response in saved] == [302, 302, 302]
-    _verify_identity(app, seller_id)
+    with app.app_context():
+        give_identity(auth.seller(seller_id))  # its number: 790111-14-5678
+        db.session.commit()
 
     response = ask(app.test_client(), seller_id)
     assert response.status_code == 200
@@ -297,6 +314,7 @@ def test_nothing_personal_is_in_the_answer(app, client, document):
         "1979",
         "11 Jan",
         "790111",
+        "5678",
     ):
         assert personal.lower() not in body.lower(), personal
     # Only the document's fields, of which only codes and dates hold text.

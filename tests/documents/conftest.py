@@ -12,25 +12,53 @@ from werkzeug.test import stream_encode_multipart
 
 from portal.documents.models import Document, DocumentFile
 from portal.extensions import db
-from tests.support import PASSWORD, make_staff
+from tests.support import PASSWORD, date_boxes, make_staff
 
 FIELDS = {
     "profile_photo": ("/documents/profile-photo", "profile_photo-file"),
     "shop_photo": ("/documents/shop-photos", "shop_photo-file"),
     "identity": ("/documents/identity", "identity-file"),
     "bank_proof": ("/documents/bank-proof", "bank_proof-file"),
+    "business_registration": ("/documents/business-registration", "business_registration-file"),
 }
+
+# Numbers that agree with the ``seller`` fixture (born 1 July 1988), for each type.
+MYKAD = "880701-14-5678"
+PASSPORT = {"number": "A12345678", "country": "MY", "expires_on": "2036-01-31"}
+
+
+def number_fields(prefix: str, identity_type: str, **typed) -> dict:
+    """The number fields as the page sends them; what is not given agrees with the seller."""
+    if identity_type == "mykad":
+        return {f"{prefix}-mykad_number": typed.get("mykad_number", MYKAD)}
+    return {
+        f"{prefix}-passport_number": typed.get("passport_number", PASSPORT["number"]),
+        f"{prefix}-passport_country": typed.get("passport_country", PASSPORT["country"]),
+        **date_boxes(
+            f"{prefix}-passport_expires_on",
+            typed.get("passport_expires_on", PASSPORT["expires_on"]),
+        ),
+    }
 
 
 class Uploader:
     def __init__(self, client):
         self.client = client
 
-    def __call__(self, kind: str, *files: tuple[bytes, str], identity_type="passport"):
+    def __call__(
+        self, kind: str, *files: tuple[bytes, str], identity_type="passport", extra=None, **typed
+    ):
+        """Sends ``files`` as ``kind``; an identity document with a number that agrees with
+        the seller, unless ``typed`` says otherwise (``mykad_number="..."``...); ``extra``
+        fields are sent as they are."""
         url, field = FIELDS[kind]
         fields = MultiDict([(field, FileStorage(io.BytesIO(c), n)) for c, n in files])
         if kind == "identity":
             fields.add("identity-identity_type", identity_type)
+            for name, value in number_fields("identity", identity_type, **typed).items():
+                fields.add(name, value)
+        for name, value in (extra or {}).items():
+            fields.add(name, value)
         # Encoded in memory: the test client's own encoding spills bodies over 500 KB into
         # a temporary file that it never closes.
         body, length, boundary = stream_encode_multipart(fields, use_tempfile=False)

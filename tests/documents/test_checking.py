@@ -157,6 +157,7 @@ def test_each_file_input_says_what_it_takes_from_the_configuration(app, client, 
     auth.login()
     text = client.get("/documents/").get_data(as_text=True)
     assert text.count('">JPEG, PNG or WebP, up to 3 MB</span>') == 2  # profile and shop photo
-    assert text.count('">JPEG, PNG, WebP or PDF, up to 3 MB</span>') == 2  # identity, bank
+    # identity, bank, business registration
+    assert text.count('">JPEG, PNG, WebP or PDF, up to 3 MB</span>') == 3
     for field in ("profile_photo-file", "identity-file", "bank_proof-file", "shop_photo-file"):
         assert re.search(rf'aria-describedby="{field}-rules[^"]*"[^>]*id="{field}"', text), field

@@ -27,6 +27,7 @@ from sqlalchemy import func, select
 from portal.config import Defaults
 from portal.documents.models import Document, DocumentFile
 from portal.extensions import db
+from tests.documents.conftest import number_fields
 from tests.security.attack import upload
 
 MIB = 1024 * 1024
@@ -116,7 +117,11 @@ def _counts(app) -> tuple[int, int]:
     ("url", "field", "extra"),
     [
         ("/documents/profile-photo", "profile_photo-file", {}),
-        ("/documents/identity", "identity-file", {"identity-identity_type": "passport"}),
+        (
+            "/documents/identity",
+            "identity-file",
+            {"identity-identity_type": "passport", **number_fields("identity", "passport")},
+        ),
     ],
 )
 def test_the_attackers_png_is_refused_before_it_is_decoded(
@@ -162,7 +167,7 @@ def test_two_files_just_under_the_limit_are_accepted_together(app, logged_in, la
             "identity-file",
             (largest_allowed, "front.png"),
             (largest_allowed, "back.png"),
-            **{"identity-identity_type": "mykad"},
+            **{"identity-identity_type": "mykad", **number_fields("identity", "mykad")},
         )
     )
 

@@ -15,11 +15,16 @@ import pikepdf
 import pytest
 
 from tests.documents import samples
+from tests.documents.conftest import number_fields
 from tests.security.attack import upload
 
 REFUSED = "This PDF contains scripts or attached files, which we do not accept."
 UPLOADS = {
-    "identity": ("/documents/identity", "identity-file", {"identity-identity_type": "passport"}),
+    "identity": (
+        "/documents/identity",
+        "identity-file",
+        {"identity-identity_type": "passport", **number_fields("identity", "passport")},
+    ),
     "bank_proof": ("/documents/bank-proof", "bank_proof-file", {}),
 }
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from portal.documents.models import Document
 from portal.extensions import db
 from portal.profile import services as profile
-from tests.support import make_seller
+from tests.support import give_identity, make_seller
 
 ADDRESS = profile.Address(
     address_line1="1 Jalan Besar",
@@ -29,9 +28,7 @@ def mailed(make_app, smtp_server):
 def a_seller_without_an_address(email="aisyah@example.com", **fields) -> int:
     """An approved MyKad and a bank account in their name: only the address is missing."""
     user = make_seller(email, **fields)
-    db.session.add(
-        Document(user_id=user.id, kind="identity", identity_type="mykad", status="approved")
-    )
+    give_identity(user)
     profile.update_financial(
         user,
         profile.Financial("maybank", None, user.full_name, "123456789012"),
