@@ -3,12 +3,9 @@ and the countries a passport may come from."""
 
 from __future__ import annotations
 
-import functools
-
-from babel import Locale
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
+from portal.countries import country_name as country_name
 from portal.documents.models import DocumentKind, IdentityType, ReviewStatus
 
 KIND_LABELS = {
@@ -90,31 +87,3 @@ def page_name(page: int, count: int, two_sided: bool):
     if count > 1:
         return _l("Page %(n)d", n=page)
     return None
-
-
-# CLDR names these regions too, but no passport is issued by them.
-_NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "ZZ", "QO", "XA", "XB", "AQ", "CP", "DG"})
-
-
-@functools.cache
-def _territories(locale: str) -> tuple[tuple[str, str], ...]:
-    names = Locale.parse(locale).territories
-    found = [
-        (code, name)
-        for code, name in names.items()
-        if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
-    ]
-    return tuple(sorted(found, key=lambda item: item[1].casefold()))
-
-
-def passport_countries() -> tuple[tuple[str, str], ...]:
-    """(ISO 3166-1 alpha-2 code, name in the reader's language), alphabetical: the choices
-    of "Passport issuing country". Whether a code is accepted is
-    :func:`portal.malaysia.passport.country`'s to say."""
-    return _territories(str(get_locale() or "en"))
-
-
-def country_name(code: str | None) -> str:
-    if not code:
-        return ""
-    return dict(passport_countries()).get(code, code)

@@ -24,7 +24,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from portal.documents.choices import IDENTITY_TYPES, REJECTION_REASONS, passport_countries
+from portal.countries import countries as passport_countries
+from portal.documents.choices import IDENTITY_TYPES, REJECTION_REASONS
 from portal.documents.models import IdentityType
 from portal.documents.numbers import FIELDS, TypedNumber
 from portal.forms import DateInputField, PortalForm, strip, whole_number_or_empty

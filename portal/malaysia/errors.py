@@ -45,7 +45,9 @@ MESSAGES = {
         "A Malaysian passport number is a letter followed by 8 digits, like A12345678."
     ),
     "passport_country": _l("Choose the country that issued the passport."),
-    "passport_expired": _l("This passport has expired. Upload a passport that is still valid."),
+    "passport_expired": _l(
+        "This passport has expired, or expires today. Upload a passport that is still valid."
+    ),
     # Business
     "ssm_format": _l(
         "Enter the 12-digit SSM registration number (like 201901012345), or the old number "

@@ -12,21 +12,19 @@ Sources:
   gives "A12345678" as its passport example
   (https://sdk.myinvois.hasil.gov.my/einvoicingapi/01-validate-taxpayer-tin).
 * The issuing country: an ISO 3166-1 alpha-2 code from the same source as the portal's
-  address countries (portal/profile/choices.py): CLDR's territory names, through Babel,
-  without the codes that are not countries one is born in or issued a passport by (EU, UN…).
+  address countries (:mod:`portal.countries`): CLDR's territory names, through Babel,
+  without the codes that are not countries (EU, UN…).
 * Expiry: a passport is valid through the day printed as its date of expiry (ICAO Doc 9303
-  Part 4, "date of expiry").
+  Part 4, "date of expiry"); the portal asks for a new one from 60 days before, and no
+  longer accepts it on that day (:func:`check_expiry`).
 """
 
 from __future__ import annotations
 
-import functools
 import re
 from datetime import date
 
-from babel import Locale
-from flask_babel import get_locale
-
+from portal import countries
 from portal.malaysia.errors import Invalid
 
 RENEW_BEFORE_DAYS = 60  # issue 23: re-requested 60 days before it expires
@@ -35,8 +33,6 @@ MALAYSIA = "MY"
 _NUMBER = re.compile(r"^[A-Z0-9]{6,9}$")
 _MALAYSIAN_NUMBER = re.compile(r"^[A-Z]\d{8}$")
 _SEPARATORS = re.compile(r"[\s\-]")
-# CLDR names these regions too, but no passport is issued by them (as in profile/choices.py).
-_NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "ZZ", "QO", "XA", "XB", "AQ", "CP", "DG"})
 
 
 def number(text: str, issuing_country: str | None = None) -> str:
@@ -51,27 +47,7 @@ def number(text: str, issuing_country: str | None = None) -> str:
     return value
 
 
-@functools.cache
-def _territories(locale: str) -> tuple[tuple[str, str], ...]:
-    names = Locale.parse(locale).territories
-    return tuple(
-        sorted(
-            (
-                (code, name)
-                for code, name in names.items()
-                if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
-            ),
-            key=lambda item: item[1].casefold(),
-        )
-    )
-
-
-COUNTRY_CODES: frozenset[str] = frozenset(code for code, _ in _territories("en"))
-
-
-def countries() -> tuple[tuple[str, str], ...]:
-    """(ISO code, name in the reader's language), alphabetical: the choices of a select."""
-    return _territories(str(get_locale() or "en"))
+COUNTRY_CODES = countries.CODES
 
 
 def country(code: str) -> str:
@@ -84,6 +60,10 @@ def country(code: str) -> str:
 
 
 def check_expiry(expires_on: date, today: date) -> None:
-    """Raise Invalid("passport_expired") when it has expired (valid through its expiry day)."""
-    if expires_on < today:
+    """Raise Invalid("passport_expired") when it has expired or expires ``today``.
+
+    ICAO counts a passport valid through its date of expiry, but issue 23 makes the seller's
+    passport requirement past due on that day (:mod:`portal.verification.rules`): a passport
+    accepted on its last day would hold the account back the moment it is saved."""
+    if expires_on <= today:
         raise Invalid("passport_expired")

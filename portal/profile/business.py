@@ -25,10 +25,11 @@ from sqlalchemy import select
 
 from portal.auth.models import User
 from portal.extensions import db
+from portal.formatting import masked
 from portal.malaysia import names
 from portal.malaysia.business import SellingAs
 from portal.profile.changes import apply, record_change
-from portal.profile.models import BankAccount, BusinessDetails, SellerProfile, mask
+from portal.profile.models import BankAccount, BusinessDetails, SellerProfile
 
 SELLING_AS_LABELS = {
     SellingAs.INDIVIDUAL: _l("An individual"),
@@ -105,9 +106,9 @@ def update_business(user: User, data: Business, *, actor: User) -> list[str]:
         },
     )
     if data.tin is not None and data.tin != details.tin:
-        old = mask(details.tin_last4) if details.tin_last4 else None
+        old = masked(details.tin_last4) if details.tin_last4 else None
         # Two numbers can end alike: the row is written even when the masks are the same.
-        record_change(user, actor, "tin", old, mask(data.tin[-4:]), always=True)
+        record_change(user, actor, "tin", old, masked(data.tin[-4:]), always=True)
         details.tin, details.tin_last4 = data.tin, data.tin[-4:]
         changed.append("tin")
     db.session.flush()

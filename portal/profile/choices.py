@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import functools
-
-from babel import Locale
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+
+from portal.countries import countries as countries
+from portal.countries import country_name as country_name
 
 MALAYSIA = "MY"
 
@@ -71,29 +70,3 @@ def bank_name(code: str | None, other_name: str | None = None) -> str:
     if code == OTHER_BANK:
         return other_name or str(_l("Other bank"))
     return MY_BANKS.get(code or "", code or "")
-
-
-# CLDR names these regions too, but no one has a postal address in them.
-_NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "ZZ", "QO", "XA", "XB", "AQ", "CP", "DG"})
-
-
-@functools.cache
-def _territories(locale: str) -> tuple[tuple[str, str], ...]:
-    names = Locale.parse(locale).territories
-    countries = [
-        (code, name)
-        for code, name in names.items()
-        if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
-    ]
-    return tuple(sorted(countries, key=lambda item: item[1].casefold()))
-
-
-def countries() -> tuple[tuple[str, str], ...]:
-    """(ISO code, name in the reader's language), alphabetical."""
-    return _territories(str(get_locale() or "en"))
-
-
-def country_name(code: str | None) -> str:
-    if not code:
-        return ""
-    return dict(countries()).get(code, code)

@@ -11,9 +11,10 @@ from sqlalchemy import select
 
 from portal import formatting
 from portal.extensions import db
+from portal.formatting import masked
 from portal.profile import choices
 from portal.profile.business import selling_as_label
-from portal.profile.models import BankAccount, BusinessDetails, mask
+from portal.profile.models import BankAccount, BusinessDetails
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ def bank_summary(user_id: int) -> BankSummary | None:
     return BankSummary(
         bank=choices.bank_name(row.bank_code, row.bank_other_name),
         holder_name=row.holder_name,
-        masked_number=mask(row.account_number_last4),
+        masked_number=masked(row.account_number_last4),
     )
 
 
@@ -75,7 +76,7 @@ def business_summary(user_id: int) -> BusinessSummary | None:
         business_name=row.business_name,
         ssm_number=row.ssm_number,
         ssm_old_number=row.ssm_old_number,
-        masked_tin=mask(row.tin_last4) if row.tin_last4 else None,
+        masked_tin=masked(row.tin_last4) if row.tin_last4 else None,
         sst_registered=row.sst_registered,
         sst_number=row.sst_number,
     )
@@ -92,7 +93,7 @@ def masked_phone(phone_e164: str | None) -> str | None:
     """The phone number's last four digits behind dots; None when there is no number."""
     if not phone_e164:
         return None
-    return mask("".join(c for c in phone_e164 if c.isdigit())[-4:])
+    return masked("".join(c for c in phone_e164 if c.isdigit())[-4:])
 
 
 def phone_in_full(phone_e164: str | None) -> str | None:

@@ -14,6 +14,7 @@ from portal.auth.models import User
 from portal.clock import utcnow
 from portal.crypto import Encrypted
 from portal.extensions import db
+from portal.formatting import masked
 from portal.sqltypes import UTCDateTime
 
 
@@ -67,7 +68,7 @@ class BankAccount(db.Model):
 
     @property
     def masked_number(self) -> str:
-        return mask(self.account_number_last4)
+        return masked(self.account_number_last4)
 
 
 class BusinessDetails(db.Model):
@@ -103,11 +104,7 @@ class BusinessDetails(db.Model):
 
     @property
     def masked_tin(self) -> str | None:
-        return mask(self.tin_last4) if self.tin_last4 else None
-
-
-def mask(last4: str | None) -> str:
-    return f"•••• {last4}" if last4 else "••••"
+        return masked(self.tin_last4) if self.tin_last4 else None
 
 
 class Actor(StrEnum):

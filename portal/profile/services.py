@@ -26,6 +26,7 @@ from portal.clock import utcnow
 from portal.crypto import keyed_hash
 from portal.documents import services as documents
 from portal.extensions import db
+from portal.formatting import masked
 from portal.i18n import gettext
 from portal.links import public_url
 from portal.outbox.services import queue_email
@@ -45,7 +46,6 @@ from portal.profile.models import (
     BusinessDetails,
     ProfileChange,
     SellerProfile,
-    mask,
 )
 from portal.sharing import services as sharing
 
@@ -215,8 +215,8 @@ def update_financial(user: User, data: Financial, *, actor: User) -> list[str]:
         },
     )
     if account.account_number_digest != digest:
-        old = mask(account.account_number_last4) if account.account_number_last4 else None
-        new = mask(data.account_number[-4:])
+        old = masked(account.account_number_last4) if account.account_number_last4 else None
+        new = masked(data.account_number[-4:])
         record_change(user, actor, "account_number", old, new)
         account.account_number = data.account_number
         account.account_number_last4 = data.account_number[-4:]

@@ -142,7 +142,10 @@ def test_an_expired_passport_is_refused(app, upload, seller, counts, stored):
     )
     assert response.status_code == 400
     page = response.get_data(as_text=True)
-    assert "This passport has expired. Upload a passport that is still valid." in page
+    assert (
+        "This passport has expired, or expires today. Upload a passport that is still valid."
+        in page
+    )
     assert 'name="identity-passport_number" type="text" value="A12345678"' in page
     _nothing_saved(app, seller, counts, stored)
 

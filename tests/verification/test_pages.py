@@ -191,3 +191,40 @@ def test_the_seller_page_shows_the_same_requirements(app, client, auth):
     assert section.count("Done") == 2 and "Not given yet." in section
     status = re.search(r'data-status="([a-z_]+)">\s*([^<]+)<', dashboard).groups()
     assert status == re.search(r'data-status="([a-z_]+)">\s*([^<]+)<', section).groups()
+
+
+def test_a_new_name_sends_the_approved_identity_back_to_review_and_unlocks_the_birthday(
+    app, client, auth
+):
+    """A value the identity check vouched for changes through the seller's own form: the
+    identity is checked again (the dashboard says so), and the date of birth, locked only
+    while an approval stands, can be corrected until the next one."""
+    with app.app_context():
+        user_id = a_seller_without_an_address()
+        user = db.session.get(User, user_id)
+        user.identity_verified_at = utcnow()
+        profile.update_address(user, ADDRESS, actor=user)
+        db.session.commit()
+    auth.login("aisyah@example.com")
+    assert 'data-status="verified"' in client.get("/dashboard").get_data(as_text=True)
+    assert 'name="personal-date_of_birth-day"' not in client.get("/profile/personal").get_data(
+        as_text=True
+    )
+
+    response = client.post(
+        "/profile/personal",
+        # As the MyKad spells it: a new value for the identity check, the same name for
+        # the bank (its holder, "Tan Mei Ling", still matches).
+        data={"personal-full_name": "TAN MEI LING", "personal-display_name": "Kedai"},
+    )
+    assert response.status_code == 302
+
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert 'data-status="pending"' in page and "We are checking what you sent" in page
+    assert _to_do(page) == ["identity", *LATER]
+    with app.app_context():
+        assert db.session.get(Document, 1).status == "pending"
+        assert db.session.get(User, user_id).identity_verified_at is None
+    assert 'name="personal-date_of_birth-day"' in client.get("/profile/personal").get_data(
+        as_text=True
+    )
