@@ -29,6 +29,7 @@ SUBJECT_LABELS = {
     "revealed:bank_account_number": _l("Your bank account number, shown in full"),
     "revealed:phone": _l("Your phone number, shown in full"),
     "revealed:identity_number": _l("Your identity number, shown in full"),
+    "revealed:tin": _l("Your tax identification number (TIN), shown in full"),
     "bank_account": _l("Your full bank account number"),
     "export": _l("An export of your data"),
     # What the marketplace's API answers: states and deadlines, nothing personal.

@@ -35,6 +35,8 @@ def _full_value(seller: User, key: str):
         return masking.phone_in_full(seller.phone_e164)
     if key == "identity_number":
         return documents.identity_number_in_full(seller.id)
+    if key == "tin":
+        return masking.tin_in_full(seller.id)
     return masking.bank_account_number(seller.id)
 
 

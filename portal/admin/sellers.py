@@ -54,6 +54,7 @@ REVEALABLE = {
     "bank_account_number": _l("Bank account number"),
     "phone": _l("Phone number"),
     "identity_number": _l("Identity number"),
+    "tin": _l("Tax identification number (TIN)"),
 }
 REASON_MAX = 200
 

@@ -89,6 +89,11 @@ def bank_account_number(user_id: int) -> str | None:
     )
 
 
+def tin_in_full(user_id: int) -> str | None:
+    """The seller's tax identification number in full (decrypted); None when none is given."""
+    return db.session.scalar(select(BusinessDetails.tin).where(BusinessDetails.user_id == user_id))
+
+
 def masked_phone(phone_e164: str | None) -> str | None:
     """The phone number's last four digits behind dots; None when there is no number."""
     if not phone_e164:

@@ -349,3 +349,24 @@ def test_staff_see_the_section_on_the_seller_s_page_with_the_tin_masked(
     assert "A company (Sdn Bhd or Bhd)" in page and "Batik Mei Ling Sdn Bhd" in page
     assert "202001012345" in page and "1234567-A" in page
     assert "•••• 9010" in page and TIN not in page
+
+
+def test_staff_reveal_the_tin_only_with_a_reason_and_the_seller_reads_that_they_did(
+    app, make_app, browser, seller
+):
+    browser.submit(URL, COMPANY)
+    with app.app_context():
+        make_staff("admin@example.com", "admin")
+    staff = make_app().test_client()
+    from tests.support import AuthActions
+
+    AuthActions(staff).login("admin@example.com", PASSWORD)
+    url = f"/admin/sellers/{seller['id']}"
+    assert TIN not in staff.get(url).get_data(as_text=True)
+    refused = staff.post(f"{url}/reveal", data={"value": "tin", "reason": ""})
+    assert refused.status_code == 400 and TIN not in refused.get_data(as_text=True)
+    shown = staff.post(f"{url}/reveal", data={"value": "tin", "reason": "LHDN asked us"})
+    assert f'data-revealed="tin">{TIN}<' in shown.get_data(as_text=True)
+    log = browser.get("/account/access-log")
+    assert "Your tax identification number (TIN), shown in full" in log
+    assert "LHDN asked us" in log
