@@ -55,6 +55,7 @@ def seller_uploads_mykad(page, site, tmp_path, email: str = SELLER) -> int:
     page.goto(f"{site.url}/documents/")
     identity = page.locator("#identity")
     identity.get_by_label("MyKad (front and back)").check()
+    identity.get_by_label("MyKad number").fill("880701-14-5678")  # make_seller's birthday
     identity.locator("input[type=file]").and_(
         identity.get_by_label("Identity document", exact=True)
     ).set_input_files(sides)
