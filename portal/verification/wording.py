@@ -68,12 +68,21 @@ _LINKS = {
 }
 
 
+# The business details are given; what is asked is the SSM certificate, sent on the documents
+# page, not the details' own form.
+_ASKS_FOR_REGISTRATION_DOCUMENT = frozenset(
+    {"registration_document_missing", "registration_document_rejected"}
+)
+
+
 def link_of(requirement: Requirement) -> tuple[str, str | None]:
     """(endpoint, section) where the seller does what ``requirement`` asks."""
     if requirement.code == Code.BANK:
         if requirement.reason == "holder_name_differs":
             return "documents.index", "bank-proof"
         return "profile.financial", None
+    if requirement.reason in _ASKS_FOR_REGISTRATION_DOCUMENT:
+        return "documents.index", "business-registration"
     return _LINKS[requirement.code]
 
 

@@ -60,6 +60,24 @@ def test_a_new_seller_sees_what_to_do_with_one_link_each(app, client, seller, au
     assert page.count(f"due by {by}") == 3
 
 
+def test_a_company_asked_for_its_ssm_certificate_is_led_to_the_upload(app, client, auth):
+    """Once the business details are given, what the business item asks for is the SSM
+    certificate: its link opens the documents page at that upload, not the details' form."""
+    with app.app_context():
+        user = db.session.get(User, a_seller_without_an_address())
+        profile.update_address(user, ADDRESS, actor=user)
+        company = profile.Business(
+            "company", "Kedai Tan Sdn Bhd", "202001012345", None, "C23456789010", False, None
+        )
+        profile.update_business(user, company, actor=user)
+        db.session.commit()
+    auth.login("aisyah@example.com")
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert _to_do(page) == ["bank", "business"]  # the account is not in the company's name
+    assert '<a href="/documents/#business-registration">Business details</a>' in page
+    assert "Send your SSM certificate or business registration document." in page
+
+
 def test_the_list_shrinks_as_the_seller_acts(app, client, auth):
     with app.app_context():
         user_id = a_seller_without_an_address()
