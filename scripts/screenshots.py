@@ -4,8 +4,9 @@ with Debian's Chromium.
     .venv/bin/python scripts/screenshots.py
 
 For each language, starts the portal on a loopback port in a throwaway instance folder, loads
-the demo data (``flask demo load``: the seller comes with photos and a specimen MyKad waiting
-for review) and walks the same pages, writing PNGs at 1280px width (and the registration form
+the demo data (``flask demo load``: the seller comes with photos and a specimen MyKad, its
+number typed, waiting for review; a second seller sells as a company and is asked for the
+proof of bank account within a week) and walks the same pages, writing PNGs at 1280px width (and the registration form
 and profile at 390px): English into ``docs/screenshots/``, Malay into ``docs/screenshots/ms/``.
 Each language gets its own instance because the walk changes things (it publishes version 2,
 closes an account, records disclosures), so that each runs once on fresh data. In the Malay
@@ -94,10 +95,19 @@ V2_SUMMARY_MS = (
 
 
 def demo_account(role: Role) -> tuple[str, str]:
+    """The first demo account with ``role`` (for a seller: the one who sells as an individual)."""
     for email, password, account_role in DEMO_ACCOUNTS:
         if account_role == role:
             return email, password
     raise LookupError(f"no demo account with role {role}")
+
+
+def demo_company_seller() -> tuple[str, str]:
+    """The demo seller who sells as a company."""
+    for email, password, _role in DEMO_ACCOUNTS:
+        if email == "company@example.com":
+            return email, password
+    raise SystemExit("no demo company seller: did `flask demo load` change?")
 
 
 @contextmanager
@@ -191,6 +201,7 @@ def build_app(instance: Path, language: str) -> Flask:
         raise SystemExit(f"flask demo load failed:\n{result.output}{result.exception or ''}")
     with app.test_request_context(base_url="http://127.0.0.1:5000"):
         add_unreachable_seller(language)
+        add_restricted_seller()
     return app
 
 
@@ -238,6 +249,35 @@ def add_unreachable_seller(language: str) -> int:
             note=TYPED[language]["call_note"], attempted_at=now - timedelta(hours=20),
         )
     )  # fmt: skip
+    db.session.commit()
+    return seller.id
+
+
+def add_restricted_seller() -> int:
+    """A seller who gave the same MyKad number as the demo seller (so her document's review
+    shows it on another account), sent nothing else, and was first asked for it a day more
+    than the deadline allows ago: restricted, first in the verification queue."""
+    from flask import current_app
+
+    from portal.auth import services as auth
+    from portal.documents import services as documents
+    from portal.extensions import db
+    from portal.verification import services as verification
+    from tests.support import give_identity, make_seller
+
+    demo_seller = auth.find_by_email(demo_account(Role.SELLER)[0])
+    seller = make_seller(
+        "ganesh@example.com",
+        full_name="Ganesh a/l Subramaniam",
+        phone_e164="+60162345678",
+        date_of_birth=demo_seller.date_of_birth,
+    )
+    number = documents.overview(demo_seller.id).identity_number.number
+    give_identity(seller, "pending", number=number)
+    today = verification.today_for(seller)
+    deadline_days = current_app.config["VERIFICATION_DEADLINE_DAYS"]
+    verification.refresh(seller.id, today - timedelta(days=deadline_days + 1))  # first asked
+    verification.refresh(seller.id, today)  # past due since yesterday
     db.session.commit()
     return seller.id
 
@@ -356,7 +396,6 @@ def take_all(camera: Camera) -> None:
     shoot(seller, "/profile", "profile.png")
     shoot(seller, "/profile/history", "profile-history.png")
     shoot(seller, "/profile/financial", "profile-financial.png")
-    shoot(seller, "/profile/business", "profile-business.png")
     shoot(seller, "/account", "account.png")
     shoot(seller, "/account/two-factor", "account-two-factor.png")
     shoot(seller, "/documents/", "documents.png")
@@ -365,6 +404,12 @@ def take_all(camera: Camera) -> None:
         if seller.get_by_role("link", name=picture).count() < 1:
             raise SystemExit(f"no “{picture}” on the documents page: did demo load change?")
     shoot(seller, "/notifications/", "notifications.png")
+
+    company = camera.logged_in_page(*demo_company_seller())
+    shoot(company, "/dashboard", "dashboard-company.png")
+    shoot(company, "/profile/business", "profile-business.png")
+    shoot(company, "/profile/financial", "profile-financial-company.png")
+    shoot(company, "/documents/", "documents-company.png")
 
     mobile_seller = camera.logged_in_page(*demo_account(Role.SELLER), MOBILE)
     shoot(mobile_seller, "/profile", "profile-mobile.png")
@@ -400,6 +445,7 @@ def take_all(camera: Camera) -> None:
     secret = staff_two_factor(app, demo_account(Role.ADMIN)[0])
     admin = camera.logged_in_page(*demo_account(Role.ADMIN), totp_secret=secret)
     shoot(admin, "/admin/", "admin.png")
+    shoot(admin, "/admin/verification", "admin-verification.png")
     shoot(admin, review_url(camera, admin), "admin-document-review.png")
     shoot(admin, "/admin/outbox", "admin-outbox.png")
     shoot(admin, "/admin/third-parties", "admin-third-parties.png")
@@ -413,6 +459,9 @@ def take_all(camera: Camera) -> None:
     admin.get_by_label(_("Reason"), exact=True).fill(typed["reveal_reason"])
     admin.get_by_role("button", name=_("Show the value")).click()
     snap(admin, "admin-seller.png")
+    admin.goto(f"{base}/admin/sellers?q=hafiz")
+    admin.get_by_role("link", name="Mohd Hafiz bin Ismail").first.click()
+    snap(admin, "admin-seller-company.png")  # business details, verification with a deadline
     shoot(admin, "/admin/audit", "admin-audit.png")
     shoot(admin, "/admin/staff", "admin-staff.png")
     shoot(seller, "/account/access-log", "account-access-log.png")
