@@ -36,7 +36,8 @@ REASONS = {
     "rejected": _l("We could not accept the document you sent: please send it again."),
     "number_missing": _l("The number of your identity document is missing."),
     "holder_name_differs": _l(
-        "The account holder's name differs from your verified name: send a proof of bank account."
+        "The account holder's name is not the name on your identity document or business "
+        "registration: send a proof of bank account."
     ),
     "selling_as_missing": _l("Tell us whether you sell as an individual or as a business."),
     "incomplete": _l("Some of your business details are missing."),

@@ -102,8 +102,8 @@ ENGLISH = Words(
     reasons={
         "missing": "Not given yet.",
         "holder_name_differs": (
-            "The account holder's name differs from your verified name: send a proof of bank "
-            "account."
+            "The account holder's name is not the name on your identity document or business "
+            "registration: send a proof of bank account."
         ),
         "selling_as_missing": "Tell us whether you sell as an individual or as a business.",
         "registration_document_missing": (
@@ -153,8 +153,8 @@ MALAY = Words(
     reasons={
         "missing": "Belum diberikan.",
         "holder_name_differs": (
-            "Nama pemegang akaun berbeza daripada nama anda yang telah disahkan: hantar bukti "
-            "akaun bank."
+            "Nama pemegang akaun bukan nama pada dokumen pengenalan diri atau pendaftaran "
+            "perniagaan anda: hantar bukti akaun bank."
         ),
         "selling_as_missing": (
             "Beritahu kami sama ada anda menjual sebagai individu atau sebagai perniagaan."
