@@ -6,15 +6,18 @@ from __future__ import annotations
 from portal.audit.models import AuditEvent
 from portal.extensions import db
 
+SYSTEM_ROLE = "system"
+
 
 def record(
     actor, action: str, subject_type: str, subject_id: int | None, detail: str | None = None
 ):
     """Add one event in the caller's transaction (flushes only), so an action that rolls
-    back leaves no event, and one that commits always has its event."""
+    back leaves no event, and one that commits always has its event. ``actor`` None: the
+    portal itself did it, with no member of staff behind it (the role "system")."""
     event = AuditEvent(
-        actor_id=actor.id,
-        actor_role=actor.role,
+        actor_id=actor.id if actor is not None else None,
+        actor_role=actor.role if actor is not None else SYSTEM_ROLE,
         action=action,
         subject_type=subject_type,
         subject_id=subject_id,
@@ -23,24 +26,10 @@ def record(
     db.session.add(event)
     db.session.flush()
     return event
-
-
-SYSTEM_ROLE = "system"
 
 
 def record_system(
     action: str, subject_type: str, subject_id: int | None, detail: str | None = None
 ):
-    """Add one event done by the portal itself, with no member of staff behind it (the age
-    check freezing an account): no actor, the role "system". Flushes only, as :func:`record`."""
-    event = AuditEvent(
-        actor_id=None,
-        actor_role=SYSTEM_ROLE,
-        action=action,
-        subject_type=subject_type,
-        subject_id=subject_id,
-        detail=(detail or None) and detail[:255],
-    )
-    db.session.add(event)
-    db.session.flush()
-    return event
+    """An event done by the portal itself (the age check freezing an account)."""
+    return record(None, action, subject_type, subject_id, detail)
