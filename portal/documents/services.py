@@ -9,6 +9,7 @@ transaction that drops their rows commits.
 
 from __future__ import annotations
 
+import functools
 import os
 import tempfile
 from collections.abc import Iterator
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from flask import current_app
-from sqlalchemy import Exists, Row, select
+from sqlalchemy import Exists, Row, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -501,17 +502,21 @@ class IdentityFacts:
     reasons: list[str]
 
 
-def _identity_facts(document: Document | None, number: IdentityNumber | None) -> IdentityFacts:
+def _identity_facts(document, number_on_file: bool, expires_on: date | None) -> IdentityFacts:
+    """``document``: the identity document's row of :func:`evidence_of` (kind, status,
+    identity_type, rejection_reasons), or None."""
     if document is None:
-        return IdentityFacts(None, None, number is not None, None, [])
-    reasons = list(document.reason_codes) if document.status == ReviewStatus.REJECTED else []
-    if number is None:
+        return IdentityFacts(None, None, number_on_file, None, [])
+    reasons = []
+    if document.status == ReviewStatus.REJECTED:
+        reasons = [code for code in (document.rejection_reasons or "").split(",") if code]
+    if not number_on_file:
         reasons.append("number_missing")
     return IdentityFacts(
         status=document.status,
         identity_type=document.identity_type,
-        number_on_file=number is not None,
-        passport_expires_on=number.passport_expires_on if number is not None else None,
+        number_on_file=number_on_file,
+        passport_expires_on=expires_on,
         reasons=reasons,
     )
 
@@ -526,11 +531,18 @@ class Evidence:
     statuses: dict[str, str]
 
 
-def evidence_of(user_id: int) -> Evidence:
-    """:class:`Evidence` of ``user_id`` in one statement: the seller's evidence documents,
-    each beside the identity number on file (if any)."""
-    rows = db.session.execute(
-        select(Document, IdentityNumber)
+@functools.cache
+def _evidence_statement():
+    # Built once per process; each call binds only the seller's id.
+    return (
+        select(
+            Document.kind,
+            Document.status,
+            Document.identity_type,
+            Document.rejection_reasons,
+            IdentityNumber.user_id.is_not(None).label("number_on_file"),
+            IdentityNumber.passport_expires_on,
+        )
         .select_from(User)
         .outerjoin(
             Document,
@@ -538,13 +550,22 @@ def evidence_of(user_id: int) -> Evidence:
             & Document.kind.in_([kind for kind in DocumentKind if kind.is_evidence]),
         )
         .outerjoin(IdentityNumber, IdentityNumber.user_id == User.id)
-        .where(User.id == user_id)
-    ).all()
-    number = rows[0][1] if rows else None
-    documents = {document.kind: document for document, _ in rows if document is not None}
+        .where(User.id == bindparam("user_id"))
+    )
+
+
+def evidence_of(user_id: int) -> Evidence:
+    """:class:`Evidence` of ``user_id`` in one statement: the seller's evidence documents,
+    each beside whether an identity number is on file. Only the columns the facts need:
+    no row is built, and the number is never decrypted."""
+    rows = db.session.execute(_evidence_statement(), {"user_id": user_id}).all()
+    number_on_file = bool(rows and rows[0].number_on_file)
+    expires_on = rows[0].passport_expires_on if rows else None
+    documents = {row.kind: row for row in rows if row.kind is not None}
+    identity = documents.pop(DocumentKind.IDENTITY, None)
     return Evidence(
-        identity=_identity_facts(documents.pop(DocumentKind.IDENTITY, None), number),
-        statuses={kind: document.status for kind, document in documents.items()},
+        identity=_identity_facts(identity, number_on_file, expires_on),
+        statuses={kind: row.status for kind, row in documents.items()},
     )
 
 
