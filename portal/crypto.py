@@ -158,11 +158,11 @@ class Encrypted(TypeDecorator):
     ``context`` is the column's own name, e.g. ``"bank_accounts.account_number"``.
     """
 
-    impl = String(255)
+    impl = String
     cache_ok = True
 
-    def __init__(self, context: str):
-        super().__init__()
+    def __init__(self, context: str, length: int = 255):
+        super().__init__(length)  # the stored text: the key's id, the nonce and the sealed value
         self.context = context
 
     def process_bind_param(self, value, dialect):

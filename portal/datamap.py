@@ -323,6 +323,19 @@ PERSONAL: dict[str, Personal] = {
         Category.INTERACTION, "why a disclosure is withheld from the seller", exported=False
     ),
     "store_connections.store_url": Personal(Category.INTERACTION, "link the seller's online store"),
+    # The seller's own store keys: they reach the store, so they never leave in an export.
+    "store_connections.consumer_key": Personal(
+        Category.INTERACTION, "reach the seller's store through its API (encrypted)", exported=False
+    ),
+    "store_connections.consumer_secret": Personal(
+        Category.INTERACTION, "reach the seller's store through its API (encrypted)", exported=False
+    ),
+    "store_connections.key_hint": Personal(
+        Category.INTERACTION, "show which store key is in use without showing it"
+    ),
+    "store_connections.customer_id": Personal(
+        Category.INTERACTION, "remove the record the portal made in the seller's store"
+    ),
     # Derived from the name, shop name, email and phone above; rebuilt when they change.
     "seller_search_terms.term": Personal(
         Category.NAME,
@@ -441,6 +454,9 @@ NOT_PERSONAL: frozenset[str] = frozenset(
         "erasure_requests.third_party_id", "erasure_requests.disclosure_refs",
         "erasure_requests.status", "erasure_requests.attempts", "erasure_requests.created_at",
         "erasure_requests.sent_at", "erasure_requests.outcome",
+        "erasure_requests.channel", "erasure_requests.partner_refs",
+        "erasure_requests.credentials", "erasure_requests.contact",
+        "erasure_requests.answered_at", "erasure_requests.answer",
         "third_parties.id", "third_parties.slug", "third_parties.name", "third_parties.service",
         "third_parties.purpose", "third_parties.service_ms", "third_parties.purpose_ms",
         "third_parties.categories", "third_parties.country",
@@ -448,7 +464,8 @@ NOT_PERSONAL: frozenset[str] = frozenset(
         "third_parties.retired_at",
         "third_parties.contract_reference", "third_parties.contract_signed_on",
         "third_parties.breach_notice_hours", "third_parties.transfer_basis",
-        "third_parties.transfer_review_on",
+        "third_parties.transfer_review_on", "third_parties.connector",
+        "third_parties.privacy_email",
         "disclosures.id", "disclosures.user_id", "disclosures.kind", "disclosures.third_party_id",
         "disclosures.recipient", "disclosures.categories", "disclosures.purpose",
         "disclosures.reference", "disclosures.partner_reference", "disclosures.outcome",

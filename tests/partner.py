@@ -130,6 +130,21 @@ def serve_partner(folder: Path, path: str = "/v1/requests") -> Iterator[Partner]
         thread.join(timeout=5)
 
 
+def speak_json(app, slugs=("dhl", "sendparcel", "woocommerce")) -> None:
+    """Let the registry's parties speak the portal's own JSON to a generic partner, as a
+    party an admin added does: for tests of the door itself rather than of a party's API."""
+    from sqlalchemy import update
+
+    from portal.extensions import db
+    from portal.sharing.models import ThirdParty
+
+    with app.app_context():
+        db.session.execute(
+            update(ThirdParty).where(ThirdParty.slug.in_(slugs)).values(connector="json")
+        )
+        db.session.commit()
+
+
 def every_party_to(partner: Partner) -> dict:
     """App settings under which every seeded party posts to ``partner``, trusting its
     certificate, with fast retries and a short time-out."""

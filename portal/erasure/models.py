@@ -9,6 +9,7 @@ from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.clock import utcnow
+from portal.crypto import Encrypted
 from portal.extensions import db
 from portal.sqltypes import UTCDateTime
 
@@ -55,3 +56,15 @@ class ErasureRequest(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     outcome: Mapped[str | None] = mapped_column(String(200))
+    # "api": made through the party's API; "email": sent to ``contact``, the privacy contact
+    # in the registry at the time, and open until staff record the ``answer``.
+    channel: Mapped[str] = mapped_column(String(8), default="api", server_default="api")
+    partner_refs: Mapped[list[str] | None] = mapped_column(JSON)  # the party's own references
+    # What the API call needs that dies with the account (a seller's own store keys), sealed,
+    # and emptied once the request is answered.
+    credentials: Mapped[str | None] = mapped_column(
+        Encrypted("erasure_requests.credentials", length=1024)
+    )
+    contact: Mapped[str | None] = mapped_column(String(254))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answer: Mapped[str | None] = mapped_column(String(500))

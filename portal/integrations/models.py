@@ -8,6 +8,7 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.clock import utcnow
+from portal.crypto import Encrypted
 from portal.extensions import db
 from portal.sharing.models import Disclosure, ThirdParty
 from portal.sqltypes import UTCDateTime
@@ -27,6 +28,14 @@ class StoreConnection(db.Model):
         ForeignKey("disclosures.id", ondelete="CASCADE"), index=True
     )
     connected_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The REST API key the seller made in their store (encrypted; shown by its last characters
+    # only), and the store's id of the customer record the portal created there.
+    consumer_key: Mapped[str | None] = mapped_column(Encrypted("store_connections.consumer_key"))
+    consumer_secret: Mapped[str | None] = mapped_column(
+        Encrypted("store_connections.consumer_secret")
+    )
+    key_hint: Mapped[str | None] = mapped_column(String(8))
+    customer_id: Mapped[str | None] = mapped_column(String(64))
 
     third_party: Mapped[ThirdParty] = relationship()
     disclosure: Mapped[Disclosure] = relationship()

@@ -55,20 +55,33 @@ def delete_development_copy(key: str) -> None:
     (connectors.sharing_folder() / Path(slug).name / Path(name).name).unlink(missing_ok=True)
 
 
-def request_erasure(third_party_id: int, *, reference: str, references: list[str]) -> str:
-    """Ask the party to erase what it received under ``references``; ``reference`` (ours,
-    for this request) is also the idempotency key, so a repeat is recognised. Returns the
-    outcome line for the record. Raises :class:`DeliveryFailed`: the party did not answer
-    or refused, and the request must be sent again."""
+def request_erasure(
+    third_party_id: int,
+    *,
+    reference: str,
+    references: list[str],
+    partner_references: list[str] | None = None,
+    credentials: connectors.Credentials | None = None,
+) -> str:
+    """Ask the party to erase what it received under ``references`` (and, where its API can,
+    to cancel or delete what is still open under its own ``partner_references``);
+    ``reference`` (ours, for this request) is also the idempotency key, so a repeat is
+    recognised. Returns the outcome line for the record. Raises
+    :class:`connectors.Unsupported` when the party's API cannot take it (it must be emailed),
+    and :class:`DeliveryFailed`: the party did not answer or refused, and the request must be
+    sent again."""
     party = db.session.get(ThirdParty, third_party_id)
-    envelope = {
-        "type": "erasure_request",
-        "reference": reference,
-        "references": references,
-        "requested_at": utcnow().isoformat(),
-    }
+    message = connectors.Message(
+        kind=connectors.ERASURE,
+        reference=reference,
+        sent_at=utcnow(),
+        purpose="erasure",
+        references=tuple(references),
+        partner_references=tuple(partner_references or ()),
+        credentials=credentials,
+    )
     try:
-        receipt = connectors.connector_for(party.slug).send(envelope, idempotency_key=reference)
+        receipt = connectors.connector_for(party, credentials).send(message)
     except DeliveryFailed:
         log.warning("erasure request %s to %s not delivered", reference, party.slug)
         raise

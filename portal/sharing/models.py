@@ -75,6 +75,11 @@ class ThirdParty(db.Model):
     # portal.sharing.abroad.TransferBasis) and the day that basis is next reviewed.
     transfer_basis: Mapped[str | None] = mapped_column(String(32))
     transfer_review_on: Mapped[date | None]
+    # How the party is spoken to: a name in ``portal.sharing.parties.CONNECTORS`` ("json", the
+    # portal's own JSON, for a party an admin added), and where a request it cannot take
+    # through its API (an erasure) is emailed.
+    connector: Mapped[str] = mapped_column(String(32), default="json", server_default="json")
+    privacy_email: Mapped[str | None] = mapped_column(String(254))
 
     def text(self, field: str, language: str) -> str:
         """``service`` or ``purpose`` in ``language``, or in English where it has none."""

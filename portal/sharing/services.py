@@ -64,13 +64,64 @@ class DetailsChanged(SharingError):
 
 
 class DeliveryFailed(SharingError):
-    def __init__(self, party: ThirdParty):
+    """The party did not take the message; ``message`` says why as the seller can act on it,
+    from the party's refusal (:data:`connectors.REFUSALS`) or its silence."""
+
+    def __init__(self, party: ThirdParty, code: str | None = None):
         super().__init__(party.slug)
-        self.message = _l(
-            "We could not reach %(name)s, so nothing was shared and nothing was booked. "
-            "Please try again in a few minutes.",
-            name=party.name,
-        )
+        self.code = code
+        self.message = REFUSAL_MESSAGES.get(code, _unreachable)(party.name)
+
+
+# What the seller reads when a party refused: nothing was shared, and what to do about it.
+def _unreachable(name: str):
+    return _l(
+        "We could not reach %(name)s, so nothing was shared and nothing was booked. "
+        "Please try again in a few minutes.",
+        name=name,
+    )
+
+
+REFUSAL_MESSAGES = {
+    "date": lambda name: _l(
+        "%(name)s cannot collect on that date. Nothing was shared. Please choose another day.",
+        name=name,
+    ),
+    "address": lambda name: _l(
+        "%(name)s did not accept your address. Nothing was shared. Please check the address "
+        "on your profile: the postcode and the town must match.",
+        name=name,
+    ),
+    "phone": lambda name: _l(
+        "%(name)s did not accept your phone number. Nothing was shared. Please check it on "
+        "your profile.",
+        name=name,
+    ),
+    "email": lambda name: _l(
+        "%(name)s did not accept your email address. Nothing was shared. Please check it on "
+        "your profile.",
+        name=name,
+    ),
+    "credentials": lambda name: _l(
+        "%(name)s did not accept the keys it was given, so nothing was shared. If these are "
+        "your store's keys, please check them; otherwise please try again later.",
+        name=name,
+    ),
+    "not_found": lambda name: _l(
+        "%(name)s no longer knows this booking. It may already be cancelled or collected.",
+        name=name,
+    ),
+    "busy": lambda name: _l(
+        "%(name)s is busy and asked us to wait, so nothing was shared. Please try again in "
+        "a minute.",
+        name=name,
+    ),
+    "rejected": lambda name: _l(
+        "%(name)s did not accept the request, so nothing was shared. Please check your "
+        "details and try again, or contact us.",
+        name=name,
+    ),
+}
 
 
 def active_parties(slugs: Iterable[str] | None = None) -> list[ThirdParty]:
@@ -103,11 +154,14 @@ def share(
     request: dict,
     confirmed_digest: str | None = None,
     purpose: str | None = None,
+    credentials: connectors.Credentials | None = None,
 ) -> Disclosure:
     """Send the seller's ``fields`` (as far as the party's categories allow) with the
-    feature's ``request`` details, and add the disclosure to the session (flushed).
-    ``purpose`` is recorded and sent instead of the party's registered one when given (a
-    transfer the seller asked for, :data:`PORTABILITY`).
+    feature's ``request`` details (its ``type`` says what is asked), and add the disclosure
+    to the session (flushed). ``purpose`` is recorded and sent instead of the party's
+    registered one when given (a transfer the seller asked for, :data:`PORTABILITY`);
+    ``credentials`` are the seller's own keys where the party takes them (a store), used for
+    this message and never recorded.
 
     ``confirmed_digest`` is the digest of the preview the seller agreed to: if their data
     changed since, nothing is sent. Raises a :class:`SharingError` or
@@ -121,7 +175,13 @@ def share(
     if confirmed_digest is not None and confirmed_digest != built.digest:
         raise DetailsChanged()
     return _send(
-        user, party, categories=built.categories, data=built.data, request=request, purpose=purpose
+        user,
+        party,
+        categories=built.categories,
+        data=built.data,
+        request=request,
+        purpose=purpose,
+        credentials=credentials,
     )
 
 
@@ -164,7 +224,13 @@ def share_for_portability(
     )
 
 
-def cancel(user: User, earlier: Disclosure, *, request: dict) -> Disclosure:
+def cancel(
+    user: User,
+    earlier: Disclosure,
+    *,
+    request: dict,
+    credentials: connectors.Credentials | None = None,
+) -> Disclosure:
     """Tell the party of the ``earlier`` transfer that what it was for is called off (a
     cancelled pickup), through the same connector, and add the record of that message to the
     session (flushed): it carries ``earlier``'s reference and no seller data.
@@ -178,7 +244,15 @@ def cancel(user: User, earlier: Disclosure, *, request: dict) -> Disclosure:
     party = earlier.third_party
     if party is None:
         raise PartyUnavailable()
-    return _send(user, party, categories=(), data={}, request=request, cancels=earlier.reference)
+    return _send(
+        user,
+        party,
+        categories=(),
+        data={},
+        request=request,
+        cancels=earlier,
+        credentials=credentials,
+    )
 
 
 def _send(
@@ -188,32 +262,37 @@ def _send(
     categories: Iterable[str],
     data: dict,
     request: dict,
-    cancels: str | None = None,
+    cancels: Disclosure | None = None,
     reference: str | None = None,
     purpose: str | None = None,
+    credentials: connectors.Credentials | None = None,
 ) -> Disclosure:
-    """Hand the envelope to the party's connector; once accepted, record the disclosure.
+    """Hand the message to the party's connector; once accepted, record the disclosure.
 
     ``reference`` (ours, also the idempotency key) is new unless a retry gives the first
     try's; ``purpose`` is the party's registered one unless given (a correction's)."""
     reference = reference or new_reference()
     purpose = purpose or party.purpose
     sent_at = utcnow()
-    envelope = {
-        "reference": reference,
-        "sent_at": sent_at.isoformat(),
-        "purpose": purpose,
-        "categories": list(categories),
-        "request": request,
-        "seller": data,
-    }
-    if cancels is not None:
-        envelope["cancels"] = cancels
+    details = {key: value for key, value in request.items() if key != "type"}
+    message = connectors.Message(
+        kind=request.get("type", ""),
+        reference=reference,
+        sent_at=sent_at,
+        purpose=purpose,
+        categories=tuple(categories),
+        seller=data,
+        details=details,
+        cancels=cancels.reference if cancels is not None else None,
+        partner_reference=cancels.partner_reference if cancels is not None else None,
+        credentials=credentials,
+    )
     try:
-        receipt = connectors.connector_for(party.slug).send(envelope, idempotency_key=reference)
+        receipt = connectors.connector_for(party, credentials).send(message)
     except connectors.DeliveryFailed as exc:
         log.warning("sharing: %s not delivered (%s), reference %s", party.slug, exc, reference)
-        raise DeliveryFailed(party) from exc
+        code = exc.code if isinstance(exc, connectors.Refused) else None
+        raise DeliveryFailed(party, code) from exc
     disclosure = Disclosure(
         user_id=user.id,
         kind=DisclosureKind.TRANSFER,
@@ -225,12 +304,28 @@ def _send(
         partner_reference=receipt.reference,
         outcome=receipt.outcome,
         disclosed_at=sent_at,
-        cancels_reference=cancels,
+        cancels_reference=message.cancels,
     )
     db.session.add(disclosure)
     db.session.flush()
     log.info("sharing: %s accepted reference %s", party.slug, reference)
     return disclosure
+
+
+def check_credentials(party: ThirdParty, credentials: connectors.Credentials) -> None:
+    """Ask the party, read-only, whether the seller's own ``credentials`` work (a store's
+    keys, before they are saved). Nothing of the seller is sent and nothing is recorded.
+    Raises :class:`DeliveryFailed` with the party's refusal (``credentials``: the keys were
+    refused)."""
+    connector = connectors.connector_for(party, credentials)
+    check = getattr(connector, "check", None)
+    if check is None:
+        raise PartyUnavailable()
+    try:
+        check()
+    except connectors.DeliveryFailed as exc:
+        code = exc.code if isinstance(exc, connectors.Refused) else None
+        raise DeliveryFailed(party, code) from exc
 
 
 def new_reference() -> str:
@@ -359,7 +454,7 @@ def _not_sendable(user: User, party: ThirdParty, category: str) -> CorrectionRea
         return CorrectionReason.RETIRED
     if category not in party.categories:
         return CorrectionReason.NOT_REGISTERED
-    if not connectors.reachable(party.slug):
+    if not connectors.reachable(party):
         return CorrectionReason.NO_ENDPOINT
     if user.status != AccountStatus.ACTIVE:
         return CorrectionReason.ACCOUNT_PAUSED

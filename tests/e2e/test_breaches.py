@@ -15,6 +15,7 @@ from portal.sharing.models import Disclosure
 from portal.shipping import services as shipping
 from tests.e2e.conftest import change_hands, laid_out, log_in
 from tests.sharing.conftest import give_address
+from tests.partner import speak_json
 from tests.support import make_seller, make_staff
 
 DPO = "farah.dpo@example.com"
@@ -25,6 +26,7 @@ def _pickups(app, partner) -> str:
     """Three sellers book DHL pickups through the door; the third's was a month ago. The
     courier's name in the registry."""
     app.config.update(SHARING_ENDPOINTS={"dhl": partner.url}, SHARING_CA_FILE=partner.ca_file)
+    speak_json(app)
     with app.app_context():
         make_staff(DPO, "dpo")
         courier = shipping.courier_by_slug("dhl")

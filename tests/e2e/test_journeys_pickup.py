@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from portal.clock import local_today
 from tests.e2e.conftest import laid_out
 from tests.sharing.conftest import give_address
+from tests.partner import speak_json
 from tests.support import make_seller
 
 EMAIL = "nurul.e2e@example.com"
@@ -19,6 +20,7 @@ EMAIL = "nurul.e2e@example.com"
 def _seller(live_server, partner, *, address: bool):
     app = live_server.app
     app.config.update(SHARING_ENDPOINTS={"dhl": partner.url}, SHARING_CA_FILE=partner.ca_file)
+    speak_json(app)
     with app.app_context():
         seller = make_seller(EMAIL, full_name="Nurul Huda binti Ahmad", phone_e164="+60132224455")
         if address:

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from portal.clock import local_today
 from tests.sharing.conftest import give_address
+from tests.partner import speak_json
 from tests.support import PASSWORD, make_seller
 
 EMAIL = "aminah.e2e@example.com"
@@ -17,6 +18,7 @@ EMAIL = "aminah.e2e@example.com"
 def test_arrange_a_dhl_pickup_then_find_it_where_my_data_went(live_server, browser_page, partner):
     app = live_server.app
     app.config.update(SHARING_ENDPOINTS={"dhl": partner.url}, SHARING_CA_FILE=partner.ca_file)
+    speak_json(app)
     with app.app_context():
         seller = make_seller(EMAIL, full_name="Aminah binti Yusof", phone_e164="+60198765432")
         give_address(

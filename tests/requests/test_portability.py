@@ -18,7 +18,7 @@ from portal.extensions import db
 from portal.requests.models import PrivacyRequest
 from portal.sharing.models import Disclosure, ThirdParty
 from portal.sharing.payload import FIELDS
-from tests.partner import Reply, every_party_to
+from tests.partner import Reply, every_party_to, speak_json
 from tests.requests.conftest import RECEIVED, file_as_seller
 from tests.sharing.conftest import give_address
 from tests.support import body_text, client_as, make_staff
@@ -29,7 +29,9 @@ LATER = RECEIVED + timedelta(days=2)
 @pytest.fixture
 def app(make_app, partner):
     """Every party posts to the loopback partner; retries come fast and time-outs soon."""
-    return make_app(**every_party_to(partner))
+    app = make_app(**every_party_to(partner))
+    speak_json(app)
+    return app
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from portal.extensions import db
 from portal.profile.models import ProfileChange, SellerProfile
 from portal.requests.models import PrivacyRequest
 from portal.sharing import services as sharing
-from tests.partner import every_party_to
+from tests.partner import every_party_to, speak_json
 from tests.requests.conftest import RECEIVED, file_as_seller
 from tests.sharing.conftest import give_address
 from tests.support import client_as, date_boxes, make_staff
@@ -41,7 +41,9 @@ NEW_ADDRESS = {
 @pytest.fixture
 def app(make_app, partner):
     """Every party posts to the loopback HTTPS partner; retries come fast."""
-    return make_app(**every_party_to(partner), SHARING_TOKENS={"dhl": "dhl-test-token"})
+    app = make_app(**every_party_to(partner), SHARING_TOKENS={"dhl": "dhl-test-token"})
+    speak_json(app)
+    return app
 
 
 @pytest.fixture

@@ -19,14 +19,16 @@ from portal.sharing import services as sharing
 from portal.shipping.models import Pickup
 from tests.documents.conftest import Uploader
 from tests.documents.samples import jpeg, pdf
-from tests.partner import every_party_to
+from tests.partner import every_party_to, speak_json
 from tests.sharing.conftest import give_address
 from tests.support import PASSWORD, make_seller, make_staff
 
 
 @pytest.fixture
 def app(make_app, partner):
-    return make_app(**every_party_to(partner))
+    app = make_app(**every_party_to(partner))
+    speak_json(app)
+    return app
 
 
 def fill_seller(app, email: str, name: str) -> int:

@@ -10,13 +10,15 @@ import pytest
 from portal.clock import local_today
 from portal.extensions import db
 from portal.profile.models import SellerProfile
-from tests.partner import every_party_to
+from tests.partner import every_party_to, speak_json
 
 
 @pytest.fixture
 def app(make_app, partner):
     """Every party posts to the loopback partner; retries come fast and time-outs soon."""
-    return make_app(**every_party_to(partner), SHARING_TOKENS={"dhl": "dhl-test-token"})
+    app = make_app(**every_party_to(partner), SHARING_TOKENS={"dhl": "dhl-test-token"})
+    speak_json(app)
+    return app
 
 
 def give_address(user_id: int, **fields) -> None:

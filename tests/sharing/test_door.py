@@ -17,7 +17,7 @@ from portal.profile.models import BankAccount
 from portal.profile.services import account_number_digest
 from portal.sharing import connectors, payload, services
 from portal.sharing.models import Disclosure
-from tests.partner import Reply
+from tests.partner import Reply, speak_json
 from tests.sharing.conftest import give_address
 from tests.support import put_in_state
 
@@ -180,6 +180,7 @@ def test_a_failure_records_no_disclosure(app, ready_seller, dhl, partner, replie
 
 def test_a_certificate_that_is_not_trusted_is_a_failure(make_app, ready_seller, partner):
     app = make_app(SHARING_ENDPOINTS={"dhl": partner.url}, SHARING_RETRY_DELAY=0.01)
+    speak_json(app)
     with app.app_context():
         user = db.session.get(User, ready_seller["id"])
         with pytest.raises(services.DeliveryFailed):
@@ -194,6 +195,7 @@ def test_nothing_listening_is_a_failure(make_app, ready_seller):
     app = make_app(
         SHARING_ENDPOINTS={"dhl": f"https://127.0.0.1:{free_port()}/x"}, SHARING_RETRY_DELAY=0
     )
+    speak_json(app)
     with app.app_context():
         user = db.session.get(User, ready_seller["id"])
         with pytest.raises(services.DeliveryFailed):
@@ -203,6 +205,7 @@ def test_nothing_listening_is_a_failure(make_app, ready_seller):
 
 def test_plain_http_endpoints_are_refused(make_app, ready_seller):
     app = make_app(SHARING_ENDPOINTS={"dhl": "http://127.0.0.1:9/x"})
+    speak_json(app)
     with app.app_context():
         user = db.session.get(User, ready_seller["id"])
         with pytest.raises(services.DeliveryFailed):
@@ -212,6 +215,7 @@ def test_plain_http_endpoints_are_refused(make_app, ready_seller):
 
 def test_without_an_endpoint_development_writes_the_payload_to_a_folder(make_app, seller):
     app = make_app()  # testing counts as development; no endpoint configured
+    speak_json(app)
     with app.app_context():
         give_address(seller["id"])
         user = db.session.get(User, seller["id"])
@@ -231,7 +235,7 @@ def test_production_without_an_endpoint_refuses_instead_of_parking_data(make_app
     app.testing = False
     app.config["ENVIRONMENT"] = "production"
     with app.app_context(), pytest.raises(connectors.NotConfigured):
-        connectors.connector_for("dhl")
+        connectors.connector_for(services.party_by_slug("dhl"))
 
 
 def test_a_seller_whose_account_is_not_active_shares_nothing(app, ready_seller, dhl, partner):

@@ -1,0 +1,165 @@
+"""HTTPS for the parties' connectors: one request, tried again when a second try may pass.
+
+Answers that a retry may change (no connection, a time-out, 408, 425, 429, 5xx) are tried
+again, up to ``SHARING_ATTEMPTS`` times, after ``SHARING_RETRY_DELAY`` doubled each time, or
+after the party's own ``Retry-After`` when it gives one (capped by ``SHARING_MAX_WAIT``, so a
+seller never waits long on a page). The last such answer becomes :class:`Refused` ``busy``
+(429) or :class:`DeliveryFailed` (the party is down or unreachable); 401 and 403 become
+:class:`Refused` ``credentials``. Any other answer goes back to the connector, which reads
+the party's own error document. Redirects are never followed. Nothing of a request's body,
+and no credential, is logged.
+"""
+
+from __future__ import annotations
+
+import base64
+import http.client
+import json
+import ssl
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from urllib.parse import urlencode, urlsplit
+
+from flask import current_app
+
+from portal.sharing.connectors import USER_AGENT, DeliveryFailed, NotConfigured, Refused
+
+RETRYABLE_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
+MAX_BODY = 256 * 1024
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    headers: Mapping[str, str]  # lower-case names
+    body: object  # the JSON document, or None when the answer had none (or not JSON)
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300
+
+
+def basic_auth(user: str, password: str) -> str:
+    """An HTTP Basic ``Authorization`` value (RFC 7617)."""
+    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+
+
+class Client:
+    """Requests to one party's API under ``base_url`` (https only)."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | None = None,
+        attempts: int | None = None,
+        retry_delay: float | None = None,
+        max_wait: float | None = None,
+        ca_file: str | None = None,
+        name: str = "party",
+    ):
+        config = current_app.config
+        parts = urlsplit(base_url)
+        if parts.scheme != "https" or not parts.hostname:
+            raise NotConfigured(f"{name}: the API's address must be an https:// URL")
+        self.host = parts.hostname
+        self.port = parts.port or 443
+        self.base_path = parts.path.rstrip("/")
+        self.base_query = parts.query
+        self.headers = {"User-Agent": USER_AGENT, "Accept": "application/json", **(headers or {})}
+        self.timeout = config["SHARING_TIMEOUT"] if timeout is None else timeout
+        self.attempts = max(1, config["SHARING_ATTEMPTS"] if attempts is None else attempts)
+        self.retry_delay = config["SHARING_RETRY_DELAY"] if retry_delay is None else retry_delay
+        self.max_wait = config["SHARING_MAX_WAIT"] if max_wait is None else max_wait
+        self.context = ssl.create_default_context(
+            cafile=ca_file if ca_file is not None else config["SHARING_CA_FILE"]
+        )
+        self.name = name
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        json_body: object = None,
+        query: Mapping[str, object] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Answer:
+        """``method`` ``base_url + path``; the answer, once it is one a retry would not change.
+
+        Raises :class:`Refused` (``credentials``, ``busy``) or :class:`DeliveryFailed`."""
+        target = self.base_path + path
+        pairs = [p for p in (self.base_query, urlencode(query or {}, doseq=True)) if p]
+        if pairs:
+            target += "?" + "&".join(pairs)
+        body = None if json_body is None else json.dumps(json_body, ensure_ascii=False).encode()
+        sent_headers = {**self.headers, **(headers or {})}
+        if body is not None:
+            sent_headers["Content-Type"] = "application/json"
+        problem = "not attempted"
+        answer: Answer | None = None
+        wait = 0.0
+        for attempt in range(1, self.attempts + 1):
+            if attempt > 1:
+                time.sleep(wait)
+            wait = self.retry_delay * 2 ** (attempt - 1)
+            try:
+                answer = self._once(method, target, body, sent_headers)
+            except (OSError, http.client.HTTPException) as exc:  # refused, reset, timeout, TLS
+                problem = type(exc).__name__
+                answer = None
+                current_app.logger.warning(
+                    "%s: %s %s attempt %d failed: %s", self.name, method, path, attempt, problem
+                )
+                continue
+            if answer.status in (401, 403):
+                raise Refused("credentials", f"HTTP {answer.status}")
+            if answer.status not in RETRYABLE_STATUS:
+                return answer
+            problem = f"HTTP {answer.status}"
+            current_app.logger.warning(
+                "%s: %s %s attempt %d answered %s", self.name, method, path, attempt, problem
+            )
+            wait = max(wait, min(retry_after(answer.headers), self.max_wait))
+            if retry_after(answer.headers) > self.max_wait:
+                break  # the party asks for longer than a seller can wait
+        if answer is not None and answer.status == 429:
+            raise Refused("busy", problem)
+        raise DeliveryFailed(problem)
+
+    def _once(self, method: str, target: str, body: bytes | None, headers: dict) -> Answer:
+        connection = http.client.HTTPSConnection(
+            self.host, self.port, timeout=self.timeout, context=self.context
+        )
+        try:
+            connection.request(method, target, body=body, headers=headers)
+            response = connection.getresponse()
+            raw = response.read(MAX_BODY)
+            found = {name.lower(): value for name, value in response.getheaders()}
+        finally:
+            connection.close()
+        try:
+            document = json.loads(raw) if raw else None
+        except ValueError:
+            document = None
+        return Answer(response.status, found, document)
+
+
+def retry_after(headers: Mapping[str, str]) -> float:
+    """The seconds a ``Retry-After`` header asks for (RFC 9110 §10.2.3: seconds or a date),
+    or 0 when there is none or it cannot be read."""
+    value = (headers.get("retry-after") or "").strip()
+    if not value:
+        return 0.0
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return 0.0
+    from portal.clock import utcnow
+
+    return max(0.0, (when - utcnow()).total_seconds())
