@@ -14,8 +14,8 @@ from portal.extensions import db
 from portal.sharing.models import Disclosure
 from portal.shipping import services as shipping
 from tests.e2e.conftest import change_hands, laid_out, log_in
-from tests.sharing.conftest import give_address
 from tests.partner import speak_json
+from tests.sharing.conftest import give_address
 from tests.support import make_seller, make_staff
 
 DPO = "farah.dpo@example.com"

@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 
 from portal.clock import local_today
 from tests.e2e.conftest import laid_out
-from tests.sharing.conftest import give_address
 from tests.partner import speak_json
+from tests.sharing.conftest import give_address
 from tests.support import make_seller
 
 EMAIL = "nurul.e2e@example.com"

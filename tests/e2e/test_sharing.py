@@ -8,8 +8,8 @@ from datetime import timedelta
 from playwright.sync_api import expect
 
 from portal.clock import local_today
-from tests.sharing.conftest import give_address
 from tests.partner import speak_json
+from tests.sharing.conftest import give_address
 from tests.support import PASSWORD, make_seller
 
 EMAIL = "aminah.e2e@example.com"
