@@ -290,27 +290,6 @@ def development_folder(party: ThirdParty) -> Connector:
     raise NotConfigured(f"no endpoint configured for {party.slug}")
 
 
-def connector_for(party: ThirdParty, credentials: Credentials | None = None) -> Connector:
-    """The connector the registry names for ``party`` (``ThirdParty.connector``), with the
-    seller's own ``credentials`` where the party takes them (a store). Raises
-    :class:`NotConfigured`."""
-    from portal.sharing.parties import CONNECTORS  # the parties import this module
-
-    make = CONNECTORS.get(party.connector)
-    if make is None:
-        raise NotConfigured(f"no connector named {party.connector!r} for {party.slug}")
-    return make(party, credentials)
-
-
-def reachable(party: ThirdParty) -> bool:
-    """Whether :func:`connector_for` would give a connector for ``party`` rather than refuse
-    (a store is reached with the seller's own keys, so it counts as reachable here)."""
-    if party.connector == "woocommerce":
-        return True
-    config = current_app.config
-    return bool((config["SHARING_ENDPOINTS"] or {}).get(party.slug)) or is_development(current_app)
-
-
 def sharing_folder() -> Path:
     configured = current_app.config["SHARING_FOLDER"]
     return Path(configured) if configured else Path(current_app.instance_path) / "shared"

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from portal.clock import utcnow
 from portal.extensions import db
-from portal.sharing import connectors
+from portal.sharing import connectors, parties
 from portal.sharing.connectors import DeliveryFailed
 from portal.sharing.models import Disclosure, DisclosureKind, ThirdParty
 
@@ -81,7 +81,7 @@ def request_erasure(
         credentials=credentials,
     )
     try:
-        receipt = connectors.connector_for(party, credentials).send(message)
+        receipt = parties.connector_for(party, credentials).send(message)
     except DeliveryFailed:
         log.warning("erasure request %s to %s not delivered", reference, party.slug)
         raise

@@ -24,7 +24,7 @@ from portal.clock import add_months, utcnow
 from portal.deferred import after_response
 from portal.extensions import db
 from portal.pagination import paginate
-from portal.sharing import connectors, payload
+from portal.sharing import connectors, parties, payload
 from portal.sharing.models import (
     CORRECTION,
     PORTABILITY,
@@ -288,7 +288,7 @@ def _send(
         credentials=credentials,
     )
     try:
-        receipt = connectors.connector_for(party, credentials).send(message)
+        receipt = parties.connector_for(party, credentials).send(message)
     except connectors.DeliveryFailed as exc:
         log.warning("sharing: %s not delivered (%s), reference %s", party.slug, exc, reference)
         code = exc.code if isinstance(exc, connectors.Refused) else None
@@ -317,7 +317,7 @@ def check_credentials(party: ThirdParty, credentials: connectors.Credentials) ->
     keys, before they are saved). Nothing of the seller is sent and nothing is recorded.
     Raises :class:`DeliveryFailed` with the party's refusal (``credentials``: the keys were
     refused)."""
-    connector = connectors.connector_for(party, credentials)
+    connector = parties.connector_for(party, credentials)
     check = getattr(connector, "check", None)
     if check is None:
         raise PartyUnavailable()
@@ -454,7 +454,7 @@ def _not_sendable(user: User, party: ThirdParty, category: str) -> CorrectionRea
         return CorrectionReason.RETIRED
     if category not in party.categories:
         return CorrectionReason.NOT_REGISTERED
-    if not connectors.reachable(party):
+    if not parties.reachable(party):
         return CorrectionReason.NO_ENDPOINT
     if user.status != AccountStatus.ACTIVE:
         return CorrectionReason.ACCOUNT_PAUSED

@@ -15,7 +15,7 @@ from portal.clock import utcnow
 from portal.extensions import db
 from portal.profile.models import BankAccount
 from portal.profile.services import account_number_digest
-from portal.sharing import connectors, payload, services
+from portal.sharing import connectors, parties, payload, services
 from portal.sharing.models import Disclosure
 from tests.partner import Reply, speak_json
 from tests.sharing.conftest import give_address
@@ -235,7 +235,7 @@ def test_production_without_an_endpoint_refuses_instead_of_parking_data(make_app
     app.testing = False
     app.config["ENVIRONMENT"] = "production"
     with app.app_context(), pytest.raises(connectors.NotConfigured):
-        connectors.connector_for(services.party_by_slug("dhl"))
+        parties.connector_for(services.party_by_slug("dhl"))
 
 
 def test_a_seller_whose_account_is_not_active_shares_nothing(app, ready_seller, dhl, partner):

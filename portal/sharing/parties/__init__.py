@@ -10,7 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from portal.sharing.connectors import Connector, Credentials, json_connector
+from flask import current_app
+
+from portal.config import is_development
+from portal.sharing.connectors import Connector, Credentials, NotConfigured, json_connector
+from portal.sharing.models import ThirdParty
 
 CONNECTORS: dict[str, Callable[..., Connector]] = {
     "json": json_connector,
@@ -26,4 +30,23 @@ def names() -> list[str]:
     return sorted(CONNECTORS)
 
 
-__all__ = ["CONNECTORS", "Credentials", "names"]
+def connector_for(party: ThirdParty, credentials: Credentials | None = None) -> Connector:
+    """The connector the registry names for ``party`` (``ThirdParty.connector``), with the
+    seller's own ``credentials`` where the party takes them (a store). Raises
+    :class:`~portal.sharing.connectors.NotConfigured`."""
+    make = CONNECTORS.get(party.connector)
+    if make is None:
+        raise NotConfigured(f"no connector named {party.connector!r} for {party.slug}")
+    return make(party, credentials)
+
+
+def reachable(party: ThirdParty) -> bool:
+    """Whether :func:`connector_for` would give a connector for ``party`` rather than refuse
+    (a store is reached with the seller's own keys, so it counts as reachable here)."""
+    if party.connector == "woocommerce":
+        return True
+    config = current_app.config
+    return bool((config["SHARING_ENDPOINTS"] or {}).get(party.slug)) or is_development(current_app)
+
+
+__all__ = ["CONNECTORS", "Credentials", "connector_for", "names", "reachable"]
