@@ -45,6 +45,9 @@ RETRYABLE_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
 class Receipt:
     reference: str | None  # the party's own reference for what it received, if it gave one
     outcome: str  # a short, non-personal line for the record
+    # An erasure request: whether the party's API erased all it holds. False: the API did
+    # what it can (cancelled open pickups), and the party's privacy contact must be emailed.
+    erased: bool = True
 
 
 # What a message asks of the party (``Message.kind``).
