@@ -1,91 +1,63 @@
-"""Connect a WooCommerce store: shop name, contact email and phone, shown before they go."""
+"""Connect a WooCommerce store with its own keys, over real HTTP with CSRF, against a store
+that checks every request against WooCommerce's published schema: what the store receives
+is exactly the registry's categories, the keys are checked before anything is saved, kept
+encrypted, shown masked, and changed only after the password."""
 
 from __future__ import annotations
 
-import re
-
-import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from portal.extensions import db
 from portal.integrations.models import StoreConnection
-from portal.sharing.models import Disclosure
-from tests.partner import Reply
+from portal.sharing.models import Disclosure, ThirdParty
+from tests.contracts.server import json_paths
+from tests.integrations.conftest import EMAIL, KEY, PHONE, SECRET, SHOP, Browser, connect
+from tests.support import expire_reauth
 
-STORE = "https://shop.meilingbatik.my"
+CONFIRM = "/integrations/woocommerce/confirm"
 
-
-def _digest(html: str) -> str:
-    return re.search(r'name="digest" value="([0-9a-f]{64})"', html).group(1)
-
-
-@pytest.fixture
-def logged_in(client, auth, ready_seller):
-    auth.login()
-    return ready_seller
-
-
-def _connect(client, url=STORE):
-    preview = client.post("/integrations/woocommerce", data={"store_url": url})
-    assert preview.status_code == 200, preview.get_data(as_text=True)
-    return client.post(
-        "/integrations/woocommerce/confirm",
-        data={"store_url": url, "digest": _digest(preview.get_data(as_text=True))},
-    )
+# Every path of POST /customers that holds the seller's personal data, and its category.
+PERSONAL_PATHS = {
+    "$.email": "email",
+    "$.billing.email": "email",
+    "$.billing.company": "name",  # the shop name is of the category "name"
+    "$.billing.phone": "phone",
+}
+# What else the request carries, none of it the seller's: our reference of the transfer.
+OTHER_PATHS = {"$.meta_data[0].key", "$.meta_data[0].value"}
 
 
-def test_checking_shows_shop_name_email_and_phone_only(client, logged_in, partner):
-    page = client.post("/integrations/woocommerce", data={"store_url": STORE + "/"}).get_data(
-        as_text=True
-    )
-    assert "WooCommerce will receive exactly this" in page
-    for shown in ("Mei Ling Batik", "seller@example.com", "+60123456789"):
-        assert shown in page
-    assert "12 Jalan Bunga Raya" not in page and "Tan Mei Ling" not in page
-    assert partner.received == []
+def _connected(browser: Browser, shop: str):
+    check = connect(browser, shop)
+    assert check.status == 200, check.text
+    return browser.submit(check, CONFIRM)
 
 
-def test_connecting_records_one_disclosure_and_shows_the_store(app, client, logged_in, partner):
-    response = _connect(client)
-    assert response.status_code == 302
-    (sent,) = partner.received
-    assert set(sent.body["seller"]) == {"shop_name", "email", "phone"}
-    assert sent.body["request"] == {"type": "store_connection", "store_url": STORE}
-    page = client.get("/integrations/woocommerce").get_data(as_text=True)
-    assert STORE in page and "Disconnect this store" in page
+def test_the_customer_record_carries_exactly_the_registered_categories(
+    app, store, browser, shop
+):
+    check = connect(browser, shop)
+    assert "WooCommerce will receive exactly this" in check.text
+    assert [c.method for c in store.calls] == ["GET"]  # the read-only check, nothing written
+    assert KEY not in check.text and SECRET not in check.text  # the keys wait on the server
+
+    page = browser.submit(check, CONFIRM)
+    assert "Your store is connected." in page.text
+
+    (created,) = store.calls_to("POST", "/customers")
+    paths = json_paths(created.body)
+    assert set(paths) == set(PERSONAL_PATHS) | OTHER_PATHS
+    assert paths["$.email"] == paths["$.billing.email"] == EMAIL
+    assert paths["$.billing.company"] == SHOP
+    assert paths["$.billing.phone"] == PHONE
+    seller_values = {EMAIL, SHOP, PHONE, "Tan Mei Ling", "12 Jalan Bunga Raya", "Shah Alam"}
+    assert not {paths[p] for p in OTHER_PATHS} & seller_values
     with app.app_context():
-        (disclosure,) = db.session.scalars(select(Disclosure)).all()
-        assert disclosure.categories == ["email", "name", "phone"]
-        connection = db.session.get(StoreConnection, logged_in["id"])
-        assert connection.disclosure_id == disclosure.id
-
-
-def test_a_failed_connection_keeps_nothing_but_the_typed_address(app, client, logged_in, partner):
-    partner.answer(Reply(500), Reply(502), Reply(504))
-    response = _connect(client)
-    page = response.get_data(as_text=True)
-    assert response.status_code == 503
-    assert "We could not reach WooCommerce" in page
-    assert f'value="{STORE}"' in page
-    with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(Disclosure)) == 0
-        assert db.session.get(StoreConnection, logged_in["id"]) is None
-
-
-@pytest.mark.parametrize(
-    "url", ["http://shop.example.my", "shop.example.my", "https://user:pw@shop.example.my", ""]
-)
-def test_a_store_address_must_be_https(client, logged_in, partner, url):
-    response = client.post("/integrations/woocommerce", data={"store_url": url})
-    assert response.status_code == 400
-    assert partner.received == []
-
-
-def test_disconnecting_removes_the_link_but_not_the_record(app, client, logged_in, partner):
-    _connect(client)
-    response = client.post("/integrations/woocommerce/disconnect")
-    assert response.status_code == 302
-    with app.app_context():
-        assert db.session.get(StoreConnection, logged_in["id"]) is None
-        # What was sent stays on record: it did happen.
-        assert db.session.scalar(select(func.count()).select_from(Disclosure)) == 1
+        registered = db.session.scalar(select(ThirdParty).where(ThirdParty.slug == "woocommerce"))
+        assert set(PERSONAL_PATHS.values()) == set(registered.categories)
+        disclosure = db.session.scalar(select(Disclosure))
+        assert sorted(disclosure.categories) == sorted(registered.categories)
+        assert paths["$.meta_data[0].value"] == disclosure.reference
+        connection = db.session.get(StoreConnection, disclosure.user_id)
+        assert connection.customer_id == disclosure.partner_reference == "25"
+    assert 25 in store.state["customers"]
