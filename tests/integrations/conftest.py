@@ -91,6 +91,11 @@ class Page:
     def doc(self):
         return lxml.html.fromstring(self.text)
 
+    @property
+    def shown(self) -> str:
+        """What a person reads: the text, without markup or the page's line breaks."""
+        return " ".join(self.doc.text_content().split())
+
     def form(self, action: str):
         """The form that posts to ``action`` (a path)."""
         for form in self.doc.forms:
