@@ -86,8 +86,12 @@ def _store_page(form, *, error=None, missing=(), status: int = 200, connection=_
 
 def _keep_in_session(credentials: Credentials) -> None:
     value = json.dumps(
-        {"url": credentials.url, "key": credentials.key, "secret": credentials.secret,
-         "at": utcnow().timestamp()}
+        {
+            "url": credentials.url,
+            "key": credentials.key,
+            "secret": credentials.secret,
+            "at": utcnow().timestamp(),
+        }
     )
     session[_KEYS] = crypto.encrypt(value, f"session:{_KEYS}:{current_user.id}")
 
@@ -141,7 +145,9 @@ def woocommerce_check():
     connection = services.connection_of(current_user.id)
     if connection is not None and connection.key_hint is not None and not _confirmed_recently():
         return _ask_password_first()
-    credentials = Credentials(form.store_url.data, form.consumer_key.data, form.consumer_secret.data)
+    credentials = Credentials(
+        form.store_url.data, form.consumer_key.data, form.consumer_secret.data
+    )
     try:
         services.check_keys(party, credentials)
     except sharing.SharingError as exc:
@@ -166,8 +172,13 @@ def woocommerce_confirm():
         return _ask_password_first()
     credentials = _kept_keys(form.store_url.data or "")
     if credentials is None:
-        flash(_("Please enter your store's keys again: we keep them only while you check what "
-                "will be shared."), "warning")
+        flash(
+            _(
+                "Please enter your store's keys again: we keep them only while you check what "
+                "will be shared."
+            ),
+            "warning",
+        )
         return redirect(url_for("integrations.woocommerce"))
     again = StoreForm(
         formdata=None, data={"store_url": credentials.url, "consumer_key": credentials.key}

@@ -34,7 +34,9 @@ from jsonschema import Draft4Validator, FormatChecker
 from tests.contracts.server import Api, Call, Reply, serve_api
 
 BASE_PATH = "/wp-json/wc/v3"
-PUBLISHED = json.loads((Path(__file__).parent / "schemas" / "woocommerce-customers.json").read_text())
+PUBLISHED = json.loads(
+    (Path(__file__).parent / "schemas" / "woocommerce-customers.json").read_text()
+)
 ID = r"(?P<id>[\d]+)"  # the plugin's route: /customers/(?P<id>[\d]+)
 _TYPES = {"date-time": "string", "bool": "boolean", "mixed": None}
 
@@ -265,7 +267,9 @@ def _update(api: Api, call: Call) -> Reply:
 
 def _delete(api: Api, call: Call) -> Reply:
     if call.query.get("force", ["false"])[-1] not in ("true", "1"):
-        return _error(501, "woocommerce_rest_trash_not_supported", "Customers do not support trashing.")
+        return _error(
+            501, "woocommerce_rest_trash_not_supported", "Customers do not support trashing."
+        )
     customer = api.state["customers"].pop(int(call.params["id"]), None)
     if customer is None:
         return _error(404, "wc_user_invalid_id", "Invalid user ID.")

@@ -104,6 +104,17 @@ class Page:
         raise AssertionError(f"no form posting to {action} on {self.url}")
 
 
+LOG_IN_LABELS = {"en": ("Email", "Password"), "ms": ("E-mel", "Kata laluan")}
+STORE_LABELS = {
+    "en": ("Store address", "Consumer key", "Consumer secret"),
+    "ms": (
+        "Alamat kedai dalam talian",
+        "Kunci pengguna (consumer key)",
+        "Rahsia pengguna (consumer secret)",
+    ),
+}
+
+
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
@@ -124,7 +135,7 @@ class Browser:
 
     def open(self, path: str, data: dict | None = None) -> Page:
         body = None if data is None else urllib.parse.urlencode(data, doseq=True).encode()
-        request = urllib.request.Request(
+        request = urllib.request.Request(  # noqa: S310 (the portal on loopback, over http)
             self.base + path, data=body, headers={"Accept-Language": self.language}
         )
         try:
@@ -164,7 +175,8 @@ class Browser:
 
     def log_in(self, email: str = EMAIL, password: str = PASSWORD) -> Page:
         page = self.get("/auth/login")
-        return self.submit(page, "/auth/login", {"Email": email, "Password": password})
+        labels = LOG_IN_LABELS[self.language]
+        return self.submit(page, "/auth/login", dict(zip(labels, (email, password), strict=True)))
 
 
 @pytest.fixture
@@ -177,5 +189,5 @@ def browser(site, seller):
 def connect(browser: Browser, shop: str, key: str = KEY, secret: str = SECRET) -> Page:
     """The store form, then the check page (returned), as the seller fills them in."""
     page = browser.get("/integrations/woocommerce")
-    fill = {"Store address": shop, "Consumer key": key, "Consumer secret": secret}
+    fill = dict(zip(STORE_LABELS[browser.language], (shop, key, secret), strict=True))
     return browser.submit(page, "/integrations/woocommerce", fill)

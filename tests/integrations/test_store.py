@@ -12,7 +12,16 @@ from portal.extensions import db
 from portal.integrations.models import StoreConnection
 from portal.sharing.models import Disclosure, ThirdParty
 from tests.contracts.server import json_paths
-from tests.integrations.conftest import EMAIL, KEY, PHONE, SECRET, SHOP, Browser, connect
+from tests.integrations.conftest import (
+    EMAIL,
+    KEY,
+    PHONE,
+    SECRET,
+    SHOP,
+    STORE_LABELS,
+    Browser,
+    connect,
+)
 from tests.support import PASSWORD, expire_reauth, make_seller
 
 CONFIRM = "/integrations/woocommerce/confirm"
@@ -34,9 +43,7 @@ def _connected(browser: Browser, shop: str):
     return browser.submit(check, CONFIRM)
 
 
-def test_the_customer_record_carries_exactly_the_registered_categories(
-    app, store, browser, shop
-):
+def test_the_customer_record_carries_exactly_the_registered_categories(app, store, browser, shop):
     check = connect(browser, shop)
     assert "WooCommerce will receive exactly this" in check.text
     assert [c.method for c in store.calls] == ["GET"]  # the read-only check, nothing written
@@ -99,7 +106,8 @@ FORM_ERRORS = {
         "Enter the consumer secret as WooCommerce shows it: it starts with cs_ and has no spaces.",
     ),
     "ms": (
-        "Masukkan alamat kedai anda seperti yang bermula dalam pelayar, dengan https://.",
+        "Masukkan alamat kedai dalam talian anda seperti yang dipaparkan dalam pelayar, bermula "
+        "dengan https://.",
         "Masukkan kunci pengguna seperti yang ditunjukkan oleh WooCommerce: ia bermula dengan ck_ "
         "dan tiada ruang.",
         "Masukkan rahsia pengguna seperti yang ditunjukkan oleh WooCommerce: ia bermula dengan cs_ "
@@ -109,17 +117,13 @@ FORM_ERRORS = {
 
 
 @pytest.mark.parametrize("language", ["en", "ms"])
-def test_bad_input_is_named_field_by_field_and_nothing_is_sent(
-    app, store, site, seller, language
-):
+def test_bad_input_is_named_field_by_field_and_nothing_is_sent(app, store, site, seller, language):
     browser = Browser(site, language)
     browser.log_in()
     page = browser.get("/integrations/woocommerce")
-    fill = {"Store address": "http://shop.example.my", "Consumer key": SECRET}
-    fill = {**fill, "Consumer secret": KEY}  # swapped, as a hurried paste does
-    if language == "ms":
-        fill = {"Alamat kedai": fill["Store address"], "Kunci pengguna": SECRET,
-                "Rahsia pengguna": KEY}
+    # An address without https, and the key and the secret swapped, as a hurried paste does.
+    values = ("http://shop.example.my", SECRET, KEY)
+    fill = dict(zip(STORE_LABELS[language], values, strict=True))
     answer = browser.submit(page, "/integrations/woocommerce", fill)
     assert answer.status == 400
     for message in FORM_ERRORS[language]:
@@ -170,8 +174,12 @@ def test_changing_the_keys_asks_for_the_password_first(app, store, browser, sell
     calls = len(store.calls)
     answer = browser.open(
         "/integrations/woocommerce",
-        {"csrf_token": token, "store_url": shop, "consumer_key": NEW_KEY,
-         "consumer_secret": NEW_SECRET},
+        {
+            "csrf_token": token,
+            "store_url": shop,
+            "consumer_key": NEW_KEY,
+            "consumer_secret": NEW_SECRET,
+        },
     )
     assert answer.status == 302 and answer.location.startswith("/auth/confirm")
     assert len(store.calls) == calls
@@ -198,15 +206,24 @@ def test_a_store_connected_without_keys_asks_to_be_connected_again(app, store, b
     with app.app_context():
         party = db.session.scalar(select(ThirdParty).where(ThirdParty.slug == "woocommerce"))
         disclosure = Disclosure(
-            user_id=seller["id"], kind="transfer", third_party_id=party.id,
-            recipient="WooCommerce", categories=["email", "name", "phone"],
-            purpose=party.purpose, reference="KS-OLDSTORE01", outcome="accepted",
+            user_id=seller["id"],
+            kind="transfer",
+            third_party_id=party.id,
+            recipient="WooCommerce",
+            categories=["email", "name", "phone"],
+            purpose=party.purpose,
+            reference="KS-OLDSTORE01",
+            outcome="accepted",
         )
         db.session.add(disclosure)
         db.session.flush()
         db.session.add(
-            StoreConnection(user_id=seller["id"], third_party_id=party.id,
-                            store_url="https://old.example.my", disclosure_id=disclosure.id)
+            StoreConnection(
+                user_id=seller["id"],
+                third_party_id=party.id,
+                store_url="https://old.example.my",
+                disclosure_id=disclosure.id,
+            )
         )
         db.session.commit()
     page = browser.get("/integrations/woocommerce")

@@ -35,9 +35,7 @@ def _woocommerce():
     return db.session.scalar(select(ThirdParty).where(ThirdParty.slug == "woocommerce"))
 
 
-def test_disconnecting_deletes_the_record_and_the_keys_and_is_recorded(
-    app, store, browser, shop
-):
+def test_disconnecting_deletes_the_record_and_the_keys_and_is_recorded(app, store, browser, shop):
     page = _connect(browser, shop)
     page = browser.submit(page, DISCONNECT)
     assert "the customer record we made there is deleted, and so are its keys" in page.shown
@@ -101,7 +99,9 @@ def test_an_erasure_request_deletes_the_customer_record(app, store, browser, sho
 def test_without_keys_an_erasure_request_must_go_by_email(app, store):
     with app.app_context(), pytest.raises(Unsupported):
         erasure_requests.request_erasure(
-            _woocommerce().id, reference="KS-ERASURE002", references=["KS-X"],
+            _woocommerce().id,
+            reference="KS-ERASURE002",
+            references=["KS-X"],
             partner_references=["25"],
         )
     assert store.calls == []
@@ -112,8 +112,13 @@ def test_a_correction_updates_only_the_corrected_field(app, store, browser, shop
     with app.app_context(), app.test_request_context():
         receipt = connector_for(_woocommerce(), Credentials(shop, KEY, SECRET)).send(
             Message(
-                kind=CORRECTION, reference="KS-CORRECT01", sent_at=utcnow(), purpose="correction",
-                categories=("phone",), seller={"phone": "+60199998888"}, partner_reference="25",
+                kind=CORRECTION,
+                reference="KS-CORRECT01",
+                sent_at=utcnow(),
+                purpose="correction",
+                categories=("phone",),
+                seller={"phone": "+60199998888"},
+                partner_reference="25",
             )
         )
     assert receipt.reference == "25"
@@ -149,8 +154,12 @@ def test_a_record_made_by_a_try_whose_answer_was_lost_is_taken_not_made_twice(
 
 
 def test_an_address_taken_by_another_account_is_never_taken_over(app, store, site, seller, shop):
-    store.state["customers"][7] = {"id": 7, "email": seller["email"], "role": "customer",
-                                   "meta_data": []}
+    store.state["customers"][7] = {
+        "id": 7,
+        "email": seller["email"],
+        "role": "customer",
+        "meta_data": [],
+    }
     browser = Browser(site)
     browser.log_in()
     page = browser.submit(connect(browser, shop), CONFIRM)

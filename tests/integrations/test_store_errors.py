@@ -55,8 +55,11 @@ ON_CONNECT = {
 }
 
 # While the keys are checked, before anything is saved.
-NO_ROUTE = {"code": "rest_no_route", "message": "No route was found matching the URL and request "
-            "method.", "data": {"status": 404}}
+NO_ROUTE = {
+    "code": "rest_no_route",
+    "message": "No route was found matching the URL and request method.",
+    "data": {"status": 404},
+}
 ON_CHECK = {
     "no REST API there (404)": (Reply(404, NO_ROUTE), "not_found"),
     "a page, not the API": (Reply(200, {"name": "A WordPress site"}), "not_found"),

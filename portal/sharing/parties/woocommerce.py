@@ -148,7 +148,9 @@ class WooCommerceConnector:
         answer = self.client.call("POST", "/customers", json_body=document)
         if answer.ok and _id_of(answer.body):
             customer = _id_of(answer.body)
-            return Receipt(customer, f"customer record created (HTTP {answer.status}), id {customer}")
+            return Receipt(
+                customer, f"customer record created (HTTP {answer.status}), id {customer}"
+            )
         problem = refusal(answer)
         if _code_of(answer) == "registration-error-email-exists":
             earlier = self._our_earlier_record(document["email"], message.reference)
@@ -167,9 +169,9 @@ class WooCommerceConnector:
         for customer in answer.body if answer.ok and isinstance(answer.body, list) else ():
             meta = customer.get("meta_data") if isinstance(customer, dict) else None
             for item in meta if isinstance(meta, list) else ():
-                if isinstance(item, dict) and item.get("key") == REFERENCE_META:
-                    if item.get("value") == reference:
-                        return _id_of(customer)
+                ours = isinstance(item, dict) and item.get("key") == REFERENCE_META
+                if ours and item.get("value") == reference:
+                    return _id_of(customer)
         return None
 
     def _delete(self, customer: str | None) -> Receipt:
