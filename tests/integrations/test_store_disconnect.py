@@ -5,6 +5,8 @@ keys it is given; a correction updates it."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from flask_babel import force_locale
 from sqlalchemy import func, select
@@ -18,7 +20,7 @@ from portal.sharing.connectors import CORRECTION, Credentials, Message, Unsuppor
 from portal.sharing.models import Disclosure, ThirdParty
 from portal.sharing.parties import connector_for
 from tests.contracts.server import Reply, json_paths
-from tests.contracts.woocommerce import unavailable
+from tests.contracts.woocommerce import serve_woocommerce, store_url, unavailable
 from tests.integrations.conftest import KEY, SECRET, Browser, connect
 
 CONFIRM = "/integrations/woocommerce/confirm"
@@ -166,3 +168,35 @@ def test_an_address_taken_by_another_account_is_never_taken_over(app, store, sit
     assert page.status == 400
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(StoreConnection)) == 0
+
+
+@pytest.mark.parametrize("old_store_answers", [True, False], ids=["removed", "unreachable"])
+def test_moving_to_another_store_removes_the_record_from_the_old_one(
+    app, store, browser, shop, tmp_path, monkeypatch, old_store_answers
+):
+    page = _connect(browser, shop)
+    # The second store serves the first one's certificate (two self-signed certificates of
+    # one name in one CA file would not both verify): one CA file trusts both.
+    certificate = (Path(store.ca_file), Path(store.ca_file).with_name("partner-key.pem"))
+    monkeypatch.setattr("tests.contracts.server.make_certificate", lambda folder: certificate)
+    new_key, new_secret = "ck_" + "d" * 40, "cs_" + "e" * 40
+    with serve_woocommerce(tmp_path, key=new_key, secret=new_secret) as second:
+        if not old_store_answers:
+            store.fail_next(unavailable(), unavailable(), unavailable())
+        check = connect(browser, store_url(second), new_key, new_secret)
+        assert "WooCommerce will receive exactly this" in check.shown
+        page = browser.submit(check, CONFIRM)
+        assert "Your store is connected." in page.shown
+        assert second.violations == [] and list(second.state["customers"]) == [25]
+    with app.test_request_context():
+        not_removed = str(messages.not_removed_message())
+    assert (not_removed in page.shown) is not old_store_answers
+    assert (store.state["customers"] == {}) is old_store_answers
+    with app.app_context():
+        connection = db.session.scalar(select(StoreConnection))
+        assert connection.store_url == store_url(second)
+        assert (connection.consumer_key, connection.customer_id) == (new_key, "25")
+        records = db.session.scalars(select(Disclosure).order_by(Disclosure.id))
+        cancels = [record.cancels_reference is not None for record in records]
+        # Connected to the first store, then the second; then the first one's record removed.
+        assert cancels == ([False, False, True] if old_store_answers else [False, False])
