@@ -21,8 +21,8 @@ from portal.clock import utcnow, zone_named
 from portal.extensions import db
 from portal.pagination import Page, paginate
 from portal.verification import rules, tracking
-from portal.verification.facts import gather
 from portal.verification.models import TrackedRequirement
+from portal.verification.sources import gather
 from portal.verification.states import Code, Requirement, State, Status, Summary
 
 __all__ = [

@@ -20,8 +20,8 @@ from portal.extensions import db
 from portal.links import public_url
 from portal.outbox.services import queue_email
 from portal.verification import rules, wording
-from portal.verification.facts import gather
 from portal.verification.models import TrackedRequirement
+from portal.verification.sources import gather
 from portal.verification.states import Code, Requirement, State, Status, Summary
 
 REMIND_BEFORE = timedelta(days=7)
