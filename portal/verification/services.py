@@ -69,7 +69,7 @@ def summary(user_id: int, today: date | None = None) -> Summary:
     today = today or today_for(user)
     return rules.evaluate(
         gather(user_id),
-        tracking.tracked(tracking.rows_of(user_id)),
+        tracking.tracked_of(user_id),
         today,
         deadline_days=current_app.config["VERIFICATION_DEADLINE_DAYS"],
     )
