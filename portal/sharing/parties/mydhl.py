@@ -265,22 +265,13 @@ def contact(seller: dict) -> dict:
 
 # What in DHL's words points at the date, the address or the phone (its field paths, and the
 # words of its business errors); checked in this order.
-_CAUSES = (
-    (
-        "date",
-        re.compile(r"plannedPickupDateAndTime|closeTime|\bdate\b|holiday|weekend|cut-?off", re.I),
-    ),
-    (
-        "address",
-        re.compile(
-            r"postalAddress|postalCode|postal code|postcode|cityName|\bcity\b|addressLine|\baddress\b|provinceCode|countryCode",
-            re.I,
-        ),
-    ),
-    ("phone", re.compile(r"phone", re.I)),
-)
-
-
+_DATE = r"plannedPickupDateAndTime|closeTime|(?<!Reference-)\bdate\b|holiday|weekend|cut-?off"
+_ADDRESS = r"postal ?(Address|Code)|postcode|cityName|\bcity\b|addressLine|\baddress\b|provinceCode"
+_CAUSES = [
+    ("date", re.compile(_DATE, re.I)),
+    ("address", re.compile(_ADDRESS + "|countryCode", re.I)),
+    ("phone", re.compile("phone", re.I)),
+]
 _GONE = re.compile(r"already cancel|completed|not found", re.I)
 
 
