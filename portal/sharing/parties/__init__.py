@@ -15,11 +15,12 @@ from flask import current_app
 from portal.config import is_development
 from portal.sharing.connectors import Connector, Credentials, NotConfigured, json_connector
 from portal.sharing.models import ThirdParty
+from portal.sharing.parties import mydhl
 
 CONNECTORS: dict[str, Callable[..., Connector]] = {
     "json": json_connector,
+    "mydhl": mydhl.make,
     # STAND-IN until each party's connector lands (issue 24): the portal's own JSON.
-    "mydhl": json_connector,
     "sendparcel": json_connector,
     "woocommerce": json_connector,
 }
