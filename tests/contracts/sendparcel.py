@@ -20,6 +20,8 @@ import itertools
 import json
 import re
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -200,17 +202,25 @@ def fresh_state() -> dict:
 # --- fixtures ------------------------------------------------------------------------------
 
 
+@contextmanager
+def serve_sendparcel(folder: Path) -> Iterator[Api]:
+    """The API on loopback, certificate and key in ``folder``."""
+    from portal.sharing.parties.sendparcel import forget_tokens
+
+    folder.mkdir(exist_ok=True)
+    with serve_api(folder, "", ROUTES) as api:
+        api.state.update(fresh_state())
+        try:
+            yield api
+        finally:
+            forget_tokens()
+
+
 @pytest.fixture
 def sendparcel_api(tmp_path):
     """The API on loopback; the test fails if any request broke the documented schema."""
-    from portal.sharing.parties.sendparcel import forget_tokens
-
-    folder = tmp_path / "sendparcel-api"
-    folder.mkdir()
-    with serve_api(folder, "", ROUTES) as api:
-        api.state.update(fresh_state())
+    with serve_sendparcel(tmp_path / "sendparcel-api") as api:
         yield api
-        forget_tokens()
         assert api.violations == [], "requests outside SendParcel's documented schema"
 
 
