@@ -167,8 +167,8 @@ class SendParcel:
         answer = self._call(PICKUP_PATH, pickup_request(message, self.keys))
         if not _success(answer):
             raise refusal(answer)
-        data = answer.body.get("data") if isinstance(answer.body, dict) else None
-        number = _clean((data or {}).get("pickup_number"))
+        data = answer.body.get("data")  # a dict: _success checked the document
+        number = _clean(data.get("pickup_number") if isinstance(data, dict) else None)
         if not number:
             raise DeliveryFailed("SendParcel answered without a pickup number")
         return Receipt(reference=number, outcome=f"pickup booked, their reference {number}")
@@ -188,7 +188,7 @@ class SendParcel:
         cancelled = closed = 0
         for number in message.partner_references:
             try:
-                self._cancel(number, f"The seller's account is erased ({message.reference})")
+                self._cancel(number, f"Cancelled by Koopseri ({message.reference})")
                 cancelled += 1
             except Refused as exc:
                 if exc.code != "not_found":

@@ -19,14 +19,13 @@ from portal.shipping.models import Pickup
 from tests.contracts.sendparcel import (
     BOOK,
     TOKEN,
-    Reply,
     error,
     script,
     silence,
     too_many,
     unavailable,
 )
-from tests.contracts.server import json_paths
+from tests.contracts.server import Reply, json_paths
 from tests.parties.sendparcel.conftest import (
     ADDRESS,
     PROFILE,
