@@ -15,13 +15,13 @@ from flask import current_app
 from portal.config import is_development
 from portal.sharing.connectors import Connector, Credentials, NotConfigured, json_connector
 from portal.sharing.models import ThirdParty
-from portal.sharing.parties import mydhl
+from portal.sharing.parties import mydhl, sendparcel
 
 CONNECTORS: dict[str, Callable[..., Connector]] = {
     "json": json_connector,
     "mydhl": mydhl.make,
-    # STAND-IN until each party's connector lands (issue 24): the portal's own JSON.
-    "sendparcel": json_connector,
+    "sendparcel": sendparcel.make,
+    # STAND-IN until WooCommerce's connector lands (issue 24): the portal's own JSON.
     "woocommerce": json_connector,
 }
 
