@@ -15,14 +15,13 @@ from flask import current_app
 from portal.config import is_development
 from portal.sharing.connectors import Connector, Credentials, NotConfigured, json_connector
 from portal.sharing.models import ThirdParty
-from portal.sharing.parties import mydhl, sendparcel
+from portal.sharing.parties import mydhl, sendparcel, woocommerce
 
 CONNECTORS: dict[str, Callable[..., Connector]] = {
     "json": json_connector,
     "mydhl": mydhl.make,
     "sendparcel": sendparcel.make,
-    # STAND-IN until WooCommerce's connector lands (issue 24): the portal's own JSON.
-    "woocommerce": json_connector,
+    "woocommerce": woocommerce.make,
 }
 
 
