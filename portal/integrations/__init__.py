@@ -9,3 +9,6 @@ bp = Blueprint("integrations", __name__)
 bp.before_request(sellers_only())
 
 from portal.integrations import views  # noqa: E402,F401  (routes attach themselves to bp)
+from portal.integrations.services import lend_reach  # noqa: E402
+
+bp.record_once(lend_reach)  # a correction owed to the seller's store reaches its record

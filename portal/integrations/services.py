@@ -19,6 +19,7 @@ from sqlalchemy.orm import joinedload
 from portal.auth.models import User
 from portal.extensions import db
 from portal.integrations.models import StoreConnection
+from portal.sharing import reach
 from portal.sharing import services as sharing
 from portal.sharing.connectors import STORE_CONNECTION, STORE_DISCONNECTION, Credentials
 from portal.sharing.models import ThirdParty
@@ -164,6 +165,23 @@ def _remove_record(seller: User, connection: StoreConnection) -> Removal:
     except sharing.DeliveryFailed as exc:
         return Removal(False, exc.code)
     return Removal(True)
+
+
+def store_reach(user_id: int) -> reach.Reach | None:
+    """The seller's store keys and the customer record the portal made there, for the door
+    to pass a correction on to (PDPA s.35); None without keys or a record."""
+    connection = db.session.get(StoreConnection, user_id)
+    if connection is None or connection.consumer_key is None or connection.customer_id is None:
+        return None
+    credentials = Credentials(
+        connection.store_url, connection.consumer_key, connection.consumer_secret or ""
+    )
+    return reach.Reach(credentials, connection.customer_id)
+
+
+def lend_reach(_state=None) -> None:
+    """Lend :func:`store_reach` to the door (the blueprint calls this when it registers)."""
+    reach.lend(sharing.STORES[0], store_reach)
 
 
 def _keep_keys(connection: StoreConnection, credentials: Credentials) -> None:

@@ -170,6 +170,8 @@ class CorrectionReason(StrEnum):
     NO_ENDPOINT = "no_endpoint"  # no way to reach the party is configured
     NOT_REGISTERED = "not_registered"  # the party is no longer registered for the category
     ACCOUNT_PAUSED = "account_paused"  # sharing is paused on the seller's account
+    NO_API = "no_api"  # the party's API has no way to take a correction (a courier's)
+    REFUSED = "refused"  # the party refused it, for a reason a retry will not change
 
 
 class Correction(db.Model):

@@ -24,7 +24,7 @@ from portal.clock import add_months, utcnow
 from portal.deferred import after_response
 from portal.extensions import db
 from portal.pagination import paginate
-from portal.sharing import connectors, parties, payload
+from portal.sharing import connectors, parties, payload, reach
 from portal.sharing.models import (
     CORRECTION,
     PORTABILITY,
@@ -266,11 +266,14 @@ def _send(
     reference: str | None = None,
     purpose: str | None = None,
     credentials: connectors.Credentials | None = None,
+    partner_reference: str | None = None,
 ) -> Disclosure:
     """Hand the message to the party's connector; once accepted, record the disclosure.
 
     ``reference`` (ours, also the idempotency key) is new unless a retry gives the first
-    try's; ``purpose`` is the party's registered one unless given (a correction's)."""
+    try's; ``purpose`` is the party's registered one unless given (a correction's);
+    ``partner_reference`` names the party's own record the message is about (the earlier
+    transfer's, when it ``cancels`` one)."""
     reference = reference or new_reference()
     purpose = purpose or party.purpose
     sent_at = utcnow()
@@ -284,7 +287,7 @@ def _send(
         seller=data,
         details=details,
         cancels=cancels.reference if cancels is not None else None,
-        partner_reference=cancels.partner_reference if cancels is not None else None,
+        partner_reference=cancels.partner_reference if cancels is not None else partner_reference,
         credentials=credentials,
     )
     try:
@@ -485,6 +488,7 @@ def deliver_correction(correction: Correction) -> bool:
         if field.category.value == correction.category
     }
     correction.attempts += 1
+    own = reach.of(party.slug, user.id)  # the seller's own store: its keys and record
     try:
         disclosure = _send(
             user,
@@ -494,14 +498,14 @@ def deliver_correction(correction: Correction) -> bool:
             request={"type": CORRECTION, "corrects": correction.corrects},
             reference=correction.reference,
             purpose=CORRECTION,
+            credentials=own.credentials if own is not None else None,
+            partner_reference=own.partner_reference if own is not None else None,
         )
     except DeliveryFailed as exc:
         cause = exc.__cause__
-        if isinstance(cause, connectors.NotConfigured):
-            correction.status, correction.reason = (
-                CorrectionStatus.STAFF,
-                CorrectionReason.NO_ENDPOINT,
-            )
+        reason = _staff_reason(cause)
+        if reason is not None:
+            correction.status, correction.reason = CorrectionStatus.STAFF, reason
         correction.outcome = f"not delivered: {cause}"[:200]
         db.session.flush()
         return False
@@ -511,6 +515,18 @@ def deliver_correction(correction: Correction) -> bool:
     correction.outcome = disclosure.outcome[:200]
     db.session.flush()
     return True
+
+
+def _staff_reason(cause: BaseException | None) -> CorrectionReason | None:
+    """Why staff must pass a correction on another way, when trying again would not help;
+    None: the party may take it on a later try (it was down, or busy)."""
+    if isinstance(cause, connectors.NotConfigured):
+        return CorrectionReason.NO_ENDPOINT
+    if isinstance(cause, connectors.Unsupported):
+        return CorrectionReason.NO_API
+    if isinstance(cause, connectors.Refused) and cause.code != "busy":
+        return CorrectionReason.REFUSED
+    return None
 
 
 def deliver_corrections(ids: list[int]) -> int:
@@ -545,6 +561,12 @@ CORRECTION_REASONS = {
     CorrectionReason.NO_ENDPOINT: _l("No way to reach the party is configured."),
     CorrectionReason.NOT_REGISTERED: _l("The party is no longer registered for this data."),
     CorrectionReason.ACCOUNT_PAUSED: _l("Sharing is paused on the seller's account."),
+    CorrectionReason.NO_API: _l(
+        "The party's API has no way to take a correction: tell its privacy contact."
+    ),
+    CorrectionReason.REFUSED: _l(
+        "The party refused the correction (see the outcome): tell it another way."
+    ),
 }
 
 
