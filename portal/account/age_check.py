@@ -25,7 +25,6 @@ from sqlalchemy import delete, func, select
 
 from portal.account.models import ErasureProposal, ProposalSource
 from portal.audit.services import record as audit
-from portal.audit.services import record_system
 from portal.auth import states
 from portal.auth.models import User
 from portal.auth.states import AccountStatus, Transition
@@ -80,7 +79,7 @@ def freeze_by_system(seller: User, reason: str) -> bool:
     if not states.allowed(seller.status, Transition.FREEZE, states.Actor.SYSTEM):
         return False
     states.apply(seller, Transition.FREEZE, actor=None, reason=reason)
-    record_system(f"account.{Transition.FREEZE}", "account", seller.id, reason)
+    audit(None, f"account.{Transition.FREEZE}", "account", seller.id, reason)  # the portal
     _ask_for_proof_of_age(seller)
     return True
 

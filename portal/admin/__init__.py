@@ -34,7 +34,9 @@ ROLE_NAMES = {
     "reviewer": _l("Reviewer"),
     "support": _l("Support"),
     "dpo": _l("Data Protection Officer"),
-    "system": _l("System"),  # an act of the portal itself (portal.audit.services.record_system)
+    "system": _l(
+        "System"
+    ),  # an act of the portal itself (portal.audit.services.record with no actor)
 }
 
 

@@ -64,7 +64,7 @@ def _review_page(document_id: int, form: DecisionForm, status: int = 200):
             erase_form=ConfirmErasureForm(),
             proposal=age_check.pending_for([document.user_id]).get(document.user_id),
             # A proof of bank account: its holder against the name expected, side by side.
-            bank_check=profile.bank_facts(document.user_id)
+            bank_check=profile.standing(document.user_id).bank
             if document.kind == "bank_proof"
             else None,
             number=number,

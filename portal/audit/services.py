@@ -26,10 +26,3 @@ def record(
     db.session.add(event)
     db.session.flush()
     return event
-
-
-def record_system(
-    action: str, subject_type: str, subject_id: int | None, detail: str | None = None
-):
-    """An event done by the portal itself (the age check freezing an account)."""
-    return record(None, action, subject_type, subject_id, detail)

@@ -117,7 +117,12 @@ class Document(db.Model):
 
     @property
     def reason_codes(self) -> list[str]:
-        return [code for code in (self.rejection_reasons or "").split(",") if code]
+        return reason_codes(self.rejection_reasons)
+
+
+def reason_codes(stored: str | None) -> list[str]:
+    """The reason codes a rejection stored as one comma-separated column."""
+    return [code for code in (stored or "").split(",") if code]
 
 
 class DocumentFile(db.Model):

@@ -39,6 +39,7 @@ from portal.documents.models import (
     IdentityNumber,
     IdentityType,
     ReviewStatus,
+    reason_codes,
 )
 from portal.documents.numbers import NoIdentityDocument, NumberRefused, TypedNumber
 from portal.extensions import db
@@ -509,7 +510,7 @@ def _identity_facts(document, number_on_file: bool, expires_on: date | None) -> 
         return IdentityFacts(None, None, number_on_file, None, [])
     reasons = []
     if document.status == ReviewStatus.REJECTED:
-        reasons = [code for code in (document.rejection_reasons or "").split(",") if code]
+        reasons = reason_codes(document.rejection_reasons)
     if not number_on_file:
         reasons.append("number_missing")
     return IdentityFacts(

@@ -5,7 +5,7 @@ How the seller sells decides what else is asked: an individual gives nothing mor
 they like); a registered business, a company or an LLP gives its registered name, its SSM
 number and its TIN; whoever is registered for SST gives the SST number. The formats are
 checked by :mod:`portal.malaysia.business` (in the form); what is required is said once, by
-:func:`required_fields`, for the form and for :func:`business_facts` alike.
+:func:`required_fields`, for the form and for :func:`standing` alike.
 
 The bank account's holder must be the seller: the name on their verified identity
 (``users.full_name``), or for a business, company or LLP its registered name. A sole
@@ -157,11 +157,6 @@ def facts_of(details) -> BusinessFacts:
     )
 
 
-def business_facts(user_id: int) -> BusinessFacts:
-    """The seller's business details as verification needs them, without the TIN."""
-    return facts_of(business_of(user_id))
-
-
 @dataclass(frozen=True)
 class BankFacts:
     """The bank account's holder against the name it should bear. ``expected_source`` is
@@ -203,25 +198,6 @@ def holder_check(
     return BankFacts(True, holder_name, expected, source, bool(accepted))
 
 
-def bank_facts(user_id: int) -> BankFacts:
-    """Whether the seller's bank account is in their own name, in one statement."""
-    row = db.session.execute(
-        select(
-            User.full_name,
-            BankAccount.holder_name,
-            BusinessDetails.selling_as,
-            BusinessDetails.business_name,
-        )
-        .select_from(User)
-        .outerjoin(BankAccount, BankAccount.user_id == User.id)
-        .outerjoin(BusinessDetails, BusinessDetails.user_id == User.id)
-        .where(User.id == user_id)
-    ).one_or_none()
-    if row is None:
-        return BankFacts(False, None, None, None, False)
-    return holder_check(*row)
-
-
 @dataclass(frozen=True)
 class Standing:
     """What verification asks of the profile, together: whether the postal address is
@@ -230,6 +206,19 @@ class Standing:
     address_present: bool
     bank: BankFacts
     business: BusinessFacts
+
+
+# The business details' columns that are read without the TIN itself (never decrypted for a
+# summary or for verification): its last four characters stand for it.
+SUMMARY_COLUMNS = (
+    BusinessDetails.selling_as,
+    BusinessDetails.business_name,
+    BusinessDetails.ssm_number,
+    BusinessDetails.ssm_old_number,
+    BusinessDetails.tin_last4,
+    BusinessDetails.sst_registered,
+    BusinessDetails.sst_number,
+)
 
 
 @functools.cache
@@ -242,13 +231,7 @@ def _standing_statement():
             SellerProfile.city,
             SellerProfile.country,
             BankAccount.holder_name,
-            BusinessDetails.selling_as,
-            BusinessDetails.business_name,
-            BusinessDetails.ssm_number,
-            BusinessDetails.ssm_old_number,
-            BusinessDetails.tin_last4,
-            BusinessDetails.sst_registered,
-            BusinessDetails.sst_number,
+            *SUMMARY_COLUMNS,
         )
         .outerjoin(SellerProfile, SellerProfile.user_id == User.id)
         .outerjoin(BankAccount, BankAccount.user_id == User.id)

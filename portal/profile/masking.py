@@ -13,7 +13,7 @@ from portal import formatting
 from portal.extensions import db
 from portal.formatting import masked
 from portal.profile import choices
-from portal.profile.business import selling_as_label
+from portal.profile.business import SUMMARY_COLUMNS, selling_as_label
 from portal.profile.models import BankAccount, BusinessDetails
 
 
@@ -59,15 +59,7 @@ def business_summary(user_id: int) -> BusinessSummary | None:
     """The seller's business details with the TIN masked; None when none are given."""
     # The TIN itself is not read (nor decrypted): only its last four characters.
     row = db.session.execute(
-        select(
-            BusinessDetails.selling_as,
-            BusinessDetails.business_name,
-            BusinessDetails.ssm_number,
-            BusinessDetails.ssm_old_number,
-            BusinessDetails.tin_last4,
-            BusinessDetails.sst_registered,
-            BusinessDetails.sst_number,
-        ).where(BusinessDetails.user_id == user_id)
+        select(*SUMMARY_COLUMNS).where(BusinessDetails.user_id == user_id)
     ).first()
     if row is None:
         return None

@@ -6,7 +6,7 @@ email goes through a link sent to the new address (``portal.profile.email_change
 ``actor`` is whoever made the change: the seller, or a member of staff acting for them.
 
 The business details and the bank holder's check (:mod:`portal.profile.business`) are
-reached through here too: ``update_business``, ``business_facts`` and ``bank_facts``.
+reached through here too: ``update_business`` and ``standing`` (its ``bank`` and ``business``).
 """
 
 from __future__ import annotations
@@ -34,8 +34,6 @@ from portal.pagination import paginate
 from portal.profile.business import BankFacts as BankFacts
 from portal.profile.business import Business as Business
 from portal.profile.business import BusinessFacts as BusinessFacts
-from portal.profile.business import bank_facts as bank_facts
-from portal.profile.business import business_facts as business_facts
 from portal.profile.business import business_of as business_of
 from portal.profile.business import holder_check as holder_check
 from portal.profile.business import standing as standing

@@ -253,12 +253,12 @@ def financial():
             account_number=form.account_number.data or bank.account_number,
         )
         changed = services.update_financial(user, data, actor=user)
-        facts = services.bank_facts(user.id)
+        facts = services.standing(user.id).bank
         response = _saved(changed, "financial")
         if facts.holder_name_differs:  # said after "saved", and on the summary with a link
             flash(holder_name_differs_message(facts), "warning")
         return response
-    facts = services.bank_facts(user.id)
+    facts = services.standing(user.id).bank
     return render_template(
         "profile/financial.html",
         form=form,

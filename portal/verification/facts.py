@@ -1,16 +1,14 @@
 """What verification knows of one seller: plain values gathered from the rooms' services.
 
 The rules (:mod:`portal.verification.rules`) judge a :class:`Facts` and nothing else, so every
-rule is tested with facts built by hand. :func:`gather` collects them for a real seller
-through :mod:`portal.verification.sources`, the one module that calls the rooms.
+rule is tested with facts built by hand. :func:`portal.verification.sources.gather` collects
+them for a real seller, the one function that calls the rooms.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-
-from portal.verification import sources
 
 BUSINESS_WAYS = ("business", "company", "llp")  # the ways of selling that need business details
 
@@ -43,25 +41,3 @@ class Facts:
     @property
     def sells_as_business(self) -> bool:
         return self.selling_as in BUSINESS_WAYS
-
-
-def gather(user_id: int) -> Facts:
-    """Everything the rules need about ``user_id``, from the rooms' services."""
-    found = sources.read(user_id)
-    identity, bank, business = found.identity, found.bank, found.business
-    return Facts(
-        identity_status=identity.status,
-        identity_type=identity.identity_type,
-        identity_number_on_file=identity.number_on_file,
-        passport_expires_on=identity.passport_expires_on,
-        identity_reasons=tuple(identity.reasons),
-        bank_present=bank.present,
-        holder_name_differs=bank.holder_name_differs,
-        bank_proof_status=found.bank_proof_status,
-        address_present=found.address_present,
-        selling_as=business.selling_as,
-        business_complete=business.complete,
-        business_missing=tuple(business.missing),
-        needs_registration_document=business.needs_registration_document,
-        registration_document_status=found.registration_document_status,
-    )

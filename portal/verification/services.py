@@ -21,8 +21,8 @@ from portal.clock import utcnow, zone_named
 from portal.extensions import db
 from portal.pagination import Page, paginate
 from portal.verification import rules, tracking
-from portal.verification.facts import gather
 from portal.verification.models import TrackedRequirement
+from portal.verification.sources import gather
 from portal.verification.states import Code, Requirement, State, Status, Summary
 
 __all__ = [
@@ -69,7 +69,7 @@ def summary(user_id: int, today: date | None = None) -> Summary:
     today = today or today_for(user)
     return rules.evaluate(
         gather(user_id),
-        tracking.tracked(tracking.rows_of(user_id)),
+        tracking.tracked_of(user_id),
         today,
         deadline_days=current_app.config["VERIFICATION_DEADLINE_DAYS"],
     )

@@ -9,35 +9,34 @@ address, the bank account's holder against the name it should bear, and the busi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from portal.documents import services as documents
 from portal.profile import services as profile
+from portal.verification.facts import Facts
 
 
-@dataclass(frozen=True)
-class Read:
-    identity: documents.IdentityFacts
-    bank: profile.BankFacts
-    business: profile.BusinessFacts
-    bank_proof_status: str | None
-    registration_document_status: str | None
-    address_present: bool
-
-
-def read(user_id: int) -> Read:
-    """What the documents and the profile say about ``user_id`` today (two statements)."""
+def gather(user_id: int) -> Facts:
+    """Everything the rules need about ``user_id``, from the rooms' services (two
+    statements)."""
     evidence = documents.evidence_of(user_id)
     standing = profile.standing(user_id)
-    return Read(
-        identity=evidence.identity,
-        bank=standing.bank,
-        business=standing.business,
+    identity, bank, business = evidence.identity, standing.bank, standing.business
+    return Facts(
+        identity_status=identity.status,
+        identity_type=identity.identity_type,
+        identity_number_on_file=identity.number_on_file,
+        passport_expires_on=identity.passport_expires_on,
+        identity_reasons=tuple(identity.reasons),
+        bank_present=bank.present,
+        holder_name_differs=bank.holder_name_differs,
         bank_proof_status=evidence.statuses.get(documents.DocumentKind.BANK_PROOF),
+        address_present=standing.address_present,
+        selling_as=business.selling_as,
+        business_complete=business.complete,
+        business_missing=tuple(business.missing),
+        needs_registration_document=business.needs_registration_document,
         registration_document_status=evidence.statuses.get(
             documents.DocumentKind.BUSINESS_REGISTRATION
         )
-        if standing.business.needs_registration_document
+        if business.needs_registration_document
         else None,
-        address_present=standing.address_present,
     )

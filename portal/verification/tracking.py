@@ -9,19 +9,20 @@ important (restricted, then newly due, then the reminder), listing everything st
 
 from __future__ import annotations
 
+import functools
 from datetime import date, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from portal.auth.models import User
 from portal.extensions import db
 from portal.links import public_url
 from portal.outbox.services import queue_email
 from portal.verification import rules, wording
-from portal.verification.facts import gather
 from portal.verification.models import TrackedRequirement
+from portal.verification.sources import gather
 from portal.verification.states import Code, Requirement, State, Status, Summary
 
 REMIND_BEFORE = timedelta(days=7)
@@ -43,6 +44,21 @@ def rows_of(user_id: int) -> dict[Code, TrackedRequirement]:
 
 def tracked(rows: dict[Code, TrackedRequirement]) -> dict[Code, rules.Tracked]:
     return {code: rules.Tracked(State(row.state), row.deadline) for code, row in rows.items()}
+
+
+@functools.cache
+def _tracked_statement():
+    # Built once per process; each call binds only the seller's id.
+    return select(
+        TrackedRequirement.code, TrackedRequirement.state, TrackedRequirement.deadline
+    ).where(TrackedRequirement.user_id == bindparam("user_id"))
+
+
+def tracked_of(user_id: int) -> dict[Code, rules.Tracked]:
+    """What :func:`tracked` gives of :func:`rows_of`, read as three columns with no row built:
+    for the read-only summary every dashboard shows."""
+    found = db.session.execute(_tracked_statement(), {"user_id": user_id})
+    return {Code(code): rules.Tracked(State(state), deadline) for code, state, deadline in found}
 
 
 def _stored_deadline(requirement: Requirement, row: TrackedRequirement) -> date | None:

@@ -1,7 +1,7 @@
 """The bank account in the seller's own name: the holder's name is compared the Malaysian way
 with the verified name (or the registered business name), a difference is said plainly on
 the bank details with a link to upload the proof, and the reviewer of that proof sees both
-names side by side. ``bank_facts`` is what verification reads."""
+names side by side. ``standing(...).bank`` is what verification reads."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ def _named(app, seller_id: int, full_name: str) -> None:
 
 def _facts(app, seller_id: int) -> BankFacts:
     with app.app_context():
-        return services.bank_facts(seller_id)
+        return services.standing(seller_id).bank
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,7 @@
 """Business details: how the seller sells decides what is asked; each number is checked and a
 bad one saves nothing and says why, in English and in Malay; the TIN is encrypted, masked
 everywhere but behind the password, masked in the history; the section is in the export
-and on the staff's seller page; verification reads it through business_facts."""
+and on the staff's seller page; verification reads it through standing."""
 
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ def _words(page: str) -> str:
 
 def _facts(app, seller_id):
     with app.app_context():
-        return services.business_facts(seller_id)
+        return services.standing(seller_id).business
 
 
 def _in_malay(app, message) -> str:
