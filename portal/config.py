@@ -208,7 +208,8 @@ class Defaults:
     SHARING_MAX_WAIT = 5.0  # seconds a party's Retry-After may hold a retry; longer: "busy"
     # The keys each party gave Koopseri, by slug (docs/deploy.md says how to obtain them):
     # PORTAL_SHARING_CREDENTIALS='{"dhl": {"username": "…", "password": "…", "account": "…"},
-    # "sendparcel": {"api_key": "…"}}'. Never in the database, never logged.
+    # "sendparcel": {"client_id": "…", "client_secret": "…", "account_number": "…",
+    # "subscription_code": "…"}}' (docs/parties/). Never in the database, never logged.
     SHARING_CREDENTIALS: dict = {}
     SHARING_FOLDER: str | None = None
     PICKUP_MAX_DAYS_AHEAD = 14

@@ -158,13 +158,15 @@ def pickup_cancel_confirm(pickup_id: int):
         services.cancel_pickup(current_user._get_current_object(), pickup, today=local_today())
     except services.CannotCancel as exc:
         return _cancel_page(pickup, error=exc.message, status=409)
-    except DeliveryFailed:
+    except DeliveryFailed as exc:
         db.session.rollback()
         error = _(
             "We could not reach %(courier)s, so your pickup is not cancelled yet. "
             "Please try again in a few minutes.",
             courier=pickup.third_party.name,
         )
+        if exc.code:  # the courier said why (it no longer knows the booking, ...)
+            error = exc.message
         return _cancel_page(services.pickup_of(current_user.id, pickup_id), error=error, status=503)
     db.session.commit()
     flash(

@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, parse_qsl, urlsplit
 
 from tests.partner import make_certificate
 
@@ -33,7 +33,7 @@ class Call:
     path: str  # without the query
     query: dict[str, list[str]]
     headers: dict[str, str]  # lower-case names
-    body: object  # the JSON document, or None
+    body: object  # the JSON document (a form's fields as a dict), or None
     params: dict[str, str] = field(default_factory=dict)  # the route pattern's named groups
 
 
@@ -96,8 +96,12 @@ def serve_api(
             parts = urlsplit(self.path)
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length) if length else b""
+            form = "x-www-form-urlencoded" in (self.headers.get("Content-Type") or "")
             try:
-                body = json.loads(raw) if raw else None
+                if form:  # an OAuth 2.0 token request (RFC 6749 §4.4.2): name=value pairs
+                    body = dict(parse_qsl(raw.decode(), keep_blank_values=True))
+                else:
+                    body = json.loads(raw) if raw else None
             except ValueError:
                 body = None
                 api.violation(f"{self.command} {parts.path}: the body is not JSON")

@@ -15,12 +15,13 @@ from flask import current_app
 from portal.config import is_development
 from portal.sharing.connectors import Connector, Credentials, NotConfigured, json_connector
 from portal.sharing.models import ThirdParty
+from portal.sharing.parties import mydhl, sendparcel
 
 CONNECTORS: dict[str, Callable[..., Connector]] = {
     "json": json_connector,
-    # STAND-IN until each party's connector lands (issue 24): the portal's own JSON.
-    "mydhl": json_connector,
-    "sendparcel": json_connector,
+    "mydhl": mydhl.make,
+    "sendparcel": sendparcel.make,
+    # STAND-IN until WooCommerce's connector lands (issue 24): the portal's own JSON.
     "woocommerce": json_connector,
 }
 

@@ -85,10 +85,13 @@ class Client:
         path: str,
         *,
         json_body: object = None,
+        form: Mapping[str, str] | None = None,
         query: Mapping[str, object] | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> Answer:
         """``method`` ``base_url + path``; the answer, once it is one a retry would not change.
+        ``form`` sends an ``application/x-www-form-urlencoded`` body instead of JSON (an
+        OAuth 2.0 token request, RFC 6749 §4.4.2).
 
         Raises :class:`Refused` (``credentials``, ``busy``) or :class:`DeliveryFailed`."""
         target = self.base_path + path
@@ -99,6 +102,9 @@ class Client:
         sent_headers = {**self.headers, **(headers or {})}
         if body is not None:
             sent_headers["Content-Type"] = "application/json"
+        elif form is not None:
+            body = urlencode(form).encode()
+            sent_headers["Content-Type"] = "application/x-www-form-urlencoded"
         problem = "not attempted"
         answer: Answer | None = None
         wait = 0.0
