@@ -7,7 +7,7 @@ queued in the erasure's transaction, one per party and account: our references o
 party received, the party's own references, and the keys sealed (``Encrypted``).
 
 The next retention run makes each through the sharing door
-(:func:`portal.sharing.erasure_requests.request_erasure`): the party's connector does what its
+(:func:`portal.sharing.erasure_requests.ask_to_erase`): the party's connector does what its
 API can (cancels the open pickups, deletes the store's customer). What the API cannot erase
 (a courier keeps its records) is asked of the party's privacy contact, recorded in the
 registry, by an email through the outbox that names only references; staff record the
@@ -138,7 +138,7 @@ def _make(request: ErasureRequest) -> int:
     by email), 0 if it stays pending or waits for staff."""
     request.attempts += 1
     try:
-        receipt = door.request_erasure(
+        receipt = door.ask_to_erase(
             request.third_party_id,
             reference=reference_of(request),
             references=request.disclosure_refs,

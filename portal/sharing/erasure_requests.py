@@ -86,15 +86,33 @@ def request_erasure(
     references: list[str],
     partner_references: list[str] | None = None,
     credentials: connectors.Credentials | None = None,
+) -> str:
+    """:func:`ask_to_erase`, for a caller that needs only the outcome line for the record."""
+    return ask_to_erase(
+        third_party_id,
+        reference=reference,
+        references=references,
+        partner_references=partner_references,
+        credentials=credentials,
+    ).outcome
+
+
+def ask_to_erase(
+    third_party_id: int,
+    *,
+    reference: str,
+    references: list[str],
+    partner_references: list[str] | None = None,
+    credentials: connectors.Credentials | None = None,
 ) -> connectors.Receipt:
     """Ask the party to erase what it received under ``references`` (and, where its API can,
-    to cancel or delete what is still open under its own ``partner_references``);
-    ``reference`` (ours, for this request) is also the idempotency key, so a repeat is
-    recognised. Returns the party's receipt: its ``outcome`` line for the record, and
-    ``erased`` False when its privacy contact must still be asked by email. Raises
-    :class:`connectors.Unsupported` when the party's API cannot take it (it must be emailed),
-    and :class:`DeliveryFailed`: the party did not answer or refused, and the request must be
-    sent again."""
+    to cancel or delete what is still open under its own ``partner_references``, with the
+    seller's own ``credentials`` where it takes them); ``reference`` (ours, for this request)
+    is also the idempotency key, so a repeat is recognised. Returns the party's receipt: its
+    ``outcome`` line for the record, and ``erased`` False when its privacy contact must still
+    be asked by email. Raises :class:`connectors.Unsupported` when the party's API cannot
+    take it (it must be emailed), and :class:`DeliveryFailed`: the party did not answer or
+    refused, and the request must be sent again."""
     party = db.session.get(ThirdParty, third_party_id)
     message = connectors.Message(
         kind=connectors.ERASURE,
