@@ -71,6 +71,7 @@ from portal.admin import (  # noqa: E402,F401
     corrections,
     disclosures,
     documents,
+    erasure_requests,
     minor_reports,
     outbox,
     policy,

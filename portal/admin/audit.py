@@ -124,6 +124,7 @@ SUBJECT_PAGES = {
     "breach": ("admin.breach", "breach_id"),
     "disclosure": ("admin.disclosure", "disclosure_id"),
     "document": ("admin.document_review", "document_id"),
+    "erasure_request": ("admin.erasure_requests", None),  # an answered request leaves the list
     "minor_report": ("admin.minor_report", "report_id"),
     "policy_version": ("policy.version", "number"),
     "privacy_request": ("admin.privacy_request", "request_id"),

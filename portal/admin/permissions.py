@@ -33,6 +33,7 @@ class Permission(StrEnum):
     RECORD_DISCLOSURES = "record and review legal disclosures"
     HANDLE_PRIVACY_REQUESTS = "work data-subject requests"
     HANDLE_CORRECTIONS = "see and pass on corrections owed to third parties"
+    FOLLOW_ERASURE_REQUESTS = "follow the erasure requests third parties have not answered"
     READ_AUDIT = "read the audit trail"
     READ_PROCESSING = "read the record of processing and the transfers abroad due for review"
     KEEP_BREACH_REGISTER = "keep the breach register and notify the sellers a breach affected"
@@ -65,6 +66,8 @@ MATRIX: dict[Permission, frozenset[Role]] = {
     Permission.HANDLE_PRIVACY_REQUESTS: frozenset({ADMIN, DPO}),
     # PDPA s.35: the DPO answers for corrections reaching the third parties.
     Permission.HANDLE_CORRECTIONS: frozenset({ADMIN, DPO}),
+    # So does the DPO for the erasure requests to them, and the answers they give (issue 24).
+    Permission.FOLLOW_ERASURE_REQUESTS: frozenset({ADMIN, DPO}),
     Permission.READ_AUDIT: frozenset({ADMIN, DPO}),
     # The record of processing is the DPO's to keep in view (PDPA s.12A); changing what it
     # is made of (the registry, the policy) stays with admins.
@@ -140,6 +143,9 @@ ENDPOINTS: dict[str, Permission] = {
     "admin.corrections": _P.HANDLE_CORRECTIONS,
     "admin.correction_send": _P.HANDLE_CORRECTIONS,
     "admin.correction_handled": _P.HANDLE_CORRECTIONS,
+    # erasure requests to third parties, and their answers
+    "admin.erasure_requests": _P.FOLLOW_ERASURE_REQUESTS,
+    "admin.erasure_request": _P.FOLLOW_ERASURE_REQUESTS,
     # breaches (PDPA s.12B)
     "admin.breaches_list": _P.KEEP_BREACH_REGISTER,
     "admin.breach_new": _P.KEEP_BREACH_REGISTER,

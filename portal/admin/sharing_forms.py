@@ -29,7 +29,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.clock import local_today
-from portal.forms import DayField, PortalForm, required, strip
+from portal.forms import DayField, PortalForm, check_email, required, strip
 from portal.profile.choices import countries
 from portal.sharing.abroad import BASES, is_abroad
 from portal.sharing.payload import SHAREABLE
@@ -101,6 +101,12 @@ class ThirdPartyForm(PortalForm):
         _l("Link to their privacy notice"),
         filters=[strip],
         validators=[required, Length(max=300), check_https_url],
+    )
+    # Where an erasure request the party's API cannot take is emailed (issue 24).
+    privacy_email = EmailField(
+        _l("Privacy contact email"),
+        filters=[strip],
+        validators=[Optional(), Length(max=254), check_email],
     )
     contract_reference = StringField(
         _l("Contract reference"), filters=[strip], validators=[Optional(), Length(max=100)]
@@ -175,6 +181,7 @@ class ThirdPartyForm(PortalForm):
 # The registry's terms that may be left empty; stored as NULL, not "".
 _OPTIONAL_TERMS = frozenset(
     {
+        "privacy_email",
         "contract_reference",
         "contract_signed_on",
         "breach_notice_hours",

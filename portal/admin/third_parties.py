@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.admin import bp
@@ -17,6 +18,15 @@ from portal.extensions import db
 from portal.forms import ConfirmForm
 from portal.sharing import registry
 from portal.sharing import services as sharing
+
+# How each connector (``ThirdParty.connector``) speaks, in words: shown, never chosen here, as
+# a connector is code (``portal.sharing.parties.CONNECTORS``).
+CONNECTOR_NAMES = {
+    "json": _l("the portal's own JSON, to the endpoint in the configuration"),
+    "mydhl": _l("the MyDHL API of DHL Express"),
+    "sendparcel": _l("the SendParcel API of Pos Malaysia"),
+    "woocommerce": _l("the WooCommerce REST API, with the seller's own store keys"),
+}
 
 
 @bp.get("/third-parties")
@@ -67,7 +77,10 @@ def third_party_edit(party_id: int):
             flash(_("Nothing was changed."), "warning")
         return redirect(url_for("admin.third_parties"))
     status = 400 if form.errors else 200
-    return render_template("admin/third_party_form.html", form=form, party=party), status
+    connector = CONNECTOR_NAMES.get(party.connector, party.connector)
+    return render_template(
+        "admin/third_party_form.html", form=form, party=party, connector_name=connector
+    ), status
 
 
 @bp.route("/third-parties/<int:party_id>/retire", methods=["GET", "POST"])

@@ -11,6 +11,7 @@ from portal.auth import services as auth
 from portal.breaches import services as breaches
 from portal.clock import local_today, utcnow
 from portal.documents import review
+from portal.erasure import answers as erasure_answers
 from portal.minor_reports import review as reports
 from portal.outbox import monitor
 from portal.profile import reachability
@@ -53,6 +54,9 @@ def index():
         else None,
         corrections=sharing.corrections_summary()
         if may(current_user, Permission.HANDLE_CORRECTIONS)
+        else None,
+        erasure_requests=erasure_answers.summary(utcnow())
+        if may(current_user, Permission.FOLLOW_ERASURE_REQUESTS)
         else None,
         breach_clocks=breaches.open_clocks()
         if may(current_user, Permission.KEEP_BREACH_REGISTER)

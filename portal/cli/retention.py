@@ -31,5 +31,7 @@ def run(dry_run: bool) -> None:
     click.echo(f"  reminders    {summary.reminders:>7} {verb} sent")
     if not dry_run:
         click.echo(f"  files        {summary.files:>7} pending deletions finished")
-        click.echo(f"  third-party  {summary.erasure_requests:>7} erasure requests answered")
+        click.echo(
+            f"  third-party  {summary.erasure_requests:>7} erasure requests made (API or email)"
+        )
         click.echo(f"  corrections  {summary.corrections:>7} passed on to third parties")

@@ -6,7 +6,8 @@ same routine. The data map (:mod:`portal.datamap`) drives it: which rows are the
 (deleted, children first, the account row last), which columns elsewhere name the account
 (emptied), and which stored files the rows name (:mod:`.files`: deleted after the commit).
 Each third party that received the seller's data gets an erasure request (:mod:`.third_parties`),
-sent through the sharing door. What stays is a non-personal record (:mod:`.models`).
+made through the sharing door or emailed to the party's privacy contact; staff follow those
+not yet answered (:mod:`.answers`). What stays is a non-personal record (:mod:`.models`).
 
 Erasure sits below the features and imports none of them.
 """

@@ -44,6 +44,7 @@ def erase_accounts(
     db.session.flush()
     ids = list(user_ids)
     received = door.received(ids)  # what each party holds, asked of it once the rows are gone
+    still_open = third_parties.gather(ids)  # what its API can still cancel or delete
     pending: list[PendingFileDeletion] = []
     for table in reversed(db.metadata.sorted_tables):  # children before parents
         owned = SELLER_TABLES.get(table.name)
@@ -61,7 +62,7 @@ def erase_accounts(
     db.session.add_all(records.values())
     db.session.add_all(pending)
     db.session.flush()
-    third_parties.queue(records, received)
+    third_parties.queue(records, received, still_open)
     db.session.flush()
     files.delete_after_commit(pending)
     return [records[user_id] for user_id in ids]

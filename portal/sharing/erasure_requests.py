@@ -1,9 +1,11 @@
 """Erasure requests: the door's side of asking a third party to erase what it received.
 
 They leave like every other transfer, through the party's connector, and name only our
-references for what the party received (no name, email or other personal data). The
-erasure routine (:mod:`portal.erasure`) keeps the requests and their outcomes; the door
-knows who received what, how to reach them, and where a development set-up wrote its copies.
+references for what the party received and the party's own references of what is still
+open (no name, email or other personal data). The erasure routine (:mod:`portal.erasure`)
+keeps the requests and their outcomes; the door knows who received what, how to reach them
+(through the API, or the privacy contact the registry records), and where a development
+set-up wrote its copies.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
@@ -35,6 +38,27 @@ def received(user_ids: Iterable[int]) -> dict[tuple[int, int], list[str]]:
     ):
         found[(user_id, party_id)].append(reference)
     return dict(found)
+
+
+@dataclass(frozen=True)
+class Contact:
+    """How the erasure names a party and reaches it outside its API."""
+
+    name: str
+    privacy_email: str | None
+
+
+def contacts(party_ids: Iterable[int]) -> dict[int, Contact]:
+    """Each party's name and the privacy contact the registry records now, by party id."""
+    ids = sorted(set(party_ids))
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(ThirdParty.id, ThirdParty.name, ThirdParty.privacy_email).where(
+            ThirdParty.id.in_(ids)
+        )
+    )
+    return {party_id: Contact(name, email or None) for party_id, name, email in rows}
 
 
 def development_copies(rows: Sequence) -> list[str]:
@@ -63,13 +87,32 @@ def request_erasure(
     partner_references: list[str] | None = None,
     credentials: connectors.Credentials | None = None,
 ) -> str:
+    """:func:`ask_to_erase`, for a caller that needs only the outcome line for the record."""
+    return ask_to_erase(
+        third_party_id,
+        reference=reference,
+        references=references,
+        partner_references=partner_references,
+        credentials=credentials,
+    ).outcome
+
+
+def ask_to_erase(
+    third_party_id: int,
+    *,
+    reference: str,
+    references: list[str],
+    partner_references: list[str] | None = None,
+    credentials: connectors.Credentials | None = None,
+) -> connectors.Receipt:
     """Ask the party to erase what it received under ``references`` (and, where its API can,
-    to cancel or delete what is still open under its own ``partner_references``);
-    ``reference`` (ours, for this request) is also the idempotency key, so a repeat is
-    recognised. Returns the outcome line for the record. Raises
-    :class:`connectors.Unsupported` when the party's API cannot take it (it must be emailed),
-    and :class:`DeliveryFailed`: the party did not answer or refused, and the request must be
-    sent again."""
+    to cancel or delete what is still open under its own ``partner_references``, with the
+    seller's own ``credentials`` where it takes them); ``reference`` (ours, for this request)
+    is also the idempotency key, so a repeat is recognised. Returns the party's receipt: its
+    ``outcome`` line for the record, and ``erased`` False when its privacy contact must still
+    be asked by email. Raises :class:`connectors.Unsupported` when the party's API cannot
+    take it (it must be emailed), and :class:`DeliveryFailed`: the party did not answer or
+    refused, and the request must be sent again."""
     party = db.session.get(ThirdParty, third_party_id)
     message = connectors.Message(
         kind=connectors.ERASURE,
@@ -86,4 +129,4 @@ def request_erasure(
         log.warning("erasure request %s to %s not delivered", reference, party.slug)
         raise
     log.info("sharing: %s accepted erasure request %s", party.slug, reference)
-    return receipt.outcome
+    return receipt

@@ -18,7 +18,8 @@ from portal.extensions import db
 from portal.sharing.models import ThirdParty
 from portal.sharing.services import party_by_slug
 
-# What staff may change about a registered party: not its key, which names it in configuration.
+# What staff may change about a registered party: not its key, which names it in configuration,
+# nor its connector, which names code (``portal.sharing.parties.CONNECTORS``).
 EDITABLE = (
     "name",
     "service",
@@ -28,6 +29,7 @@ EDITABLE = (
     "categories",
     "country",
     "privacy_url",
+    "privacy_email",
     "contract_reference",
     "contract_signed_on",
     "breach_notice_hours",

@@ -313,7 +313,31 @@ def _seed(app) -> dict[tuple[str, str], Person]:
             person.ids["pickup_id"] = first(
                 select(Pickup.id).where(Pickup.user_id == user_id).order_by(Pickup.id)
             )
+
+        # An erased seller whose DHL pickup leaves an erasure request not yet answered, for
+        # the staff's list of them and its page. Last: the erasure empties the session.
+        from portal import erasure
+
+        erased = make_seller("erased@example.com", full_name="Zainab Dipadam")
+        _fill_demo_profile(erased)
+        db.session.commit()
+        (erasure_record,) = erasure.erase_accounts([erased.id], reason="retention")
+        db.session.commit()
+        erasure_request = first_erasure_request(erasure_record.id)
+        for person in people.values():
+            person.ids["admin.erasure_request:request_id"] = erasure_request
     return people
+
+
+def first_erasure_request(erasure_id: int) -> int:
+    from sqlalchemy import select
+
+    from portal.erasure import ErasureRequest
+    from portal.extensions import db
+
+    return db.session.scalar(
+        select(ErasureRequest.id).where(ErasureRequest.erasure_id == erasure_id).limit(1)
+    )
 
 
 def _bounce(app, people) -> None:

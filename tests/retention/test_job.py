@@ -108,7 +108,7 @@ def test_everything_of_the_seller_is_gone_the_day_after(app, two_sellers, partne
         assert files_b <= stored_keys(app)
         # DHL was asked to erase what it received, by our references only.
         (request,) = db.session.scalars(select(ErasureRequest)).all()
-        assert request.status == "sent" and request.erasure_id == record.id
+        assert request.status == "answered" and request.erasure_id == record.id
     asked = [r.body for r in partner.received if r.body.get("type") == "erasure_request"]
     assert len(asked) == 1
     assert asked[0]["references"] == request.disclosure_refs
