@@ -79,7 +79,7 @@ def freeze_by_system(seller: User, reason: str) -> bool:
     if not states.allowed(seller.status, Transition.FREEZE, states.Actor.SYSTEM):
         return False
     states.apply(seller, Transition.FREEZE, actor=None, reason=reason)
-    audit(None, f"account.{Transition.FREEZE}", "account", seller.id, reason)  # the portal
+    audit(None, "account.freeze", "account", seller.id, reason)  # the portal, as staff would
     _ask_for_proof_of_age(seller)
     return True
 
