@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import ipaddress
 import json
+import secrets
 import ssl
 import threading
 import time
@@ -24,7 +25,10 @@ def make_certificate(folder: Path) -> tuple[Path, Path]:
     from cryptography.x509.oid import NameOID
 
     key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "partner.test")])
+    # A name of its own, so several such certificates can share one CA bundle (OpenSSL finds
+    # an issuer by its name).
+    common_name = f"partner-{secrets.token_hex(4)}.test"
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
     now = datetime.datetime.now(datetime.UTC)
     certificate = (
         x509.CertificateBuilder()
