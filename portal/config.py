@@ -205,6 +205,9 @@ class Defaults:
     SHARING_ATTEMPTS = 3  # tries per transfer; only failures that may pass are retried
     SHARING_RETRY_DELAY = 0.5  # seconds before the second try, doubled before each next
     SHARING_CA_FILE: str | None = None  # a private CA bundle for the endpoints, if any
+    # A seller's store may be at a loopback or private address: for tests and a developer's
+    # own store only. Off, the portal never calls a store address that is not public.
+    SHARING_STORE_PRIVATE_ADDRESSES = False
     SHARING_MAX_WAIT = 5.0  # seconds a party's Retry-After may hold a retry; longer: "busy"
     # The keys each party gave Koopseri, by slug (docs/deploy.md says how to obtain them):
     # PORTAL_SHARING_CREDENTIALS='{"dhl": {"username": "…", "password": "…", "account": "…"},

@@ -25,6 +25,10 @@ CHECK = {
         "Your store is busy and asked us to wait, so nothing was saved. Please try again in a "
         "minute."
     ),
+    "private_address": _l(
+        "This is not a public address on the internet, so we did not contact it and nothing "
+        "was saved. Enter the address your customers use to visit your store."
+    ),
     "rejected": _l(
         "Your store did not accept the check of these keys, so nothing was saved. Please check "
         "the address and the keys, and try again."
@@ -53,6 +57,7 @@ CONNECT = {
     ),
     "not_found": CHECK["not_found"],
     "busy": CHECK["busy"],
+    "private_address": CHECK["private_address"],
     "rejected": _l(
         "Your store did not accept the customer record, so nothing was shared or saved. Its "
         "settings may ask for more than Koopseri sends (a user name or a password for every "

@@ -139,6 +139,7 @@ REFUSALS = frozenset(
         "credentials",  # the keys were refused (ours from configuration, or the seller's)
         "not_found",  # it no longer knows what we referred to (a cancelled or past pickup)
         "busy",  # too many requests: it asked us to wait (429)
+        "private_address",  # a seller's store address is not a public one (never contacted)
         "rejected",  # any other refusal
     }
 )

@@ -116,6 +116,11 @@ REFUSAL_MESSAGES = {
         "a minute.",
         name=name,
     ),
+    "private_address": lambda name: _l(
+        "%(name)s was not contacted: its address is not a public one on the internet. "
+        "Nothing was shared.",
+        name=name,
+    ),
     "rejected": lambda name: _l(
         "%(name)s did not accept the request, so nothing was shared. Please check your "
         "details and try again, or contact us.",

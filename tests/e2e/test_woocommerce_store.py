@@ -26,7 +26,12 @@ def store(tmp_path):
 
 def test_a_seller_connects_and_disconnects_a_store(live_server, browser_page, store):
     app = live_server.app
-    app.config.update(SHARING_CA_FILE=store.ca_file, SHARING_TIMEOUT=1.0, SHARING_RETRY_DELAY=0.01)
+    app.config.update(
+        SHARING_CA_FILE=store.ca_file,
+        SHARING_TIMEOUT=1.0,
+        SHARING_RETRY_DELAY=0.01,
+        SHARING_STORE_PRIVATE_ADDRESSES=True,  # the test store is on loopback
+    )
     with app.app_context():
         seller = make_seller(EMAIL, full_name="Aminah binti Yusof", phone_e164="+60135556677")
         give_address(seller.id, display_name="Kedai Songket Aminah")

@@ -61,6 +61,7 @@ def app(make_app, parties, smtp_server):
         SHARING_CA_FILE=parties["ca_file"],
         SHARING_RETRY_DELAY=0.01,
         SHARING_TIMEOUT=1.0,
+        SHARING_STORE_PRIVATE_ADDRESSES=True,  # the test store is on loopback
         MAIL_SERVER="127.0.0.1",
         MAIL_PORT=smtp_server.port,
     )

@@ -44,6 +44,7 @@ def app(make_app, store):
         SHARING_TIMEOUT=1.0,
         SHARING_RETRY_DELAY=0.01,
         SHARING_MAX_WAIT=0.2,
+        SHARING_STORE_PRIVATE_ADDRESSES=True,  # the test store is on loopback
     )
 
 

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import base64
 import http.client
+import ipaddress
 import json
+import socket
 import ssl
 import time
 from collections.abc import Mapping
@@ -60,6 +62,7 @@ class Client:
         max_wait: float | None = None,
         ca_file: str | None = None,
         name: str = "party",
+        public_only: bool = False,
     ):
         config = current_app.config
         parts = urlsplit(base_url)
@@ -78,6 +81,9 @@ class Client:
             cafile=ca_file if ca_file is not None else config["SHARING_CA_FILE"]
         )
         self.name = name
+        # An address a seller typed (their store's): only a public one on the internet, so the
+        # portal never becomes a way into its own network (server-side request forgery).
+        self.public_only = public_only
 
     def call(
         self,
@@ -137,9 +143,18 @@ class Client:
         raise DeliveryFailed(problem)
 
     def _once(self, method: str, target: str, body: bytes | None, headers: dict) -> Answer:
-        connection = http.client.HTTPSConnection(
-            self.host, self.port, timeout=self.timeout, context=self.context
-        )
+        if self.public_only:
+            connection = _PinnedConnection(
+                self.host,
+                self.port,
+                public_address(self.host, self.port),
+                timeout=self.timeout,
+                context=self.context,
+            )
+        else:
+            connection = http.client.HTTPSConnection(
+                self.host, self.port, timeout=self.timeout, context=self.context
+            )
         try:
             connection.request(method, target, body=body, headers=headers)
             response = connection.getresponse()
@@ -152,6 +167,34 @@ class Client:
         except ValueError:
             document = None
         return Answer(response.status, found, document)
+
+
+def public_address(host: str, port: int) -> str:
+    """The address to connect to for ``host``, resolved once and checked: every address the
+    name resolves to must be public on the internet (not loopback, private, link-local such
+    as a cloud's metadata service at 169.254.169.254, shared, reserved or multicast), or
+    :class:`Refused` ``private_address``. The connection then goes to this very address, so a
+    name that resolves differently a moment later changes nothing."""
+    try:
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as exc:
+        raise DeliveryFailed(f"the name does not resolve: {type(exc).__name__}") from None
+    addresses = [info[4][0] for info in found]
+    if not addresses or not all(ipaddress.ip_address(a.split("%")[0]).is_global for a in addresses):
+        raise Refused("private_address", "the address is not a public one")
+    return addresses[0]
+
+
+class _PinnedConnection(http.client.HTTPSConnection):
+    """HTTPS to ``address`` (already checked), with the certificate checked for ``host``."""
+
+    def __init__(self, host: str, port: int, address: str, **options):
+        super().__init__(host, port, **options)
+        self._address = address
+
+    def connect(self) -> None:
+        raw = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock = self._context.wrap_socket(raw, server_hostname=self.host)
 
 
 def retry_after(headers: Mapping[str, str]) -> float:

@@ -53,6 +53,8 @@ from __future__ import annotations
 
 import re
 
+from flask import current_app
+
 from portal.sharing.connectors import (
     CORRECTION,
     ERASURE,
@@ -114,6 +116,7 @@ class WooCommerceConnector:
             credentials.url.rstrip("/") + API_PATH,
             headers={"Authorization": basic_auth(credentials.key, credentials.secret)},
             name="woocommerce",
+            public_only=not current_app.config["SHARING_STORE_PRIVATE_ADDRESSES"],
         )
 
     def check(self) -> None:
