@@ -295,6 +295,26 @@ def close_another_account(app: Flask) -> str:
         return user.email
 
 
+def erase_a_seller_with_a_pickup(app: Flask) -> None:
+    """A seller with a DHL pickup still to come, erased: the request to DHL waits for the
+    next retention run, on the staff's list of requests not yet answered."""
+    from portal import erasure
+    from portal.extensions import db
+    from portal.sharing import services as sharing
+    from portal.shipping import services as shipping
+    from tests.sharing.conftest import give_address
+    from tests.support import make_seller
+
+    with app.test_request_context(base_url="http://127.0.0.1:5000"):
+        user = make_seller("erased@example.com", full_name="Tan Ah Kow", phone_e164="+60123334455")
+        give_address(user.id, display_name="Ah Kow Hardware")
+        day = local_today() + timedelta(days=5)
+        shipping.book_pickup(user, sharing.party_by_slug("dhl"), day, "small")
+        db.session.commit()
+        erasure.erase_accounts([user.id], reason="retention")
+        db.session.commit()
+
+
 def staff_two_factor(app: Flask, email: str) -> str:
     """Staff must use two-factor: give the demo admin an authenticator secret, and the first
     screenshot the page where a new member of staff sets it up."""
@@ -434,6 +454,7 @@ def take_all(camera: Camera) -> None:
     snap(seller, "shipping-pickup.png")
     add_legal_disclosures(app, camera.language)
     shoot(seller, "/account/disclosures", "disclosures.png")
+    shoot(seller, "/integrations/woocommerce", "integrations-woocommerce.png")
     shoot(seller, "/account/export", "account-export.png")
     shoot(seller, "/account/terminate", "account-terminate.png")
     shoot(anonymous, "/retention", "retention.png")
@@ -474,6 +495,8 @@ def take_all(camera: Camera) -> None:
     shoot(admin, "/admin/requests", "admin-requests.png")
     shoot(admin, "/admin/breaches/new", "admin-breach-new.png")
     shoot(admin, "/admin/processing", "admin-processing.png")
+    erase_a_seller_with_a_pickup(app)
+    shoot(admin, "/admin/erasure-requests", "admin-erasure-requests.png")
 
 
 def main() -> None:
