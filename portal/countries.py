@@ -1,7 +1,8 @@
 """Countries as people choose and read them: ISO 3166-1 alpha-2 codes with CLDR's names in the
 reader's language (through Babel), for postal addresses, third parties' countries and the
 country that issued a passport. One list, so a code accepted in one place is named in every
-other.
+other. Malaysia's states too (ISO 3166-2:MY), for the profile's address and the couriers that
+are sent it.
 """
 
 from __future__ import annotations
@@ -41,3 +42,24 @@ def country_name(code: str | None) -> str:
     if not code:
         return ""
     return dict(countries()).get(code, code)
+
+
+# The 13 states and 3 federal territories, by their ISO 3166-2:MY codes.
+MY_STATES: dict[str, str] = {
+    "MY-01": "Johor",
+    "MY-02": "Kedah",
+    "MY-03": "Kelantan",
+    "MY-04": "Melaka",
+    "MY-05": "Negeri Sembilan",
+    "MY-06": "Pahang",
+    "MY-08": "Perak",
+    "MY-09": "Perlis",
+    "MY-07": "Pulau Pinang",
+    "MY-12": "Sabah",
+    "MY-13": "Sarawak",
+    "MY-10": "Selangor",
+    "MY-11": "Terengganu",
+    "MY-14": "Wilayah Persekutuan Kuala Lumpur",
+    "MY-15": "Wilayah Persekutuan Labuan",
+    "MY-16": "Wilayah Persekutuan Putrajaya",
+}

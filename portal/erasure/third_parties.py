@@ -102,27 +102,27 @@ def _unseal(stored: str | None) -> connectors.Credentials | None:
     return connectors.Credentials(url=keys["url"], key=keys["key"], secret=keys["secret"])
 
 
+def _oldest(status: str, limit: int) -> list[ErasureRequest]:
+    return list(
+        db.session.scalars(
+            select(ErasureRequest)
+            .where(ErasureRequest.status == status)
+            .order_by(ErasureRequest.id)
+            .limit(limit)
+        )
+    )
+
+
 def send_erasure_requests(limit: int = 500) -> int:
     """Make each pending request through the party's API, email the party's privacy contact
     what the API could not do, and email those staff held for want of a contact once the
     registry has one. Returns how many requests were made; one the party did not receive
     stays pending for the next run. Commits after each request."""
     made = 0
-    pending = db.session.scalars(
-        select(ErasureRequest)
-        .where(ErasureRequest.status == PENDING)
-        .order_by(ErasureRequest.id)
-        .limit(limit)
-    ).all()
-    for request in pending:
+    for request in _oldest(PENDING, limit):
         made += _make(request)
         db.session.commit()
-    waiting = db.session.scalars(
-        select(ErasureRequest)
-        .where(ErasureRequest.status == STAFF)
-        .order_by(ErasureRequest.id)
-        .limit(limit)
-    ).all()
+    waiting = _oldest(STAFF, limit)
     reachable = door.contacts(request.third_party_id for request in waiting)
     for request in waiting:
         contact = reachable.get(request.third_party_id)

@@ -4,30 +4,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from portal.countries import MY_STATES as MY_STATES
 from portal.countries import countries as countries
 from portal.countries import country_name as country_name
 
 MALAYSIA = "MY"
 
-# The 13 states and 3 federal territories, by their ISO 3166-2:MY codes.
-MY_STATES: dict[str, str] = {
-    "MY-01": "Johor",
-    "MY-02": "Kedah",
-    "MY-03": "Kelantan",
-    "MY-04": "Melaka",
-    "MY-05": "Negeri Sembilan",
-    "MY-06": "Pahang",
-    "MY-08": "Perak",
-    "MY-09": "Perlis",
-    "MY-07": "Pulau Pinang",
-    "MY-12": "Sabah",
-    "MY-13": "Sarawak",
-    "MY-10": "Selangor",
-    "MY-11": "Terengganu",
-    "MY-14": "Wilayah Persekutuan Kuala Lumpur",
-    "MY-15": "Wilayah Persekutuan Labuan",
-    "MY-16": "Wilayah Persekutuan Putrajaya",
-}
 OUTSIDE_MALAYSIA = "other"
 
 OTHER_BANK = "other"

@@ -51,6 +51,7 @@ from typing import TYPE_CHECKING
 
 from flask import current_app
 
+from portal.countries import MY_STATES
 from portal.sharing.connectors import (
     ERASURE,
     PICKUP,
@@ -86,21 +87,10 @@ PARCELS = {
 TIMESLOT = {"start_time": "09:00", "end_time": "18:00"}
 NAME_MAX = 100  # the longest sender name Create Order takes
 
-# ISO 3166-2:MY codes (what the profile keeps) as Pos names the states.
+# ISO 3166-2:MY codes (what the profile keeps) as Pos names the states: their own names, the
+# federal territories shortened as Pos writes them.
 STATES = {
-    "MY-01": "Johor",
-    "MY-02": "Kedah",
-    "MY-03": "Kelantan",
-    "MY-04": "Melaka",
-    "MY-05": "Negeri Sembilan",
-    "MY-06": "Pahang",
-    "MY-07": "Pulau Pinang",
-    "MY-08": "Perak",
-    "MY-09": "Perlis",
-    "MY-10": "Selangor",
-    "MY-11": "Terengganu",
-    "MY-12": "Sabah",
-    "MY-13": "Sarawak",
+    **MY_STATES,
     "MY-14": "WP Kuala Lumpur",
     "MY-15": "WP Labuan",
     "MY-16": "WP Putrajaya",
