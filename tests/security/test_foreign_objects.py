@@ -46,6 +46,9 @@ NO_OBJECT = {
 # The breach register's routes name a breach; none exists in this world (tests/breaches
 # covers a breach in the wrong state: notice recorded twice, selection after notifying).
 NO_BREACH = 999_999
+# Erasure requests belong to erased accounts, of which this world has none (an answered one,
+# in the wrong state, answers 404 in tests/erasure_requests/test_staff_list.py).
+NO_ERASURE_REQUEST = 999_999
 BREACH_POSTS = ("note", "commissioner", "follow-up", "sellers", "notify")
 
 
@@ -321,6 +324,13 @@ def _foreign(w: World) -> dict[str, list[tuple[str, dict, str]]]:
             ]
             for action in BREACH_POSTS
         },
+        "admin.erasure_request": [
+            (
+                f"/admin/erasure-requests/{NO_ERASURE_REQUEST}",
+                {"answer": "Erased.", "answered_on": "01/12/2026"},
+                "no such request",
+            )
+        ],
         "admin.disclosure_release": [
             (f"/admin/disclosures/{w.released}/release", {}, "released already"),
             (f"/admin/disclosures/{w.transfer}/release", {}, "a transfer, not a legal one"),
