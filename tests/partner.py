@@ -124,7 +124,10 @@ def serve_partner(folder: Path, path: str = "/v1/requests") -> Iterator[Partner]
     server.socket = context.wrap_socket(server.socket, server_side=True)
     partner = Partner(url=f"https://127.0.0.1:{server.server_port}{path}", ca_file=str(cert))
     state["partner"] = partner
-    thread = threading.Thread(target=server.serve_forever, name="partner", daemon=True)
+    # A short poll, so that shutting the server down at a test's end takes no half second.
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="partner", daemon=True
+    )
     thread.start()
     try:
         yield partner
