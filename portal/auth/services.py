@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from portal.auth.models import STAFF_ROLES, AccountStatus, Role, User
 from portal.clock import utcnow
@@ -146,6 +147,13 @@ def with_email(email: str) -> dict[int, str]:
     return dict(db.session.execute(query).all())
 
 
+def count_with_email_domain(domain: str) -> int:
+    """How many accounts have an email at ``domain`` (the seeded sellers')."""
+    return db.session.scalar(
+        select(func.count(User.id)).where(User.email.like(f"%@{domain}", escape="\\"))
+    )
+
+
 # --- sellers in bulk ------------------------------------------------------------------------
 
 
@@ -173,6 +181,44 @@ def active_sellers(*, after: int = 0, limit: int = 1000) -> list[Recipient]:
         .limit(limit)
     ).all()
     return [Recipient(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class NewSeller:
+    """A seller account made in bulk (the demo's many sellers), verified and active."""
+
+    email: str
+    full_name: str
+    phone_e164: str
+    date_of_birth: date
+    password_hash: str
+    locale: str = "en"
+
+
+def add_sellers(sellers: Iterable[NewSeller]) -> dict[str, int]:
+    """Insert these accounts with one statement (no object per account) and return their
+    ids by email. Flushes only. For seeding a database, never for registration, which
+    checks and confirms every account."""
+    now = utcnow()
+    rows = [
+        {
+            "email": seller.email,
+            "full_name": seller.full_name,
+            "phone_e164": seller.phone_e164,
+            "date_of_birth": seller.date_of_birth,
+            "password_hash": seller.password_hash,
+            "locale": seller.locale,
+            "role": Role.SELLER,
+            "status": AccountStatus.ACTIVE,
+            "email_verified_at": now,
+            "created_at": now,
+        }
+        for seller in sellers
+    ]
+    if not rows:
+        return {}
+    db.session.execute(insert(User), rows)
+    return sellers_with_emails(row["email"] for row in rows)
 
 
 def sellers_with_emails(emails: Iterable[str]) -> dict[str, int]:

@@ -13,6 +13,7 @@ verification queue lists him.
 from __future__ import annotations
 
 import io
+import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -23,6 +24,7 @@ from PIL import Image, ImageDraw
 from portal.auth import services as auth
 from portal.auth.models import User
 from portal.auth.roles import Role
+from portal.cli import seed
 from portal.clock import local_today, utcnow
 from portal.documents import services as documents
 from portal.extensions import db
@@ -62,9 +64,16 @@ def demo():
 
 
 @demo.command("load")
+@click.option(
+    "--sellers",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Also add this many realistic sellers, in batches (for measuring a large database).",
+)
 @with_appcontext
-def load() -> None:
-    """Create (or reset) the demo sellers and admin, and print their credentials."""
+def load(sellers: int) -> None:
+    """Create (or reset) the demo sellers and admin, and print their credentials; with
+    --sellers N, add N more sellers after those added before (portal/cli/seed.py)."""
     for email, password, role in DEMO_ACCOUNTS:
         user = auth.find_by_email(email)
         if user is None:
@@ -95,6 +104,15 @@ def load() -> None:
         if role != Role.SELLER and not user.two_factor_enabled:
             click.echo("         (staff set up two-factor log-in with an authenticator app first)")
     db.session.commit()
+    if sellers:
+        started = time.monotonic()
+        added = seed.seed_sellers(
+            sellers, progress=lambda done: click.echo(f"  {done:>9,} sellers added")
+        )
+        click.echo(
+            f"{added:,} sellers added in {time.monotonic() - started:.1f} s "
+            f"({seed.email_of(0)}, … / {seed.PASSWORD})"
+        )
 
 
 def _fill_demo_profile(user: User) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
@@ -17,6 +18,7 @@ from sqlalchemy import (
     delete,
     false,
     func,
+    insert,
     or_,
     select,
     true,
@@ -158,6 +160,32 @@ def record_consent(
     db.session.add(record)
     db.session.flush()
     return record
+
+
+def record_consents(
+    user_ids: Iterable[int],
+    *,
+    version: PolicyVersion,
+    language: str,
+    ip_address: str,
+    user_agent: str,
+    context: str,
+) -> None:
+    """:func:`record_consent` for many accounts at once, in one statement (seeding a
+    database). Flushes only."""
+    rows = [
+        {
+            "user_id": user_id,
+            "policy_version_id": version.id,
+            "language": language,
+            "ip_address": ip_address[:45],
+            "user_agent": user_agent[:512],
+            "context": context,
+        }
+        for user_id in user_ids
+    ]
+    if rows:
+        db.session.execute(insert(ConsentRecord), rows)
 
 
 @dataclass(frozen=True)

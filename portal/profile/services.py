@@ -16,7 +16,7 @@ from datetime import date, datetime
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, insert, or_, select
 from sqlalchemy.orm import aliased
 
 from portal import datamap, events
@@ -31,6 +31,7 @@ from portal.i18n import gettext
 from portal.links import public_url
 from portal.outbox.services import queue_email
 from portal.pagination import paginate
+from portal.profile import choices
 from portal.profile.business import BankFacts as BankFacts
 from portal.profile.business import Business as Business
 from portal.profile.business import BusinessFacts as BusinessFacts
@@ -45,6 +46,7 @@ from portal.profile.models import (
     ProfileChange,
     SellerProfile,
 )
+from portal.profile.search.services import reindex
 from portal.sharing import services as sharing
 
 
@@ -186,6 +188,76 @@ class Financial:
     bank_other_name: str | None
     holder_name: str
     account_number: str  # digits only
+
+
+@dataclass(frozen=True)
+class NewProfile:
+    """A seller's shop name, address and bank account, added in bulk (seeding a database)."""
+
+    user_id: int
+    display_name: str
+    address_line1: str
+    city: str
+    postcode: str
+    state: str
+    bank_code: str
+    holder_name: str
+    account_number: str
+
+
+def add_profiles(profiles: list[NewProfile]) -> None:
+    """The profiles, their first history rows and bank accounts (the number encrypted, as
+    :func:`update_financial` keeps it), and the search terms, a few statements for them all.
+    Flushes only."""
+    if not profiles:
+        return
+    now = utcnow()
+    db.session.execute(
+        insert(SellerProfile),
+        [
+            {
+                "user_id": p.user_id,
+                "display_name": p.display_name,
+                "address_line1": p.address_line1,
+                "city": p.city,
+                "postcode": p.postcode,
+                "state": p.state,
+                "country": choices.MALAYSIA,
+                "last_reviewed_at": now,
+            }
+            for p in profiles
+        ],
+    )
+    db.session.execute(
+        insert(BankAccount),
+        [
+            {
+                "user_id": p.user_id,
+                "bank_code": p.bank_code,
+                "holder_name": p.holder_name,
+                "account_number": p.account_number,
+                "account_number_last4": p.account_number[-4:],
+                "account_number_digest": account_number_digest(p.account_number),
+            }
+            for p in profiles
+        ],
+    )
+    db.session.execute(
+        insert(ProfileChange),
+        [
+            {
+                "user_id": p.user_id,
+                "field": field,
+                "old_value": None,
+                "new_value": value,
+                "actor": "seller",
+                "changed_at": now,
+            }
+            for p in profiles
+            for field, value in (("display_name", p.display_name), ("city", p.city))
+        ],
+    )
+    reindex(db.session.connection(), [p.user_id for p in profiles])
 
 
 def account_number_digest(number: str) -> str:
