@@ -177,6 +177,14 @@ class Defaults:
     # Photographs and documents (portal.documents). Files are stored encrypted, outside
     # static/, in DOCUMENT_STORAGE_PATH (None: documents/ in the instance folder).
     DOCUMENT_STORAGE_PATH: str | None = None
+    # "local" (the folder above) or "s3": an S3-compatible object store (AWS S3, MinIO, Ceph
+    # RGW...), reached with boto3. Credentials come from the standard AWS variables or roles
+    # (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_PROFILE...), never from this file.
+    DOCUMENT_STORAGE = "local"
+    S3_BUCKET: str | None = None
+    S3_PREFIX = ""  # prepended to every key, e.g. "documents/"
+    S3_ENDPOINT_URL: str | None = None  # None: AWS; set it for MinIO, Ceph or another service
+    S3_REGION: str | None = None
     UPLOAD_MAX_BYTES = 10 * 1024 * 1024  # per file
     # An oversized upload is read to its end (and thrown away) up to this many bytes, so the
     # browser shows the error page instead of "connection reset".
@@ -265,6 +273,15 @@ def load_config(app: Flask, overrides: dict | None = None) -> None:
     _check_data_protection_officer(app)
     _check_marketplace_api_tokens(app)
     _check_verification_deadline(app)
+    _check_document_storage(app)
+
+
+def _check_document_storage(app: Flask) -> None:
+    backend = app.config["DOCUMENT_STORAGE"]
+    if backend not in ("local", "s3"):
+        raise ConfigError(f"DOCUMENT_STORAGE must be 'local' or 's3', not {backend!r}.")
+    if backend == "s3" and not app.config["S3_BUCKET"]:
+        raise ConfigError("DOCUMENT_STORAGE is 's3' but S3_BUCKET is not set.")
 
 
 def is_development(app: Flask) -> bool:

@@ -1,9 +1,11 @@
-"""Where uploaded files live: a small interface, and a local folder that implements it.
+"""Where uploaded files live: a small interface, a local folder and an S3 bucket that implement it.
 
 The rest of the portal only calls ``save``, ``open``, ``delete`` and ``listing`` with keys it
 made with :func:`new_key`, so an object store can replace the folder without touching the
 features. Files never live under ``static/``: the folder is in the instance path by default
 (``DOCUMENT_STORAGE_PATH``), readable only by the portal's user, and nothing serves it.
+With ``DOCUMENT_STORAGE = "s3"`` they live in an S3-compatible bucket instead
+(:class:`S3Storage`), which every web host reaches alike.
 
 Every file stored is sealed by :mod:`portal.filecrypto` before it gets here; this module only
 moves bytes.
@@ -21,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
+from botocore.exceptions import BotoCoreError, ClientError
 from flask import Flask, current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -35,6 +38,11 @@ _EXTENSION = "portal.storage"
 
 class StorageError(Exception):
     """A key that is malformed or names nothing stored."""
+
+
+class StorageUnavailable(OSError):
+    """The store did not answer, or refused: what a full or failing disk is to a folder.
+    An ``OSError``, so the callers that already survive a failing disk survive this too."""
 
 
 # Every column that holds storage keys, so the consistency check knows which stored objects
@@ -147,6 +155,172 @@ def _size_and_time(path: Path) -> tuple[int, datetime]:
     return stat.st_size, datetime.fromtimestamp(stat.st_mtime, UTC)
 
 
+PART_BYTES = 8 * 1024 * 1024  # multipart upload part size (S3's minimum is 5 MiB)
+_NOT_FOUND = {"404", "NoSuchKey", "NotFound"}
+
+
+class S3Storage:
+    """Objects in an S3-compatible bucket, named ``prefix + key``.
+
+    A save sends the object in parts of :data:`PART_BYTES` (one ``PutObject`` when it is
+    smaller than a part), so memory does not grow with the file; the object appears only when
+    the upload completes, and a failure aborts the upload so nothing is left behind, not even
+    invisible parts. A read streams the response body. Failures of the service or the network
+    are raised as :class:`StorageUnavailable` (an ``OSError``), a missing object as
+    :class:`StorageError`, as the folder does.
+    """
+
+    def __init__(self, client, bucket: str, prefix: str = "", part_bytes: int = PART_BYTES):
+        self.client, self.bucket, self.prefix, self.part_bytes = client, bucket, prefix, part_bytes
+
+    def _name(self, key: str) -> str:
+        if not _KEY.match(key):
+            raise StorageError("malformed storage key")
+        return self.prefix + key
+
+    def save(self, key: str, chunks: Iterable[bytes]) -> int:
+        name, buffer, written, upload_id, parts = self._name(key), bytearray(), 0, None, []
+        try:
+            for chunk in chunks:
+                buffer += chunk
+                written += len(chunk)
+                while len(buffer) >= self.part_bytes:
+                    if upload_id is None:
+                        upload_id = self._call(
+                            "create_multipart_upload", Bucket=self.bucket, Key=name
+                        )["UploadId"]
+                    parts.append(self._part(name, upload_id, len(parts) + 1, buffer))
+            if upload_id is None:
+                self._call("put_object", Bucket=self.bucket, Key=name, Body=bytes(buffer))
+                return written
+            if buffer:
+                parts.append(self._part(name, upload_id, len(parts) + 1, buffer))
+            self._call(
+                "complete_multipart_upload",
+                Bucket=self.bucket,
+                Key=name,
+                UploadId=upload_id,
+                MultipartUpload={"Parts": parts},
+            )
+        except BaseException:
+            if upload_id is not None:
+                try:
+                    self._call(
+                        "abort_multipart_upload", Bucket=self.bucket, Key=name, UploadId=upload_id
+                    )
+                except StorageUnavailable:
+                    log.exception("could not abort a multipart upload; the bucket's rule will")
+            raise
+        return written
+
+    def _part(self, name: str, upload_id: str, number: int, buffer: bytearray) -> dict:
+        """Send the first part of ``buffer`` and remove it from the buffer."""
+        body = bytes(buffer[: self.part_bytes])
+        del buffer[: self.part_bytes]
+        answer = self._call(
+            "upload_part",
+            Bucket=self.bucket,
+            Key=name,
+            UploadId=upload_id,
+            PartNumber=number,
+            Body=body,
+        )
+        return {"ETag": answer["ETag"], "PartNumber": number}
+
+    def open(self, key: str) -> BinaryIO:
+        answer = self._call("get_object", Bucket=self.bucket, Key=self._name(key))
+        return _Body(answer["Body"])
+
+    def delete(self, key: str) -> None:
+        self._call("delete_object", Bucket=self.bucket, Key=self._name(key))
+
+    def exists(self, key: str) -> bool:
+        try:
+            self._call("head_object", Bucket=self.bucket, Key=self._name(key))
+        except StorageError:
+            return False
+        return True
+
+    def listing(self) -> Iterator[StoredObject]:
+        pages = self.client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=self.prefix
+        )
+        try:
+            for page in pages:
+                for item in page.get("Contents", ()):
+                    key = item["Key"][len(self.prefix) :]
+                    if _KEY.match(key):  # anything else in the bucket is not the portal's
+                        yield StoredObject(key, item["Size"], item["LastModified"])
+        except (BotoCoreError, ClientError) as exc:
+            raise StorageUnavailable(f"listing the bucket failed: {exc}") from exc
+
+    def ping(self) -> None:
+        """Raise :class:`StorageUnavailable` unless the bucket answers."""
+        try:
+            self._call("head_bucket", Bucket=self.bucket)
+        except StorageError as exc:
+            raise StorageUnavailable("the bucket does not exist") from exc
+
+    def _call(self, operation: str, **arguments) -> dict:
+        try:
+            return getattr(self.client, operation)(**arguments)
+        except ClientError as exc:
+            code = str(exc.response.get("Error", {}).get("Code", ""))
+            if code in _NOT_FOUND or code == "NoSuchBucket" and operation == "head_bucket":
+                raise StorageError("no such object") from None
+            raise StorageUnavailable(f"{operation} failed: {code}") from exc
+        except BotoCoreError as exc:
+            raise StorageUnavailable(f"{operation} failed: {type(exc).__name__}") from exc
+
+
+class _Body:
+    """An object's content as it arrives (botocore's StreamingBody), read by ``read(size)``;
+    network failures halfway are raised as :class:`StorageUnavailable`."""
+
+    def __init__(self, body):
+        self.body = body
+
+    def read(self, size: int = -1) -> bytes:
+        try:
+            return self.body.read(None if size is None or size < 0 else size)
+        except (BotoCoreError, ClientError) as exc:
+            raise StorageUnavailable(f"reading an object failed: {type(exc).__name__}") from exc
+
+    def close(self) -> None:
+        self.body.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def s3_client(config):
+    """A boto3 S3 client for the portal's settings; credentials come from the standard AWS
+    sources (environment variables, shared files, instance roles), never from the portal's
+    configuration."""
+    import boto3  # only when S3 is chosen: loading it costs a fraction of a second
+    from botocore.config import Config
+
+    return boto3.session.Session().client(
+        "s3",
+        endpoint_url=config.get("S3_ENDPOINT_URL") or None,
+        region_name=config.get("S3_REGION") or None,
+        config=Config(retries={"mode": "standard"}, connect_timeout=5, read_timeout=60),
+    )
+
+
+def build_storage(config, backend: str | None = None, instance_path: str = "") -> Storage:
+    """The store named by ``backend`` (default: ``DOCUMENT_STORAGE``) for ``config``."""
+    backend = backend or config.get("DOCUMENT_STORAGE", "local")
+    if backend == "s3":
+        return S3Storage(s3_client(config), config["S3_BUCKET"], config.get("S3_PREFIX") or "")
+    configured = config.get("DOCUMENT_STORAGE_PATH")
+    root = Path(configured) if configured else Path(instance_path) / "documents"
+    return LocalStorage(root.resolve())
+
+
 # --- keeping files and rows together -------------------------------------------------------
 #
 # A file is saved before the row that names it is flushed, and deleted only after the
@@ -191,9 +365,7 @@ def _rolled_back(session: Session, previous_transaction) -> None:
 
 
 def init_app(app: Flask) -> None:
-    configured = app.config.get("DOCUMENT_STORAGE_PATH")
-    root = Path(configured) if configured else Path(app.instance_path) / "documents"
-    app.extensions[_EXTENSION] = LocalStorage(root.resolve())
+    app.extensions[_EXTENSION] = build_storage(app.config, instance_path=app.instance_path)
 
     @app.teardown_appcontext
     def _never_committed(exc):

@@ -151,3 +151,36 @@ def test_a_malformed_dpo_contact_stops_the_start(tmp_path, bad):
     config = {"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "s" * 40, **KEYS}
     with pytest.raises(ConfigError, match="DPO_"):
         create_app({**config, **bad})
+
+
+# --- document storage ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"DOCUMENT_STORAGE": "nfs"}, "must be 'local' or 's3'"),
+        ({"DOCUMENT_STORAGE": "s3"}, "S3_BUCKET is not set"),
+    ],
+)
+def test_document_storage_settings_are_checked_at_start(tmp_path, settings, message):
+    config = {"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "s" * 40, **KEYS, **settings}
+    with pytest.raises(ConfigError, match=message):
+        create_app(config)
+
+
+def test_document_storage_is_chosen_from_the_environment(tmp_path, monkeypatch):
+    from portal.storage import S3Storage, storage
+
+    monkeypatch.setenv("PORTAL_DOCUMENT_STORAGE", "s3")
+    monkeypatch.setenv("PORTAL_S3_BUCKET", "koopseri-documents")
+    monkeypatch.setenv("PORTAL_S3_PREFIX", "portal/")
+    monkeypatch.setenv("PORTAL_S3_REGION", "ap-southeast-5")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "s" * 40, **KEYS})
+    with app.app_context():
+        store = storage()
+        assert isinstance(store, S3Storage)
+        assert (store.bucket, store.prefix) == ("koopseri-documents", "portal/")
+        assert store.client.meta.region_name == "ap-southeast-5"

@@ -1,10 +1,12 @@
-"""Keeping storage and the database in step, and files under the current encryption key.
+"""Keeping storage and the database in step, files under the current encryption key, and
+moving every file from one backend to the other.
 
 Both walk in batches, so memory stays flat however many files there are.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,7 +19,7 @@ from portal.crypto import keyring
 from portal.documents.models import Document, DocumentFile, FilePurpose
 from portal.documents.services import sealing_context
 from portal.extensions import db
-from portal.storage import KEY_COLUMNS, storage
+from portal.storage import KEY_COLUMNS, Storage, StorageError, storage
 
 BATCH = 1000
 
@@ -139,3 +141,78 @@ class _Chunks:
             self.buffer += chunk
         data, self.buffer = self.buffer[:size], self.buffer[size:]
         return data
+
+
+# --- moving to another backend ------------------------------------------------------------
+
+READ_BYTES = 1024 * 1024
+
+
+@dataclass
+class MoveReport:
+    copied: int = 0  # copied now, and read back equal
+    already: int = 0  # found in the target equal to the source: an earlier run copied it
+    missing: list[str] = field(default_factory=list)  # named by a row, not in the source
+    failed: list[str] = field(default_factory=list)  # the copy did not read back equal
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing and not self.failed
+
+
+def stored_keys() -> Iterator[str]:
+    """Every key a row names, in every column registered as holding keys, in batches."""
+    for column in KEY_COLUMNS:
+        last = ""
+        while keys := db.session.scalars(
+            select(column)
+            .where(column.is_not(None), column > last)
+            .distinct()
+            .order_by(column)
+            .limit(BATCH)
+        ).all():
+            yield from keys
+            last = keys[-1]
+
+
+def _chunks(store: Storage, key: str, digest) -> Iterator[bytes]:
+    with store.open(key) as body:
+        while chunk := body.read(READ_BYTES):
+            digest.update(chunk)
+            yield chunk
+
+
+def fingerprint(store: Storage, key: str) -> tuple[int, bytes] | None:
+    """The size and SHA-256 of the sealed bytes under ``key``, or None if there are none."""
+    digest, size = hashlib.sha256(), 0
+    try:
+        for chunk in _chunks(store, key, digest):
+            size += len(chunk)
+    except StorageError:
+        return None
+    return size, digest.digest()
+
+
+def move(source: Storage, target: Storage, on_file=None) -> MoveReport:
+    """Copy every file the database names from ``source`` to ``target``, sealed as it is
+    (the keys and so the sealing contexts stay the same), and read each copy back to compare
+    its size and SHA-256 with the source's. A file already in the target and equal is left
+    alone, so a run that was interrupted can simply be run again. Nothing is deleted from
+    ``source``: the operator switches ``DOCUMENT_STORAGE`` once a run is complete."""
+    report = MoveReport()
+    for key in stored_keys():
+        wanted = fingerprint(source, key)
+        if wanted is None:
+            report.missing.append(key)
+        elif fingerprint(target, key) == wanted:
+            report.already += 1
+        else:
+            digest = hashlib.sha256()
+            size = target.save(key, _chunks(source, key, digest))
+            if (size, digest.digest()) == wanted and fingerprint(target, key) == wanted:
+                report.copied += 1
+            else:
+                report.failed.append(key)
+        if on_file is not None:
+            on_file(report)
+    return report
