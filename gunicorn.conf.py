@@ -44,3 +44,23 @@ logger_class = "portal.serving.PortalLogger"
 access_log_format = ACCESS_LOG_FORMAT
 
 raw_env = [f"PORTAL_LOG_FORMAT={os.environ.get('PORTAL_LOG_FORMAT', 'json')}"]
+
+
+# Prometheus' multiprocess mode (portal.metrics): with PROMETHEUS_MULTIPROC_DIR set, each
+# worker writes its counts to files there and /metrics sums them. The folder is emptied
+# when the server starts (counts from a previous run would be summed in), and a worker
+# that exits is marked dead so its live gauges stop counting.
+def on_starting(server):
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+        for name in os.listdir(folder):
+            if name.endswith(".db"):
+                os.remove(os.path.join(folder, name))
+
+
+def child_exit(server, worker):
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

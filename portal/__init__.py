@@ -105,6 +105,7 @@ def register_blueprints(app: Flask) -> None:
         i18n,
         integrations,
         main,
+        metrics,
         minor_reports,
         notifications,
         pagination,
@@ -135,6 +136,7 @@ def register_blueprints(app: Flask) -> None:
         integrations,
         admin,
         api,
+        metrics,
     ):
         app.register_blueprint(module.bp)
     api.init_app(app)  # the marketplace's API: JSON errors, no cookies (portal.api)

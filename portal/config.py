@@ -6,6 +6,7 @@ application factory with the app it is building.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import secrets
 from datetime import timedelta
@@ -248,6 +249,13 @@ class Defaults:
     # Calls per token; a caller without a valid token is counted per client address.
     RATELIMIT_MARKETPLACE_API = "600 per minute"
 
+    # Prometheus metrics (/metrics, docs/operations.md): answered to these addresses and
+    # networks (a list, or one string "127.0.0.1, 10.0.0.0/8"), or to a scraper that sends
+    # METRICS_TOKEN as a bearer token; everyone else gets 404. Only from instance/config.py
+    # or the environment, the token; never logged.
+    METRICS_ALLOW: tuple[str, ...] | list[str] | str = ("127.0.0.1", "::1")
+    METRICS_TOKEN: str | None = None
+
     WTF_CSRF_TIME_LIMIT = None  # a token lives as long as the session that holds it
     MAX_CONTENT_LENGTH = 1 * 1024 * 1024  # forms only; uploads get their own limit
 
@@ -270,6 +278,7 @@ def load_config(app: Flask, overrides: dict | None = None) -> None:
         }
     _check_secret_key(app)
     _check_public_url(app)
+    _check_metrics(app)
     _check_data_protection_officer(app)
     _check_marketplace_api_tokens(app)
     _check_verification_deadline(app)
@@ -435,3 +444,17 @@ def _check_marketplace_api_tokens(app: Flask) -> None:
                 '(for example from `python3 -c "import secrets; print(secrets.token_urlsafe(32))"`).'
             )
     app.config["MARKETPLACE_API_TOKENS"] = tuple(tokens)
+
+
+def _check_metrics(app: Flask) -> None:
+    """METRICS_ALLOW as networks (METRICS_ALLOW_NETWORKS), read once at start-up."""
+    value = app.config["METRICS_ALLOW"]
+    items = value.replace(",", " ").split() if isinstance(value, str) else list(value or [])
+    try:
+        networks = [ipaddress.ip_network(str(item).strip(), strict=False) for item in items]
+    except ValueError as error:
+        raise ConfigError(f"METRICS_ALLOW: {error}") from None
+    app.config["METRICS_ALLOW_NETWORKS"] = networks
+    token = app.config.get("METRICS_TOKEN")
+    if token is not None and len(str(token)) < 32:
+        raise ConfigError("METRICS_TOKEN must be at least 32 characters (or unset)")

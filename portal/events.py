@@ -33,6 +33,9 @@ _signals = Namespace()
 verified_identity_changed = _signals.signal("verified-identity-changed")
 identity_shows_minor = _signals.signal("identity-shows-minor")
 erasing_accounts = _signals.signal("erasing-accounts")
+# A limit counted after the answer (portal.security.within_limit) refused an event: the
+# metrics count it, since no 429 shows it (sender: None).
+rate_limit_refused = _signals.signal("rate-limit-refused")
 
 
 @dataclass(frozen=True)

@@ -48,9 +48,10 @@ def public_url(endpoint: str, **values) -> str:
 
 
 # The load balancer's health check may name the web host by its address (an AWS target
-# group's does, and cannot be told otherwise). The check shows nothing and builds no link,
-# so it is answered whatever its Host says.
-ANY_HOST_PATHS = frozenset({"/healthz"})
+# group's does, and cannot be told otherwise), and Prometheus scrapes each host by its
+# address. These show nothing personal and build no link, so they are answered whatever
+# their Host says (/metrics still only to METRICS_ALLOW or METRICS_TOKEN).
+ANY_HOST_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 
 
 def init_app(app: Flask) -> None:

@@ -22,6 +22,7 @@ from flask_login import current_user
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from limits import parse_many
 
+from portal import events
 from portal.clock import utcnow
 from portal.extensions import limiter
 
@@ -253,6 +254,7 @@ def within_limit(setting: str, scope: str, *parts: object) -> bool:
     items = parse_many(current_app.config[setting])
     # Refused events are not counted: an hourly refusal must not use up the daily allowance.
     if not all(strategy.test(item, prefix, key) for item in items):
+        events.rate_limit_refused.send(None)
         return False
     return all([strategy.hit(item, prefix, key) for item in items])
 

@@ -97,6 +97,14 @@ class LocalStorage:
             raise StorageError("malformed storage key")
         return self.root / key[:2] / key
 
+    def ready(self) -> bool:
+        """The folder exists (or can be made) and this process may write in it."""
+        try:
+            self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError:
+            return False
+        return os.access(self.root, os.W_OK | os.X_OK)
+
     def save(self, key: str, chunks: Iterable[bytes]) -> int:
         target = self._path(key)
         self.partial.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -378,3 +386,10 @@ def init_app(app: Flask) -> None:
 
 def storage() -> Storage:
     return current_app.extensions[_EXTENSION]
+
+
+def ready() -> bool:
+    """Whether the storage can take files now (``/readyz``). A backend says so with its own
+    ``ready()``; one without it is taken as ready."""
+    check = getattr(storage(), "ready", None)
+    return bool(check()) if check is not None else True

@@ -107,12 +107,11 @@ def test_csrf_protects_registration(make_app):
     assert response.status_code == 400
 
 
-def test_healthz_checks_the_database(client, make_app, tmp_path):
+def test_healthz_only_says_the_process_is_alive(client, make_app, tmp_path):
     assert client.get("/healthz").get_json() == {"status": "ok"}
     broken = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/missing/dir/db.sqlite3")
     response = broken.test_client().get("/healthz")
-    assert response.status_code == 503
-    assert response.get_json() == {"status": "unavailable"}
+    assert response.status_code == 200  # a database outage is /readyz's to report
 
 
 class _FormAudit(HTMLParser):

@@ -46,6 +46,7 @@ FEW, MANY = 10, 1_000
 SELLER_PAGES = (
     "/",
     "/healthz",
+    "/readyz",
     "/dashboard",
     "/profile",
     "/profile/personal",
@@ -117,6 +118,7 @@ EXTRA_STATEMENTS = {"/account": 1, "/dashboard": 3}
 # GET routes outside /admin that no walk visits, and why.
 NOT_WALKED = {
     "static": "files, not pages",
+    "metrics.metrics": "for Prometheus, not a seller; its queries are counts (tests/metrics)",
     "auth.login": "redirects a logged-in seller to the dashboard",
     "auth.register": "redirects a logged-in seller to the dashboard",
     "auth.two_factor": "the second log-in step, before there is a session; redirects a seller",

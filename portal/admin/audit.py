@@ -128,6 +128,7 @@ SUBJECT_PAGES = {
     "minor_report": ("admin.minor_report", "report_id"),
     "policy_version": ("policy.version", "number"),
     "privacy_request": ("admin.privacy_request", "request_id"),
+    "retention": ("retention.index", None),  # the schedule the run applied
     "third_party": ("admin.third_party_edit", "party_id"),
     "user": ("admin.staff", None),
 }

@@ -32,6 +32,7 @@ ACTIONS = {
     "legal_disclosure.keep_withheld": _l("kept a legal disclosure from the seller"),
     "minor_report.question": _l("asked the reporter of a report about a minor a question"),
     "minor_report.dismiss": _l("dismissed a report about a minor"),
+    "retention.run": _l("ran the retention schedule"),
     "policy.publish": _l("published a version of the privacy policy"),
     "privacy_request.extend": _l("extended the time to answer a privacy request"),
     "privacy_request.refuse": _l("refused a privacy request"),
@@ -61,6 +62,7 @@ SUBJECTS = {
     "minor_report": _l("Report about a minor %(id)s"),
     "policy_version": _l("Privacy policy version %(id)s"),
     "privacy_request": _l("Privacy request %(id)s"),
+    "retention": _l("The retention schedule"),
     "third_party": _l("Third party %(id)s"),
     "user": _l("Staff account %(id)s"),
 }
@@ -74,6 +76,7 @@ SUBJECT_KINDS = {
     "minor_report": _l("Reports about minors"),
     "policy_version": _l("Privacy policy versions"),
     "privacy_request": _l("Privacy requests"),
+    "retention": _l("Retention runs"),
     "third_party": _l("Third parties"),
     "user": _l("Staff accounts"),
 }

@@ -3,6 +3,8 @@ staff must be able to find there."""
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from portal.audit.models import AuditEvent
 from portal.extensions import db
 
@@ -26,3 +28,13 @@ def record(
     db.session.add(event)
     db.session.flush()
     return event
+
+
+def latest(action: str) -> AuditEvent | None:
+    """The most recent event of ``action`` (the last retention run, for the metrics)."""
+    return db.session.scalar(
+        select(AuditEvent)
+        .where(AuditEvent.action == action)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(1)
+    )

@@ -1,17 +1,21 @@
-"""Home, dashboard and /healthz."""
+"""Home, dashboard, /healthz (alive) and /readyz (ready for requests)."""
 
+import logging
 from functools import cache
 
-from flask import jsonify, redirect, render_template, url_for
+from flask import current_app, jsonify, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import Select, bindparam, text
 
-from portal.extensions import db
+from portal import storage
+from portal.extensions import db, limiter
 from portal.main import bp
 from portal.policy import services as policy
 from portal.profile import services as profile_services
 from portal.verification import services as verification
 from portal.verification import wording
+
+log = logging.getLogger(__name__)
 
 
 @bp.get("/")
@@ -55,10 +59,45 @@ def dashboard():
 
 @bp.get("/healthz")
 def healthz():
-    """200 when the database answers, 503 when it does not; says nothing more either way."""
+    """200 while the process answers at all: a process manager restarts it when not. Asks
+    nothing else, so a database outage does not get every web process restarted."""
+    return jsonify(status="ok")
+
+
+@bp.get("/readyz")
+def readyz():
+    """200 when what a request needs answers: the database, Redis when the rate limits are
+    kept there, the document storage. 503 otherwise, naming only the part that is down, for
+    the load balancer to send requests elsewhere meanwhile."""
+    parts = {"database": _database_ready()}
+    if current_app.config["RATELIMIT_STORAGE_URI"].startswith(("redis://", "rediss://")):
+        parts["redis"] = _redis_ready()
+    parts["storage"] = _storage_ready()
+    answer = {name: "ok" if up else "down" for name, up in parts.items()}
+    return jsonify(answer), 200 if all(parts.values()) else 503
+
+
+def _database_ready() -> bool:
     try:
         db.session.execute(text("SELECT 1"))
     except Exception:
         db.session.rollback()
-        return jsonify(status="unavailable"), 503
-    return jsonify(status="ok")
+        log.warning("readyz: the database did not answer")
+        return False
+    return True
+
+
+def _redis_ready() -> bool:
+    try:
+        return bool(limiter.storage.check())
+    except Exception:
+        log.warning("readyz: the rate limits' Redis did not answer")
+        return False
+
+
+def _storage_ready() -> bool:
+    try:
+        return storage.ready()
+    except Exception:
+        log.warning("readyz: the document storage did not answer")
+        return False

@@ -21,6 +21,7 @@ from portal.minor_reports.models import MinorReport, ReportStatus
 from portal.outbox.services import queue_email
 from portal.pagination import Page, paginate
 from portal.profile import services as profile
+from portal.sqltypes import as_utc
 from portal.storage import delete_after_commit
 
 
@@ -51,6 +52,22 @@ def open_reports(page: int = 1, per_page: int = 50) -> Page:
     )
     now = utcnow()
     return found.with_items(Waiting(report, now - report.created_at) for report in found.items)
+
+
+@dataclass(frozen=True)
+class QueueSummary:
+    count: int
+    oldest: datetime | None
+
+
+def queue_summary() -> QueueSummary:
+    """How many reports are open, and since when the longest-waiting one."""
+    count, oldest = db.session.execute(
+        select(func.count(), func.min(MinorReport.created_at)).where(
+            MinorReport.status == ReportStatus.OPEN
+        )
+    ).one()
+    return QueueSummary(count, as_utc(oldest))
 
 
 def _matching(report: MinorReport):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select, update
 
@@ -10,6 +11,7 @@ from portal.clock import utcnow
 from portal.extensions import db
 from portal.outbox.models import MessageStatus, OutboxMessage
 from portal.pagination import Page, paginate
+from portal.sqltypes import as_utc
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,16 @@ def counts() -> Counts:
         sent=rows.get(MessageStatus.SENT, 0),
         failed=rows.get(MessageStatus.FAILED, 0),
     )
+
+
+def oldest_due() -> datetime | None:
+    """When the longest-waiting message that is due now was written (None: nothing is due),
+    for the metrics: a queue that only grows older means no worker is sending."""
+    now = utcnow()
+    is_due = (OutboxMessage.status == MessageStatus.PENDING) & (
+        OutboxMessage.next_attempt_at.is_(None) | (OutboxMessage.next_attempt_at <= now)
+    )
+    return as_utc(db.session.scalar(select(func.min(OutboxMessage.created_at)).where(is_due)))
 
 
 def failed(page: int = 1, per_page: int = 50) -> Page:

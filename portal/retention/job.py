@@ -12,13 +12,16 @@ reminders (through the account's termination service) and the erasure's follow-u
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import select
 
 from portal import erasure
 from portal.account import termination
+from portal.audit import services as audit
 from portal.auth import states
 from portal.auth.models import User
 from portal.clock import utcnow
@@ -48,7 +51,37 @@ def run(run: Run) -> Summary:
         summary.erasure_requests = erasure.send_erasure_requests()
         # Corrections a partner did not accept yet (PDPA s.35), tried again once a day.
         summary.corrections = sharing.send_pending_corrections()
+        record_run(summary)
     return summary
+
+
+RUN_ACTION = "retention.run"
+
+
+def record_run(summary: Summary) -> None:
+    """Keep that the run finished, and what each rule deleted, in the audit trail (the
+    system as actor): in the database, so every web host's ``/metrics`` reads the same last
+    run whichever host's cron ran it, and a restart loses nothing. Commits."""
+    audit.record(None, RUN_ACTION, "retention", None, json.dumps(summary.counts, sort_keys=True))
+    db.session.commit()
+
+
+@dataclass(frozen=True)
+class LastRun:
+    finished_at: datetime
+    counts: dict[str, int]  # what each rule deleted, by its key
+
+
+def last_run() -> LastRun | None:
+    """The last run that finished (dry runs are not recorded), or None before the first."""
+    event = audit.latest(RUN_ACTION)
+    if event is None:
+        return None
+    try:
+        counts = {str(k): int(v) for k, v in json.loads(event.detail or "{}").items()}
+    except (ValueError, AttributeError):
+        counts = {}
+    return LastRun(event.at, counts)
 
 
 def apply(rule: Rule, run: Run) -> int:

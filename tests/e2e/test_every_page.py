@@ -49,6 +49,8 @@ AXE_AS = {"frozen": "seller"}
 EXCLUDED = {
     "static": "stylesheet, logo and other files, not pages",
     "main.healthz": "JSON for the load balancer, not a page",
+    "main.readyz": "JSON for the load balancer, not a page; tests/test_readiness.py",
+    "metrics.metrics": "Prometheus' text format, not a page; tests/metrics",
     "documents.file": "an image or PDF file the seller uploaded, not a page",
     "admin.minor_report_file": "the file attached to a report, a download, not a page",
     "admin.privacy_requests_csv": "the register as CSV, a download, not a page",
