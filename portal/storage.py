@@ -269,6 +269,15 @@ class S3Storage:
         except StorageError as exc:
             raise StorageUnavailable("the bucket does not exist") from exc
 
+    def ready(self) -> bool:
+        """Whether the bucket answers now (``/readyz``): a missing bucket or an unreachable
+        service is not ready."""
+        try:
+            self.ping()
+        except StorageUnavailable:
+            return False
+        return True
+
     def _call(self, operation: str, **arguments) -> dict:
         try:
             return getattr(self.client, operation)(**arguments)

@@ -133,3 +133,16 @@ def test_a_missing_bucket_is_unavailable_not_an_empty_store(s3_endpoint):
         store.ping()
     with pytest.raises(StorageUnavailable):
         list(store.listing())
+
+
+def test_readyz_fails_while_the_bucket_is_missing_and_recovers(make_app, s3_endpoint):
+    bucket = f"portal-test-ready-{new_key()[:12]}"
+    app = make_app(**objectstore.portal_config(s3_endpoint, bucket))
+    client = app.test_client()
+    answer = client.get("/readyz")
+    assert answer.status_code == 503
+    assert answer.get_json()["storage"] == "down"
+    objectstore.client(s3_endpoint).create_bucket(Bucket=bucket)
+    answer = client.get("/readyz")
+    assert answer.status_code == 200
+    assert answer.get_json()["storage"] == "ok"
