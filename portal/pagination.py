@@ -9,7 +9,9 @@ that only knows whether another page follows shows an empty page that says so, w
 back to the first. Every ``<int:...>`` in a route stops at :data:`LARGEST_ID`.
 
 Every list fetches its page with :func:`paginate`: one statement for the page (plus the
-count the caller made, for a counted list), never a copy of the offset arithmetic.
+count the caller made, for a counted list), never a copy of the offset arithmetic. A queue's
+size and its longest wait (the back office's home, the metrics) come from
+:func:`queue_summary`, one statement.
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select
+from sqlalchemy import Select, func, select
 from werkzeug.routing import IntegerConverter
 
 from portal.extensions import db
@@ -132,3 +135,21 @@ class DatabaseIntConverter(IntegerConverter):
 def init_app(app) -> None:
     """Before any blueprint: a route takes its converters when it is added."""
     app.url_map.converters["int"] = DatabaseIntConverter
+
+
+@dataclass(frozen=True)
+class QueueSummary:
+    count: int
+    oldest: datetime | None
+
+
+def queue_summary(waiting_since, *waiting) -> QueueSummary:
+    """How many rows meet the ``waiting`` conditions, and the earliest ``waiting_since`` (a
+    UTC datetime column) among them, in one statement."""
+    from portal.extensions import db
+    from portal.sqltypes import as_utc
+
+    count, oldest = db.session.execute(
+        select(func.count(), func.min(waiting_since)).where(*waiting)
+    ).one()
+    return QueueSummary(count, as_utc(oldest))

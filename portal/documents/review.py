@@ -9,11 +9,12 @@ a seller replacing the file mid-review all end with one decision and one email.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
+from portal import pagination
 from portal.audit.services import record as audit
 from portal.auth.models import User
 from portal.clock import utcnow
@@ -21,8 +22,7 @@ from portal.documents.choices import KIND_LABELS, REJECTION_REASONS, reason_labe
 from portal.documents.models import Document, DocumentFile, DocumentKind, FilePurpose, ReviewStatus
 from portal.extensions import db
 from portal.outbox.services import queue_email
-from portal.pagination import Page, paginate
-from portal.sqltypes import as_utc
+from portal.pagination import Page, QueueSummary, paginate
 
 
 class AlreadyDecided(Exception):
@@ -60,20 +60,9 @@ def queue(page: int = 1, per_page: int = 50) -> Page:
     )
 
 
-@dataclass(frozen=True)
-class QueueSummary:
-    count: int
-    oldest: datetime | None
-
-
 def queue_summary() -> QueueSummary:
     """How many documents wait for review, and since when the longest-waiting one."""
-    count, oldest = db.session.execute(
-        select(func.count(), func.min(Document.uploaded_at)).where(
-            Document.status == ReviewStatus.PENDING
-        )
-    ).one()
-    return QueueSummary(count, as_utc(oldest))
+    return pagination.queue_summary(Document.uploaded_at, Document.status == ReviewStatus.PENDING)
 
 
 def evidence_document(document_id: int) -> Document | None:

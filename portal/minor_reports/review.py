@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from portal import pagination
 from portal.account import age_check, under_age
 from portal.audit.services import record as audit
 from portal.auth.models import User
@@ -19,9 +20,8 @@ from portal.clock import utcnow
 from portal.extensions import db
 from portal.minor_reports.models import MinorReport, ReportStatus
 from portal.outbox.services import queue_email
-from portal.pagination import Page, paginate
+from portal.pagination import Page, QueueSummary, paginate
 from portal.profile import services as profile
-from portal.sqltypes import as_utc
 from portal.storage import delete_after_commit
 
 
@@ -54,20 +54,9 @@ def open_reports(page: int = 1, per_page: int = 50) -> Page:
     return found.with_items(Waiting(report, now - report.created_at) for report in found.items)
 
 
-@dataclass(frozen=True)
-class QueueSummary:
-    count: int
-    oldest: datetime | None
-
-
 def queue_summary() -> QueueSummary:
     """How many reports are open, and since when the longest-waiting one."""
-    count, oldest = db.session.execute(
-        select(func.count(), func.min(MinorReport.created_at)).where(
-            MinorReport.status == ReportStatus.OPEN
-        )
-    ).one()
-    return QueueSummary(count, as_utc(oldest))
+    return pagination.queue_summary(MinorReport.created_at, MinorReport.status == ReportStatus.OPEN)
 
 
 def _matching(report: MinorReport):
