@@ -79,24 +79,6 @@ def delete_development_copy(key: str) -> None:
     (connectors.sharing_folder() / Path(slug).name / Path(name).name).unlink(missing_ok=True)
 
 
-def request_erasure(
-    third_party_id: int,
-    *,
-    reference: str,
-    references: list[str],
-    partner_references: list[str] | None = None,
-    credentials: connectors.Credentials | None = None,
-) -> str:
-    """:func:`ask_to_erase`, for a caller that needs only the outcome line for the record."""
-    return ask_to_erase(
-        third_party_id,
-        reference=reference,
-        references=references,
-        partner_references=partner_references,
-        credentials=credentials,
-    ).outcome
-
-
 def ask_to_erase(
     third_party_id: int,
     *,

@@ -85,13 +85,13 @@ def test_an_erasure_request_deletes_the_customer_record(app, store, browser, sho
     _connect(browser, shop)
     with app.app_context():
         reference = db.session.scalar(select(Disclosure.reference))
-        outcome = erasure_requests.request_erasure(
+        outcome = erasure_requests.ask_to_erase(
             _woocommerce().id,
             reference="KS-ERASURE001",
             references=[reference],
             partner_references=["25"],
             credentials=Credentials(shop, KEY, SECRET),
-        )
+        ).outcome
     assert "25" in outcome
     assert store.state["customers"] == {}
     (deleted,) = store.calls_to("DELETE")
@@ -100,7 +100,7 @@ def test_an_erasure_request_deletes_the_customer_record(app, store, browser, sho
 
 def test_without_keys_an_erasure_request_must_go_by_email(app, store):
     with app.app_context(), pytest.raises(Unsupported):
-        erasure_requests.request_erasure(
+        erasure_requests.ask_to_erase(
             _woocommerce().id,
             reference="KS-ERASURE002",
             references=["KS-X"],

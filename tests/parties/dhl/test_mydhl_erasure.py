@@ -11,7 +11,7 @@ from portal.clock import utcnow
 from portal.extensions import db
 from portal.sharing import connectors, parties
 from portal.sharing import services as sharing
-from portal.sharing.erasure_requests import request_erasure
+from portal.sharing.erasure_requests import ask_to_erase
 from portal.shipping.models import Pickup
 from tests.contracts import mydhl
 from tests.parties.dhl.conftest import book
@@ -29,12 +29,12 @@ def test_an_erasure_request_cancels_the_open_pickups(app, client, logged_in, dhl
     with app.app_context():
         pickup = db.session.scalars(select(Pickup)).one()
         party = sharing.party_by_slug("dhl")
-        outcome = request_erasure(
+        outcome = ask_to_erase(
             party.id,
             reference="KS-ERASE23456",
             references=[pickup.disclosure.reference],
             partner_references=[number, "PRG991231000999"],
-        )
+        ).outcome
     assert "cancelled 1 open pickup(s), 1 no longer open" in outcome
     assert dhl_api.state["pickups"][number]["status"] == "cancelled"
     deletes = dhl_api.calls_to("DELETE")
@@ -59,7 +59,7 @@ def test_a_failing_cancellation_leaves_the_erasure_request_to_be_sent_again(app,
     with app.app_context():
         party = sharing.party_by_slug("dhl")
         with pytest.raises(connectors.DeliveryFailed):
-            request_erasure(
+            ask_to_erase(
                 party.id, reference="KS-ERASE23456", references=[], partner_references=["PRG1"]
             )
 

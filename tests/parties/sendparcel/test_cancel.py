@@ -15,7 +15,7 @@ from portal.auth.models import User
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.sharing import connectors, parties
-from portal.sharing.erasure_requests import request_erasure
+from portal.sharing.erasure_requests import ask_to_erase
 from portal.sharing.models import Disclosure, ThirdParty
 from portal.sharing.parties.sendparcel import SendParcel
 from portal.shipping.models import Pickup
@@ -109,12 +109,12 @@ def test_an_erasure_cancels_the_open_pickups_and_leaves_the_rest_to_pos(
     second, closed_one = _booked(app, person, days=3)
     sendparcel_api.state["pickups"][closed_one]["status"] = "collected"
     with app.app_context():
-        outcome = request_erasure(
+        outcome = ask_to_erase(
             _party(app).id,
             reference="KS-ERASE00001",
             references=[first, second],
             partner_references=[open_one, closed_one, "PU99999999"],
-        )
+        ).outcome
     assert outcome == "1 open pickups cancelled, 2 already closed"
     assert sendparcel_api.state["pickups"][open_one]["status"] == "cancelled"
     sent = sendparcel_api.calls_to("POST", CANCEL)
