@@ -12,6 +12,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 
+from portal import create_app
+from portal.extensions import db
+from tests import pgserver
+from tests.conftest import REQUIRE_SERVICES, base_config
 from tests.support import free_port
 
 
@@ -58,6 +62,29 @@ def test_postgresql_on_a_closed_port_is_down(make_app, database):
     app = make_app(SQLALCHEMY_DATABASE_URI=closed.render_as_string(hide_password=False))
     status, parts = _ready(app)
     assert (status, parts["database"]) == (503, "down")
+
+
+def test_postgresql_stopped_then_started(tmp_path):
+    """A server of the test's own, stopped and started again: /readyz says the database is
+    down while it is stopped, and ok with the first request after it is back (the pooled
+    connections the stop cut are not handed out again)."""
+    if pgserver.binaries() is None:
+        if REQUIRE_SERVICES:
+            pytest.fail("PostgreSQL's server programs are required here (pg_config --bindir)")
+        pytest.skip("PostgreSQL's server programs are not installed")
+    with pgserver.private_postgresql() as server:
+        config = base_config(tmp_path / "instance") | {"SQLALCHEMY_DATABASE_URI": server.url}
+        app = create_app(config)
+        try:
+            assert _ready(app) == (200, {"database": "ok", "storage": "ok"})
+            server.stop()
+            assert _ready(app) == (503, {"database": "down", "storage": "ok"})
+            assert _ready(app)[0] == 503  # still down: nothing was left half-open
+            server.start()
+            assert _ready(app) == (200, {"database": "ok", "storage": "ok"})
+        finally:
+            with app.app_context():
+                db.engine.dispose()
 
 
 def _wait_for_port(port: int, timeout: float = 5.0) -> None:
