@@ -16,7 +16,7 @@ from sqlalchemy import select
 from portal.events import StillOpen
 from portal.extensions import db
 from portal.integrations.models import StoreConnection
-from portal.sharing.connectors import Credentials
+from portal.integrations.services import credentials_of
 
 
 def still_open(sender, ids=(), **extra) -> dict[tuple[int, int], StillOpen]:
@@ -32,11 +32,7 @@ def still_open(sender, ids=(), **extra) -> dict[tuple[int, int], StillOpen]:
     return {
         (connection.user_id, connection.third_party_id): StillOpen(
             references=(connection.customer_id,) if connection.customer_id else (),
-            credentials=Credentials(
-                url=connection.store_url,
-                key=connection.consumer_key,
-                secret=connection.consumer_secret,
-            ),
+            credentials=credentials_of(connection),
         )
         for connection in connections
     }

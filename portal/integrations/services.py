@@ -150,11 +150,9 @@ def disconnect_store(seller: User) -> Removal | None:
 
 
 def _remove_record(seller: User, connection: StoreConnection) -> Removal:
-    if connection.customer_id is None or connection.consumer_key is None:
+    credentials = credentials_of(connection)
+    if connection.customer_id is None or credentials is None:
         return Removal(None)
-    credentials = Credentials(
-        connection.store_url, connection.consumer_key, connection.consumer_secret or ""
-    )
     try:
         sharing.cancel(
             seller,
@@ -171,12 +169,20 @@ def store_reach(user_id: int) -> reach.Reach | None:
     """The seller's store keys and the customer record the portal made there, for the door
     to pass a correction on to (PDPA s.35); None without keys or a record."""
     connection = db.session.get(StoreConnection, user_id)
-    if connection is None or connection.consumer_key is None or connection.customer_id is None:
+    if connection is None or connection.customer_id is None:
         return None
-    credentials = Credentials(
+    credentials = credentials_of(connection)
+    return None if credentials is None else reach.Reach(credentials, connection.customer_id)
+
+
+def credentials_of(connection: StoreConnection) -> Credentials | None:
+    """The seller's keys to their store, as the connector takes them; None for a store
+    connected without keys (or whose keys were forgotten)."""
+    if connection.consumer_key is None:
+        return None
+    return Credentials(
         connection.store_url, connection.consumer_key, connection.consumer_secret or ""
     )
-    return reach.Reach(credentials, connection.customer_id)
 
 
 def lend_reach(_state=None) -> None:

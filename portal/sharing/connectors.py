@@ -294,6 +294,22 @@ def development_folder(party: ThirdParty) -> Connector:
     raise NotConfigured(f"no endpoint configured for {party.slug}")
 
 
+def koopseri_keys(party: ThirdParty, required: tuple[str, ...]) -> tuple[str, dict] | None:
+    """A party's API as configuration names it for a connector of its own: the base URL
+    (``SHARING_ENDPOINTS[slug]``) and Koopseri's keys there (``SHARING_CREDENTIALS[slug]``).
+    None when no endpoint is configured (the connector then falls back on
+    :func:`development_folder`); :class:`NotConfigured` when one of ``required`` is missing."""
+    config = current_app.config
+    url = (config["SHARING_ENDPOINTS"] or {}).get(party.slug)
+    if not url:
+        return None
+    keys = (config["SHARING_CREDENTIALS"] or {}).get(party.slug) or {}
+    missing = [name for name in required if not keys.get(name)]
+    if missing:
+        raise NotConfigured(f"{party.slug}: SHARING_CREDENTIALS lacks {', '.join(missing)}")
+    return url, keys
+
+
 def sharing_folder() -> Path:
     configured = current_app.config["SHARING_FOLDER"]
     return Path(configured) if configured else Path(current_app.instance_path) / "shared"

@@ -10,9 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import current_app
-
-from portal.config import is_development
 from portal.sharing.connectors import Connector, Credentials, NotConfigured, json_connector
 from portal.sharing.models import ThirdParty
 from portal.sharing.parties import mydhl, sendparcel, woocommerce
@@ -41,12 +38,14 @@ def connector_for(party: ThirdParty, credentials: Credentials | None = None) -> 
 
 
 def reachable(party: ThirdParty) -> bool:
-    """Whether :func:`connector_for` would give a connector for ``party`` rather than refuse
-    (a store is reached with the seller's own keys, so it counts as reachable here)."""
-    if party.connector == "woocommerce":
-        return True
-    config = current_app.config
-    return bool((config["SHARING_ENDPOINTS"] or {}).get(party.slug)) or is_development(current_app)
+    """Whether :func:`connector_for` gives a connector for ``party`` rather than refuse with
+    :class:`NotConfigured`. Making one sends nothing. A store's connector is made here
+    without the seller's keys, which come with each message, and counts as reachable."""
+    try:
+        connector_for(party)
+    except NotConfigured:
+        return False
+    return True
 
 
 __all__ = ["CONNECTORS", "Credentials", "connector_for", "names", "reachable"]

@@ -49,8 +49,6 @@ from email.utils import format_datetime
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from flask import current_app
-
 from portal.sharing.connectors import (
     ERASURE,
     PICKUP,
@@ -58,11 +56,11 @@ from portal.sharing.connectors import (
     Connector,
     Credentials,
     Message,
-    NotConfigured,
     Receipt,
     Refused,
     Unsupported,
     development_folder,
+    koopseri_keys,
 )
 from portal.sharing.models import ThirdParty
 from portal.sharing.parties.client import Answer, Client, basic_auth
@@ -90,15 +88,10 @@ def make(party: ThirdParty, credentials: Credentials | None = None) -> Connector
     """The MyDHL connector for ``party`` (``SHARING_ENDPOINTS[slug]``, the API's base, and
     ``SHARING_CREDENTIALS[slug]``: username, password, account), or the development folder
     when no endpoint is configured. Raises :class:`NotConfigured` when keys are missing."""
-    config = current_app.config
-    url = (config["SHARING_ENDPOINTS"] or {}).get(party.slug)
-    if not url:
+    configured = koopseri_keys(party, ("username", "password", "account"))
+    if configured is None:
         return development_folder(party)
-    keys = (config["SHARING_CREDENTIALS"] or {}).get(party.slug) or {}
-    missing = [name for name in ("username", "password", "account") if not keys.get(name)]
-    if missing:
-        raise NotConfigured(f"{party.slug}: SHARING_CREDENTIALS lacks {', '.join(missing)}")
-    return MyDhl(url, keys)
+    return MyDhl(*configured)
 
 
 class MyDhl:

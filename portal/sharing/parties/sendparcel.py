@@ -49,8 +49,6 @@ import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from flask import current_app
-
 from portal.countries import MY_STATES
 from portal.sharing.connectors import (
     ERASURE,
@@ -60,11 +58,11 @@ from portal.sharing.connectors import (
     Credentials,
     DeliveryFailed,
     Message,
-    NotConfigured,
     Receipt,
     Refused,
     Unsupported,
     development_folder,
+    koopseri_keys,
 )
 from portal.sharing.parties.client import Answer, Client
 
@@ -113,15 +111,10 @@ _tokens_lock = threading.Lock()
 def make(party: ThirdParty, credentials: Credentials | None = None) -> Connector:
     """The registry's factory: SendParcel's API when ``SHARING_ENDPOINTS`` names it, with
     Koopseri's keys from ``SHARING_CREDENTIALS``; else the development folder."""
-    config = current_app.config
-    url = (config["SHARING_ENDPOINTS"] or {}).get(party.slug)
-    if not url:
+    configured = koopseri_keys(party, KEYS)
+    if configured is None:
         return development_folder(party)
-    keys = (config["SHARING_CREDENTIALS"] or {}).get(party.slug) or {}
-    missing = [name for name in KEYS if not keys.get(name)]
-    if missing:
-        raise NotConfigured(f"{party.slug}: SHARING_CREDENTIALS lacks {', '.join(missing)}")
-    return SendParcel(url, keys, name=party.slug)
+    return SendParcel(*configured, name=party.slug)
 
 
 def forget_tokens() -> None:
