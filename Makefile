@@ -77,10 +77,12 @@ bench: $(STAMP) $(MO)
 	$(BIN)/python bench/login_timing.py
 	$(BIN)/python bench/key_rotation.py
 	$(BIN)/python bench/upload_memory.py
+	$(BIN)/python bench/upload_memory.py --storage s3
 	$(BIN)/python bench/outbox_worker.py
 	$(BIN)/python bench/policy_publish.py
 	$(BIN)/python bench/retention_run.py
 	$(BIN)/python bench/export_memory.py
+	$(BIN)/python bench/export_memory.py --storage s3
 	$(BIN)/python bench/seller_search.py
 	$(BIN)/python bench/page_queries.py
 	@command -v wrk >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1 \

@@ -30,6 +30,11 @@ peak of its rounds. Every archive is checked: every entry's CRC (``zipfile.testz
 files are exactly the seller's clean copies and thumbnails with their sizes, no original,
 and data.json holds the seller's notices. The exit status is 1 if the large export's peak
 is more than ``--tolerance-mb`` over the small one's, or if an archive is wrong.
+
+With ``--storage s3`` both the first process and the server keep documents in an S3 bucket
+instead of the instance folder (:mod:`bench.document_storage`: moto's S3 server on loopback,
+in this process, so the objects it holds are not counted in the server's memory), and every
+file of the archive is read from the bucket as it is sent.
 """
 
 from __future__ import annotations
@@ -54,7 +59,7 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import procstat  # noqa: E402
+from bench import document_storage, procstat  # noqa: E402
 from bench.procstat import machine_line  # noqa: E402
 from tests.support import PASSWORD  # noqa: E402
 
@@ -188,21 +193,27 @@ def serve(instance: Path) -> None:
     server.serve_forever()
 
 
-def run_step(args: list[str], log: Path) -> None:
+def run_step(args: list[str], log: Path, environment: dict[str, str]) -> None:
+    """This script with ``args`` and ``environment`` (the documents' store), to its end."""
     with open(log, "ab") as errors:
         done = subprocess.run(
-            [sys.executable, __file__, *args], stderr=errors, cwd=ROOT, check=False
+            [sys.executable, __file__, *args],
+            stderr=errors,
+            cwd=ROOT,
+            env=os.environ | environment,
+            check=False,
         )
     if done.returncode:
         raise SystemExit(f"{args[0]} failed:\n{log.read_text()[-3000:]}")
 
 
-def start_server(instance: Path, log: Path) -> tuple[subprocess.Popen, int]:
-    """This script with ``--serve``, its log (migrations, errors) in ``log``."""
-    return procstat.start_server([sys.executable, __file__, "--serve", str(instance)], log, ROOT)
-
-
-# --- memory of the server process, from the kernel ---------------------------------------------
+def start_server(
+    instance: Path, log: Path, environment: dict[str, str]
+) -> tuple[subprocess.Popen, int]:
+    """This script with ``--serve`` and ``environment``, its log (migrations, errors) in
+    ``log``."""
+    argv = [sys.executable, __file__, "--serve", str(instance)]
+    return procstat.start_server(argv, log, ROOT, environment)
 
 
 # --- the client: a browser's worth of HTTP ------------------------------------------------------
@@ -346,6 +357,7 @@ def main() -> int:
     parser.add_argument("--notices", type=int, default=2000, help="emailed notices per seller")
     parser.add_argument("--rounds", type=int, default=2, help="exports of each size")
     parser.add_argument("--tolerance-mb", type=float, default=16.0)
+    document_storage.add_option(parser)
     parser.add_argument("--populate", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -359,14 +371,17 @@ def main() -> int:
         raise SystemExit("needs Linux: /proc/<pid>/clear_refs resets the peak memory")
     load = os.getloadavg()[0]
 
-    with tempfile.TemporaryDirectory(prefix="portal-bench-") as tmp:
+    with (
+        tempfile.TemporaryDirectory(prefix="portal-bench-") as tmp,
+        document_storage.portal_environment(args.storage) as environment,
+    ):
         work = Path(tmp)
         log = work / "server.log"
         started = time.perf_counter()
         run_step(["--populate", str(work / "instance"), "--large-mb", str(args.large_mb),
-                  "--notices", str(args.notices)], log)  # fmt: skip
+                  "--notices", str(args.notices)], log, environment)  # fmt: skip
         populated = time.perf_counter() - started
-        process, port = start_server(work / "instance", log)
+        process, port = start_server(work / "instance", log, environment)
         try:
             client = Client(port)
             measure(client, process.pid, SMALL_MB, args.notices, work)  # warm-up, untimed
@@ -383,8 +398,8 @@ def main() -> int:
             process.wait(timeout=10)
 
     print(
-        f"Export memory, POST {EXPORT_PATH} (Download my data), server in its own process; "
-        f"{args.notices} notices per seller in data.json; data made in {populated:.1f} s"
+        f"Export memory, POST {EXPORT_PATH} (Download my data), server in its own process, "
+        f"{document_storage.described(args.storage)}; {args.notices} notices per seller in data.json; data made in {populated:.1f} s"
     )
     print()
     print(f"server RSS after one warm-up export: {baseline / 1024:.1f} MiB")
@@ -421,6 +436,8 @@ def main() -> int:
             f" --large-mb {args.large_mb} --notices {args.notices} --rounds {args.rounds}"
             f" --tolerance-mb {args.tolerance_mb:g}"
         )
+    if args.storage != "local":
+        command += f" --storage {args.storage}"
     print(f"reproduce: {command}")
     return 0 if within else 1
 

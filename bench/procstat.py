@@ -23,11 +23,21 @@ def reset_peak(pid: int | str = "self") -> None:
     Path(f"/proc/{pid}/clear_refs").write_text("5")
 
 
-def start_server(argv: list[str], log: Path, cwd: Path) -> tuple[subprocess.Popen, int]:
-    """Start a benchmark's own server process (``argv``); it prints its port on the first
-    line of its standard output. Its standard error goes to ``log``."""
+def start_server(
+    argv: list[str], log: Path, cwd: Path, environment: dict[str, str] | None = None
+) -> tuple[subprocess.Popen, int]:
+    """Start a benchmark's own server process (``argv``), with ``environment`` added to this
+    one's; it prints its port on the first line of its standard output. Its standard error
+    goes to ``log``."""
     with open(log, "ab") as errors:
-        process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=errors, text=True, cwd=cwd)
+        process = subprocess.Popen(
+            argv,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            text=True,
+            cwd=cwd,
+            env=os.environ | (environment or {}),
+        )
     line = process.stdout.readline()
     if not line.strip().isdigit():
         process.kill()

@@ -41,6 +41,13 @@ sides of a MyKad, after a log-in and one warm-up upload. Each upload's peak is p
 against ``--budget-mib`` (256 MiB), and the worst accepted one named; the exit status is
 also 1 if it is over the budget, or if a picture is accepted or refused against
 expectation (the attacker's 7990x7990 PNG must be refused).
+
+With ``--storage s3`` both servers keep documents in an S3 bucket instead of their instance
+folder (:mod:`bench.document_storage`: moto's S3 server on loopback, run in this process so
+that the objects it keeps are not counted as the server's), and both parts run against it.
+The original then goes to the bucket as a multipart upload of ``PART_BYTES`` (8 MiB) parts,
+one part held at a time, so the same tolerance holds; what S3 adds to a worker at rest
+(boto3 and its client) shows in every picture's peak against the same budget.
 """
 
 from __future__ import annotations
@@ -49,7 +56,6 @@ import argparse
 import http.client
 import logging
 import os
-import platform
 import re
 import secrets
 import shutil
@@ -58,7 +64,6 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
-from datetime import date
 from html import unescape
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -67,7 +72,7 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import procstat, worst_pictures  # noqa: E402
+from bench import document_storage, procstat, worst_pictures  # noqa: E402
 from tests.support import PASSWORD  # noqa: E402
 
 SELLER = "bench.uploads@example.com"
@@ -75,6 +80,9 @@ MIB = 1024 * 1024
 PAGE_SIZE = (1400, 1000)
 UPLOAD_PATH = "/documents/bank-proof"
 IDENTITY_PATH = "/documents/identity"
+# The MyKad number that agrees with the seller's date of birth (make_seller's, 1 July 1988):
+# the portal refuses a MyKad sent without its number, or with one that disagrees.
+MYKAD = "880701-14-5678"
 BLOCK = 64 * 1024
 
 
@@ -100,16 +108,14 @@ def serve(instance: Path, max_bytes: int, one_thread: bool = False) -> None:
 
 
 def start_server(
-    instance: Path, max_bytes: int, log: Path, one_thread: bool = False
+    instance: Path, max_bytes: int, log: Path, environment: dict[str, str], one_thread: bool = False
 ) -> tuple[subprocess.Popen, int]:
-    """This script with ``--serve``, its log (migrations, errors) in ``log``; with
-    ``one_thread``, every request on the server's one thread, as in a gunicorn sync worker
-    (a thread per request spreads freed memory over several of malloc's arenas)."""
+    """This script with ``--serve`` and ``environment`` (the documents' store), its log
+    (migrations, errors) in ``log``; with ``one_thread``, every request on the server's one
+    thread, as in a gunicorn sync worker (a thread per request spreads freed memory over
+    several of malloc's arenas)."""
     argv = [sys.executable, __file__, "--serve", str(instance), "--max-bytes", str(max_bytes)]
-    return procstat.start_server(argv + ["--one-thread"] * one_thread, log, ROOT)
-
-
-# --- memory of the server process, from the kernel ---------------------------------------------
+    return procstat.start_server(argv + ["--one-thread"] * one_thread, log, ROOT, environment)
 
 
 # --- the client: a browser's worth of HTTP ------------------------------------------------------
@@ -283,12 +289,16 @@ class PictureResult:
         return (self.status == 302) == self.case.accepted
 
 
-def pictures_on_a_worker(work: Path, max_bytes: int, warm_up: Path) -> tuple[list, int]:
+def pictures_on_a_worker(
+    work: Path, max_bytes: int, warm_up: Path, environment: dict[str, str]
+) -> tuple[list, int]:
     """The pictures, sent to a server of their own that runs every request on one thread,
     as a gunicorn worker does, after a log-in and one untimed upload (the scan
     ``warm_up``); the results and the server's resident memory before the first picture."""
     log = work / "pictures-server.log"
-    process, port = start_server(work / "pictures-instance", max_bytes, log, one_thread=True)
+    process, port = start_server(
+        work / "pictures-instance", max_bytes, log, environment, one_thread=True
+    )
     try:
         client = Client(port)
         client.log_in(SELLER, PASSWORD)
@@ -314,7 +324,8 @@ def measure_pictures(client: Client, pid: int, work: Path) -> list[PictureResult
     for case in worst_pictures.cases(work, Defaults.IMAGE_MAX_PIXELS, Defaults.IMAGE_MAX_SIDE):
         action, extra = UPLOAD_PATH, {}
         if len(case.files) > 1:
-            action, extra = IDENTITY_PATH, {"identity-identity_type": "mykad"}
+            action = IDENTITY_PATH
+            extra = {"identity-identity_type": "mykad", "identity-mykad_number": MYKAD}
         procstat.reset_peak(pid)
         started = time.perf_counter()
         status, detail = client.upload(case.files, work, action, **extra)
@@ -375,6 +386,7 @@ def main() -> int:
     parser.add_argument(
         "--budget-mib", type=float, default=256.0, help="the most a worker may reach for a picture"
     )
+    document_storage.add_option(parser)
     parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--one-thread", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--max-bytes", type=int, default=64 * MIB, help=argparse.SUPPRESS)
@@ -384,8 +396,12 @@ def main() -> int:
         return 0
     if not Path("/proc/self/clear_refs").exists():
         raise SystemExit("needs Linux: /proc/<pid>/clear_refs resets the peak memory")
+    load = os.getloadavg()[0]
 
-    with tempfile.TemporaryDirectory(prefix="portal-bench-") as tmp:
+    with (
+        tempfile.TemporaryDirectory(prefix="portal-bench-") as tmp,
+        document_storage.portal_environment(args.storage) as environment,
+    ):
         work = Path(tmp)
         small = scanned_pdf(work / "statement-small.pdf", 2, filled=0.5)
         per_page = scanned_pdf(work / "one-page.pdf", 1).stat().st_size
@@ -394,7 +410,7 @@ def main() -> int:
         small_size = small.stat().st_size
         max_bytes = max(64 * MIB, large.stat().st_size + MIB)
 
-        process, port = start_server(work / "instance", max_bytes, work / "server.log")
+        process, port = start_server(work / "instance", max_bytes, work / "server.log", environment)
         try:
             client = Client(port)
             client.log_in(SELLER, PASSWORD)
@@ -421,11 +437,12 @@ def main() -> int:
         finally:
             process.terminate()
             process.wait(timeout=10)
-        pictures, picture_baseline = pictures_on_a_worker(work, max_bytes, small)
+        pictures, picture_baseline = pictures_on_a_worker(work, max_bytes, small, environment)
 
     print(
         f"Upload memory, POST {UPLOAD_PATH} (proof of bank account, scanned PDF), "
-        f"UPLOAD_MAX_BYTES {max_bytes // MIB} MiB, server in its own process"
+        f"UPLOAD_MAX_BYTES {max_bytes // MIB} MiB, server in its own process, "
+        f"{document_storage.described(args.storage)}"
     )
     print()
     print(f"server RSS after log-in and one warm-up upload: {baseline / 1024:.1f} MiB")
@@ -455,16 +472,15 @@ def main() -> int:
     print()
     pictures_within = report_pictures(pictures, picture_baseline, args.budget_mib)
     print()
-    print(
-        f"machine: Python {platform.python_version()}, os.cpu_count() = {os.cpu_count()}, "
-        f"{platform.system()} {platform.machine()}; run on {date.today().isoformat()}"
-    )
+    print(procstat.machine_line(load))
     command = ".venv/bin/python bench/upload_memory.py"
     if (args.large_mb, args.rounds, args.tolerance_mb, args.budget_mib) != (50, 2, 16.0, 256.0):
         command += (
             f" --large-mb {args.large_mb} --rounds {args.rounds}"
             f" --tolerance-mb {args.tolerance_mb:g} --budget-mib {args.budget_mib:g}"
         )
+    if args.storage != "local":
+        command += f" --storage {args.storage}"
     print(f"reproduce: {command}")
     return 0 if within and pictures_within else 1
 
