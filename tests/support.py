@@ -7,11 +7,13 @@ import email.policy
 import re
 import socket
 import time
+import uuid
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from portal.extensions import db
+from portal.outbox.models import OutboxMessage
 
 PASSWORD = "tropical-durian-harbour-42"
 
@@ -114,6 +116,26 @@ def date_boxes(name: str, value) -> dict:
     if isinstance(value, date):
         value = (str(value.day), str(value.month), str(value.year))
     return dict(zip((f"{name}-day", f"{name}-month", f"{name}-year"), value, strict=True))
+
+
+def add_messages(app, count: int, user_id: int | None = None, to="buyer@example.com") -> list[int]:
+    """``count`` messages straight into the outbox, due now; their ids."""
+    with app.app_context():
+        rows = [
+            OutboxMessage(
+                user_id=user_id,
+                recipient=to,
+                kind="review_reminder",
+                subject=f"Message {n}",
+                body_text=f"text {n}",
+                body_html=f"<p>html {n}</p>",
+                message_id=f"<{uuid.uuid4().hex}@test>",
+            )
+            for n in range(count)
+        ]
+        db.session.add_all(rows)
+        db.session.commit()
+        return [row.id for row in rows]
 
 
 def make_seller(email_address="seller@example.com", password=PASSWORD, verified=True, **fields):

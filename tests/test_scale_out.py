@@ -5,13 +5,8 @@ across both. Production settings (``PORTAL_ENVIRONMENT=production``), CSRF on.""
 from __future__ import annotations
 
 import base64
-import http.cookiejar
 import json
-import re
 import secrets
-import urllib.error
-import urllib.parse
-import urllib.request
 import uuid
 
 import pytest
@@ -82,50 +77,9 @@ def two_servers(request, tmp_path):
         yield first.base, second.base
 
 
-class Browser:
-    """One person's cookies, whichever server answers (the load balancer's choice)."""
-
-    def __init__(self):
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect()
-        )
-
-    def get(self, url: str) -> tuple[int, str, dict]:
-        return self._open(urllib.request.Request(url))  # noqa: S310 (loopback)
-
-    def post(self, url: str, fields: dict) -> tuple[int, str, dict]:
-        data = urllib.parse.urlencode(fields).encode()
-        request = urllib.request.Request(url, data=data, method="POST")  # noqa: S310
-        return self._open(request)
-
-    def _open(self, request):
-        try:
-            with self.opener.open(request, timeout=10) as response:
-                return response.status, response.read().decode(), dict(response.headers)
-        except urllib.error.HTTPError as error:
-            with error:
-                return error.code, error.read().decode(), dict(error.headers)
-
-    def form_token(self, url: str) -> str:
-        status, page, _ = self.get(url)
-        assert status == 200, page
-        return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-
-    def log_in(self, server: str, password: str) -> tuple[int, str, dict]:
-        token = self.form_token(f"{server}/auth/login")
-        fields = {"csrf_token": token, "email": "seller@example.com", "password": password}
-        return self.post(f"{server}/auth/login", fields)
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
 def test_a_session_made_on_one_server_is_valid_on_the_other(two_servers):
     first, second = two_servers
-    person = Browser()
+    person = servers.Browser()
     status, _, headers = person.log_in(first, PASSWORD)
     assert status == 302 and headers["Location"].endswith("/dashboard")
 
@@ -140,14 +94,14 @@ def test_a_session_made_on_one_server_is_valid_on_the_other(two_servers):
     status, _, headers = person.get(f"{first}/dashboard")
     assert status == 302 and "/auth/login" in headers["Location"]
 
-    stranger = Browser()
+    stranger = servers.Browser()
     status, _, headers = stranger.get(f"{second}/dashboard")
     assert status == 302 and "/auth/login" in headers["Location"]
 
 
 def test_failed_log_ins_are_counted_across_both_servers(two_servers):
     first, second = two_servers
-    person = Browser()
+    person = servers.Browser()
     statuses = [
         person.log_in(server, "wrong-password-guess")[0]
         for server in (first, second, first, second, first)

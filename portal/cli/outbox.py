@@ -24,7 +24,8 @@ def outbox():
 @click.option("--interval", type=click.FloatRange(0), default=None, help="Seconds between looks.")
 @with_appcontext
 def work(once: bool, batch_size: int | None, interval: float | None) -> None:
-    """Deliver pending mail until stopped (SIGTERM or Ctrl-C finish the current batch).
+    """Deliver pending mail until stopped (SIGTERM or Ctrl-C: the message being sent is
+    finished, the rest of its batch is released for the next worker, and the exit status is 0).
 
     Run as many as you like, on as many hosts: each message is claimed by one of them.
     """

@@ -161,14 +161,24 @@ def retry_delay(attempts: int) -> timedelta:
     return delay / 2 + delay / 2 * random.random()
 
 
-def send_claimed(messages: list[Envelope], now: datetime | None = None) -> Tally:
+def send_claimed(
+    messages: list[Envelope], now: datetime | None = None, stop: threading.Event | None = None
+) -> Tally:
     """Send claimed messages over one connection; each outcome is committed on its own, so
-    a crash mid-batch never forgets that a message went."""
+    a crash mid-batch never forgets that a message went.
+
+    Once ``stop`` is set, the message being sent is finished and the rest are released at
+    once: finishing a whole batch (a hundred messages, each allowed ``MAIL_TIMEOUT``) could
+    outlast the time the service manager waits before it kills the process, and a kill
+    would leave the rows claimed, and a message that went perhaps unrecorded.
+    """
     now = now or utcnow()
     tally, done = Tally(), set()
     try:
         with transport_for(current_app) as transport:
             for message in messages:
+                if stop is not None and stop.is_set():
+                    break
                 try:
                     transport.send(message)
                 except Exception as exc:
@@ -193,7 +203,7 @@ def send_claimed(messages: list[Envelope], now: datetime | None = None) -> Tally
             log.warning(
                 "outbox transport unavailable messages=%d error=%s", len(left), describe(exc)
             )
-    _release([m.id for m in messages if m.id not in done])  # a batch cut short by its connection
+    _release([m.id for m in messages if m.id not in done])  # cut short: connection or stop
     return tally
 
 
@@ -265,13 +275,14 @@ def work(
     *, once: bool, batch_size: int, interval: float, stop: threading.Event | None = None, now=None
 ) -> Tally:
     """Send every due message, batch by batch. With ``once``, stop when none is due;
-    otherwise wait ``interval`` seconds and look again, until ``stop`` is set."""
+    otherwise wait ``interval`` seconds and look again, until ``stop`` is set (then the
+    message being sent is finished and the rest of its batch released)."""
     stop = stop or threading.Event()
     total = Tally()
     while not stop.is_set():
         messages = claim(batch_size, now=now)
         if messages:
-            total.add(send_claimed(messages, now=now))
+            total.add(send_claimed(messages, now=now, stop=stop))
             continue
         if once:
             break

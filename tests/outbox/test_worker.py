@@ -4,7 +4,6 @@ that is down then up, refusals, backoff, and two workers that never send a messa
 from __future__ import annotations
 
 import threading
-import uuid
 from collections import Counter
 from datetime import timedelta
 
@@ -17,7 +16,14 @@ from portal.extensions import db
 from portal.outbox import worker
 from portal.outbox.models import OutboxMessage
 from portal.profile import reachability
-from tests.support import SMTPRecorder, body_html, body_text, free_port, make_seller
+from tests.support import (
+    SMTPRecorder,
+    add_messages,
+    body_html,
+    body_text,
+    free_port,
+    make_seller,
+)
 
 
 @pytest.fixture
@@ -29,25 +35,6 @@ def worker_app(make_app, smtp_server):
         MAIL_HANDOVER_AFTER_COMMIT=False,
         MAIL_TIMEOUT=5,
     )
-
-
-def add_messages(app, count: int, user_id: int | None = None, to="buyer@example.com") -> list[int]:
-    with app.app_context():
-        rows = [
-            OutboxMessage(
-                user_id=user_id,
-                recipient=to,
-                kind="review_reminder",
-                subject=f"Message {n}",
-                body_text=f"text {n}",
-                body_html=f"<p>html {n}</p>",
-                message_id=f"<{uuid.uuid4().hex}@test>",
-            )
-            for n in range(count)
-        ]
-        db.session.add_all(rows)
-        db.session.commit()
-        return [row.id for row in rows]
 
 
 def statuses(app) -> Counter:
