@@ -54,7 +54,7 @@ def main() -> None:
     postgres = options.database_url
     if postgres:
         env["PORTAL_SQLALCHEMY_DATABASE_URI"] = postgres
-        _psql_admin(postgres, "DROP DATABASE IF EXISTS {name}", "CREATE DATABASE {name}")
+        psql_admin(postgres, "DROP DATABASE IF EXISTS {name}", "CREATE DATABASE {name}")
     try:
         flask(env, "db", "upgrade")
         flask(env, "demo", "load")
@@ -80,13 +80,13 @@ def main() -> None:
         print("  command: .venv/bin/python bench/database_size.py " + " ".join(sys.argv[1:]))
     finally:
         if postgres:
-            _psql_admin(postgres, "DROP DATABASE IF EXISTS {name}")
+            psql_admin(postgres, "DROP DATABASE IF EXISTS {name}")
 
 
 def _size(instance: Path, postgres: str | None) -> int:
     if postgres:
-        _psql(postgres, "VACUUM ANALYZE")
-        return int(_psql(postgres, "SELECT pg_database_size(current_database())"))
+        psql(postgres, "VACUUM ANALYZE")
+        return int(psql(postgres, "SELECT pg_database_size(current_database())"))
     path = instance / "portal.sqlite3"
     connection = sqlite3.connect(path)
     connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -95,7 +95,7 @@ def _size(instance: Path, postgres: str | None) -> int:
 
 
 def _tables(postgres: str) -> list[tuple[str, int]]:
-    rows = _psql(
+    rows = psql(
         postgres,
         "SELECT relname || '|' || pg_total_relation_size(relid) FROM pg_statio_user_tables "
         "ORDER BY pg_total_relation_size(relid) DESC LIMIT 10",
@@ -110,7 +110,7 @@ def _parts(url: str) -> tuple[str, str]:
     return found["server"], found["name"]
 
 
-def _psql(url: str, sql: str) -> str:
+def psql(url: str, sql: str) -> str:
     server, name = _parts(url)
     user, _, hostport = server.rpartition("@")
     host, _, port = hostport.partition(":")
@@ -120,10 +120,10 @@ def _psql(url: str, sql: str) -> str:
     ).stdout.strip()
 
 
-def _psql_admin(url: str, *statements: str) -> None:
+def psql_admin(url: str, *statements: str) -> None:
     server, name = _parts(url)
     for statement in statements:
-        _psql(f"postgresql://{server}/postgres", statement.format(name=name))
+        psql(f"postgresql://{server}/postgres", statement.format(name=name))
 
 
 if __name__ == "__main__":

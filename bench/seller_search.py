@@ -17,15 +17,21 @@ seller, users joined to profiles, first 25 by id. It prints the median and p95 l
 both for each kind, their ratio, the SQL statements per request (the same for every request
 if the query count is constant), and how many searches filled a page. The exit status is 1
 if an indexed search does not find the seller it was drawn from (on page 1, or there is a
-page 2), or if the number of statements varies. About 40 s.
+page 2), if the number of statements varies, or if the database's plan for the search (``EXPLAIN``
+of the statement the view ran for a common word) does not read the term index. About 40 s.
 
     .venv/bin/python bench/seller_search.py --sellers 100000 --searches 200
+
+``--database-url`` runs it on PostgreSQL instead: that database's public schema is dropped
+before and after the run (``page_queries.empty``), so give it one of its own. About 3 minutes
+at 100,000 sellers.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import random
 import statistics
@@ -39,6 +45,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.page_queries import empty  # noqa: E402
 from bench.procstat import machine_line  # noqa: E402
 
 CHUNK = 5_000
@@ -80,20 +87,21 @@ SUFFIXES = ("", "", " Enterprise", " Trading", " Sdn Bhd", " & Co", " Online")
 DOMAINS = ("gmail.com", "yahoo.com", "hotmail.com", "outlook.com", "koopmail.my")
 
 
-def _app(instance: Path):
+def _app(instance: Path, database_url: str | None):
     os.environ.setdefault("PORTAL_ENVIRONMENT", "development")
     import portal.admin.sellers  # noqa: F401  (until portal.admin imports it itself)
     from portal import create_app
 
-    return create_app(
-        {
-            "INSTANCE_PATH": str(instance),
-            "SECRET_KEY": "bench-" + "x" * 40,
-            "TESTING": False,
-            "BCRYPT_ROUNDS": 4,
-            "WTF_CSRF_ENABLED": False,
-        }
-    )
+    config = {
+        "INSTANCE_PATH": str(instance),
+        "SECRET_KEY": "bench-" + "x" * 40,
+        "TESTING": False,
+        "BCRYPT_ROUNDS": 4,
+        "WTF_CSRF_ENABLED": False,
+    }
+    if database_url:
+        config["SQLALCHEMY_DATABASE_URI"] = database_url
+    return create_app(config)
 
 
 def _seller(rng: random.Random, n: int) -> dict:
@@ -127,9 +135,10 @@ def _seller(rng: random.Random, n: int) -> dict:
     }
 
 
-def prepare(instance: Path, sellers: int) -> None:
+def prepare(instance: Path, sellers: int, database_url: str | None = None) -> None:
     """A fresh database: the schema by migration, a reviewer, and ``sellers`` sellers with
-    profiles and search terms, inserted in bulk (as the migration's backfill would)."""
+    profiles and search terms, inserted in bulk (as the migration's backfill would), then
+    ``ANALYZE``, so that the planner knows the tables' sizes (on PostgreSQL as on SQLite)."""
     import pyotp
     from flask_migrate import upgrade
     from sqlalchemy import insert
@@ -141,7 +150,10 @@ def prepare(instance: Path, sellers: int) -> None:
     from portal.profile.search.models import SearchTerm
     from portal.profile.search.terms import terms_for
 
-    app = _app(instance)
+    logging.disable(logging.INFO)  # the migrations' progress, on stderr
+    if database_url:
+        empty(database_url)
+    app = _app(instance, database_url)
     rng = random.Random(SEED)
     created = datetime(2026, 1, 1, tzinfo=UTC)
     with app.app_context():
@@ -240,7 +252,29 @@ def naive_search(query: str, *, page: int = 1, per_page: int = 25):
     return rows[:per_page], len(rows) > per_page
 
 
-def run(instance: Path, searches: int, reference_searches: int) -> dict:
+def plan(engine, statement: str, parameters) -> list[str]:
+    """The database's plan for a statement the view ran, as ``EXPLAIN`` prints it."""
+    explain = "EXPLAIN QUERY PLAN " if engine.dialect.name == "sqlite" else "EXPLAIN "
+    connection = engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        cursor.execute(explain + statement, parameters)
+        return [" ".join(str(column) for column in row[-1:]) for row in cursor.fetchall()]
+    finally:
+        connection.close()
+
+
+def size(engine, instance: Path) -> int:
+    """The database's bytes: PostgreSQL's own count, or the SQLite file."""
+    from sqlalchemy import text
+
+    if engine.dialect.name == "sqlite":
+        return (instance / "portal.sqlite3").stat().st_size
+    with engine.connect() as connection:
+        return connection.execute(text("SELECT pg_database_size(current_database())")).scalar()
+
+
+def run(instance: Path, searches: int, reference_searches: int, database_url: str | None) -> dict:
     import pyotp
     from sqlalchemy import event, select
 
@@ -249,7 +283,7 @@ def run(instance: Path, searches: int, reference_searches: int) -> dict:
     from portal.profile.models import SellerProfile
     from portal.profile.search import services as search
 
-    app = _app(instance)
+    app = _app(instance, database_url)
     client = app.test_client()
     client.post("/auth/login", data={"email": STAFF_EMAIL, "password": STAFF_PASSWORD})
     code = pyotp.TOTP((instance / "totp").read_text()).now()
@@ -267,10 +301,12 @@ def run(instance: Path, searches: int, reference_searches: int) -> dict:
     sellers = len(rows)
     del rows
 
-    statements = [0]
+    statements, searched = [0], []
 
-    def count(*args):
+    def count(conn, cursor, statement, parameters, context, executemany):
         statements[0] += 1
+        if "seller_search_terms" in statement:
+            searched[:] = [statement, parameters]
 
     event.listen(engine, "before_cursor_execute", count)
 
@@ -284,6 +320,8 @@ def run(instance: Path, searches: int, reference_searches: int) -> dict:
 
     for _, query in queries["email"][:20]:  # warm up: caches, templates, the database pages
         timed(query)
+    timed(COMMON_WORDS[0])
+    common_plan = plan(engine, *searched)
 
     results, misses, counts = {}, [], set()
     for kind in KINDS:
@@ -306,7 +344,15 @@ def run(instance: Path, searches: int, reference_searches: int) -> dict:
             results[kind]["reference"] = times
     finally:
         search.search = original
-    return {"results": results, "misses": misses, "statements": sorted(counts), "sellers": sellers}
+    return {
+        "results": results,
+        "misses": misses,
+        "statements": sorted(counts),
+        "sellers": sellers,
+        "plan": common_plan,
+        "bytes": size(engine, instance),
+        "database": engine.dialect.name,
+    }
 
 
 def child(args: list[str]) -> dict | None:
@@ -317,7 +363,7 @@ def child(args: list[str]) -> dict | None:
     return json.loads(lines[-1]) if lines else None
 
 
-def _ms(times: list[float]) -> tuple[float, float]:
+def median_p95_ms(times: list[float]) -> tuple[float, float]:
     ordered = sorted(times)
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
     return statistics.median(ordered) * 1000, p95 * 1000
@@ -330,15 +376,17 @@ def main() -> int:
     parser.add_argument(
         "--reference-searches", type=int, default=50, help="of each kind, for the naive scan"
     )
+    parser.add_argument("--database-url", help="PostgreSQL URL (its public schema is dropped!)")
     parser.add_argument("--prepare", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--run", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--instance", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.prepare is not None:
-        prepare(Path(args.instance), args.prepare)
+        prepare(Path(args.instance), args.prepare, args.database_url)
         return 0
     if args.run:
-        print(json.dumps(run(Path(args.instance), args.searches, args.reference_searches)))
+        result = run(Path(args.instance), args.searches, args.reference_searches, args.database_url)
+        print(json.dumps(result))
         return 0
 
     load = os.getloadavg()[0]
@@ -346,38 +394,49 @@ def main() -> int:
         f"bench/seller_search.py --sellers {args.sellers} --searches {args.searches} "
         f"--reference-searches {args.reference_searches}"
     )
+    database = ["--database-url", args.database_url] if args.database_url else []
+    if args.database_url:
+        command += " --database-url URL"
     with tempfile.TemporaryDirectory(prefix="portal-search-bench-") as tmp:
-        started = time.perf_counter()
-        child(["--prepare", str(args.sellers), "--instance", tmp])
-        filled = time.perf_counter() - started
-        size = (Path(tmp) / "portal.sqlite3").stat().st_size
-        result = child(
-            [
-                "--run",
-                "--instance",
-                tmp,
-                "--searches",
-                str(args.searches),
-                "--reference-searches",
-                str(args.reference_searches),
-            ]
-        )
-    print(f"Seller search through GET /admin/sellers?q=, {result['sellers']:,} sellers")
-    print(f"database filled in {filled:.1f} s ({size / 2**20:.0f} MiB, SQLite)")
+        try:
+            started = time.perf_counter()
+            child(["--prepare", str(args.sellers), "--instance", tmp, *database])
+            filled = time.perf_counter() - started
+            result = child(
+                [
+                    "--run",
+                    "--instance",
+                    tmp,
+                    "--searches",
+                    str(args.searches),
+                    "--reference-searches",
+                    str(args.reference_searches),
+                    *database,
+                ]
+            )
+        finally:
+            if args.database_url:
+                empty(args.database_url)
+    name = "PostgreSQL" if result["database"] == "postgresql" else "SQLite"
+    print(f"Seller search through GET /admin/sellers?q=, {result['sellers']:,} sellers, {name}")
+    print(f"database filled in {filled:.1f} s ({result['bytes'] / 2**20:.0f} MiB)")
     print(
         f"{'kind':<12} {'n':>4} {'median ms':>10} {'p95 ms':>8} {'full pages':>11}"
         f" | {'naive n':>7} {'median ms':>10} {'p95 ms':>8} {'median ratio':>13}"
     )
     for kind in KINDS:
         item = result["results"][kind]
-        median, p95 = _ms(item["times"])
-        ref_median, ref_p95 = _ms(item["reference"])
+        median, p95 = median_p95_ms(item["times"])
+        ref_median, ref_p95 = median_p95_ms(item["reference"])
         print(
             f"{kind:<12} {len(item['times']):>4} {median:>10.2f} {p95:>8.2f} "
             f"{item['full']:>11} | {len(item['reference']):>7} {ref_median:>10.2f} "
             f"{ref_p95:>8.2f} {ref_median / median:>12.1f}x"
         )
     print(f"SQL statements per search request: {result['statements']}")
+    print(f"the plan for the search of {COMMON_WORDS[0]!r} (EXPLAIN):")
+    for line in result["plan"]:
+        print(f"  {line}")
     print(machine_line(load))
     print(f"command: .venv/bin/python {command}")
     failed = False
@@ -386,6 +445,9 @@ def main() -> int:
         failed = True
     if len(result["statements"]) != 1:
         print("FAIL: the number of statements per search varies")
+        failed = True
+    if not any("ix_seller_search_terms_term" in line for line in result["plan"]):
+        print("FAIL: the search does not read the term index")
         failed = True
     return 1 if failed else 0
 

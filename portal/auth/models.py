@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import ClassVar
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.auth import states
@@ -38,6 +38,10 @@ class User(UserMixin, db.Model):
             "status IN (" + ", ".join(f"'{status}'" for status in STORED) + ")",
             name="status_known",
         ),
+        # The back office's list of sellers, newest first (portal.profile.search.newest):
+        # read backwards from the start of this index, a page costs the same at 1,000
+        # sellers as at 100,000, where without it every seller was sorted for each page.
+        Index("ix_users_role_created_at_id", "role", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
