@@ -5,7 +5,8 @@ Each seller has what a seller who finished the profile has: a verified account w
 Malaysian name, phone and date of birth, the proof of consent to the current policy, a shop
 name, an address in one of Malaysia's states, a bank account (its number encrypted, as the
 portal keeps it), the profile history of those fields, search terms, and the emails the
-portal sent them (a welcome and a review reminder, as the outbox keeps them). Batches of
+portal sent them (a welcome and a review reminder, recorded as sent on a day of the past
+year, as the outbox keeps them once they have gone, so no worker sends them). Batches of
 ``BATCH`` sellers go in a few statements each, one transaction per batch, through the rooms'
 services: a run stopped half-way keeps whole batches, and running it again adds more
 sellers after the last one (numbers continue from the count of seeded emails).
@@ -17,9 +18,10 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
 from portal.auth import services as auth
+from portal.clock import utcnow
 from portal.extensions import db
 from portal.outbox.services import Letter, queue_many
 from portal.policy import services as policy
@@ -94,6 +96,7 @@ def seed_sellers(count: int, *, progress: Callable[[int], None] = lambda done: N
 
 
 def _one_batch(numbers: list[int], password_hash: str, version) -> None:
+    now = utcnow()
     people = {number: _person(number) for number in numbers}
     ids = auth.add_sellers(
         auth.NewSeller(
@@ -139,6 +142,7 @@ def _one_batch(numbers: list[int], password_hash: str, version) -> None:
                 body_text=f"Hello {person['name']},\n\n{subject}.\n\n" + "Koopseri\n" * 20,
                 body_html=f"<p>Hello {person['name']},</p><p>{subject}.</p>" * 10,
                 key=f"seed-{number}-{kind}",
+                sent_at=now - timedelta(days=person["mailed_days_ago"]),
             )
             for number, person in people.items()
             for kind, subject in (
@@ -165,4 +169,5 @@ def _person(number: int) -> dict:
         "state": state,
         "bank": draw.choice(BANKS),
         "account": f"{draw.randrange(10**11, 10**12)}",
+        "mailed_days_ago": draw.randrange(1, 366),
     }

@@ -53,7 +53,7 @@ class OutboxMessage(db.Model):
     status: Mapped[str] = mapped_column(String(10), default=MessageStatus.PENDING, index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     last_error: Mapped[str | None] = mapped_column(String(255))
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     claim_token: Mapped[str | None] = mapped_column(String(32), index=True)

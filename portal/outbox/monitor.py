@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, literal_column, select, update
 
 from portal.clock import utcnow
 from portal.extensions import db
@@ -13,33 +13,40 @@ from portal.outbox.models import MessageStatus, OutboxMessage
 from portal.pagination import Page, paginate
 from portal.sqltypes import as_utc
 
+SENT_WINDOW = timedelta(hours=24)
+
 
 @dataclass(frozen=True)
 class Counts:
     due: int  # pending, to be sent now
     waiting: int  # pending, backing off after a temporary failure
-    sent: int
+    sent: int  # in the last SENT_WINDOW
     failed: int
 
 
 def counts() -> Counts:
+    """The outbox's figures in one round trip, each read through an index of its own rows
+    (pending, failed, sent since a day ago): never a count of every message ever written,
+    which grows with every email until the retention run removes it (bench/pages_at_scale.py
+    measured that at 8.75x from 1,000 to 100,000 sellers)."""
     now = utcnow()
-    waiting = (OutboxMessage.status == MessageStatus.PENDING) & (
-        OutboxMessage.next_attempt_at > now
-    )
-    rows = dict(
-        db.session.execute(
-            select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
-        ).all()
-    )
-    backing_off = db.session.scalar(select(func.count()).select_from(OutboxMessage).where(waiting))
-    pending = rows.get(MessageStatus.PENDING, 0)
-    return Counts(
-        due=pending - backing_off,
-        waiting=backing_off,
-        sent=rows.get(MessageStatus.SENT, 0),
-        failed=rows.get(MessageStatus.FAILED, 0),
-    )
+    # Written out, not bound: the planner matches it to the partial index of pending rows.
+    pending = OutboxMessage.status == literal_column("'pending'")
+    backing_off = pending & (OutboxMessage.next_attempt_at > now)
+
+    def number(condition):
+        return select(func.count()).select_from(OutboxMessage).where(condition).scalar_subquery()
+
+    row = db.session.execute(
+        select(
+            number(pending),
+            number(backing_off),
+            number(OutboxMessage.sent_at >= now - SENT_WINDOW),
+            number(OutboxMessage.status == MessageStatus.FAILED),
+        )
+    ).one()
+    all_pending, waiting, sent, failed = row
+    return Counts(due=all_pending - waiting, waiting=waiting, sent=sent, failed=failed)
 
 
 def oldest_due() -> datetime | None:

@@ -19,6 +19,7 @@ from flask import Flask, current_app, render_template
 from sqlalchemy import ColumnElement, Row, Select, delete, event, func, insert, select, update
 from sqlalchemy.orm import Session, defer
 
+from portal.clock import utcnow
 from portal.deferred import after_response
 from portal.extensions import db
 from portal.i18n import speaking_to
@@ -81,6 +82,9 @@ class Letter:
     body_text: str
     body_html: str
     key: str
+    # Demo data only (``flask demo load --sellers``): mail recorded as written and sent at
+    # that time, as a seller who joined then would have had it; never sent again.
+    sent_at: datetime | None = None
 
 
 def queue_many(kind: str, letters: Iterable[Letter]) -> int:
@@ -99,6 +103,7 @@ def queue_many(kind: str, letters: Iterable[Letter]) -> int:
             select(OutboxMessage.message_id).where(OutboxMessage.message_id.in_(list(rows)))
         )
     )
+    now = utcnow()
     new = [
         {
             "user_id": letter.user_id,
@@ -108,6 +113,10 @@ def queue_many(kind: str, letters: Iterable[Letter]) -> int:
             "body_text": letter.body_text,
             "body_html": letter.body_html,
             "message_id": message_id,
+            "created_at": letter.sent_at or now,
+            "status": MessageStatus.PENDING if letter.sent_at is None else MessageStatus.SENT,
+            "sent_at": letter.sent_at,
+            "attempts": 0 if letter.sent_at is None else 1,
         }
         for message_id, letter in rows.items()
         if message_id not in present

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
 from portal.accesslog.models import StaffAccess
 from portal.clock import utcnow
 from portal.extensions import db
+from portal.outbox import monitor
 from portal.outbox.models import OutboxMessage
 from portal.profile.models import ContactAttempt, SellerReachability
 from tests.outbox.test_worker import add_messages
@@ -101,6 +104,28 @@ def test_the_outbox_page_counts_and_retries_a_failed_message(app, client, auth):
         assert (row.status, row.attempts, row.next_attempt_at) == ("pending", 0, None)
     again = client.post(f"/admin/outbox/{message_id}/retry")
     assert again.status_code == 404  # no longer failed: not this button's object
+
+
+def test_the_outbox_figures_count_each_state_and_sent_only_over_a_day(app, client, auth):
+    now = utcnow()
+    ids = add_messages(app, 7)
+    states = {
+        ids[0]: {"status": "failed"},
+        ids[1]: {"next_attempt_at": now + timedelta(minutes=5)},  # backing off
+        ids[2]: {"status": "sent", "sent_at": now - timedelta(hours=1)},
+        ids[3]: {"status": "sent", "sent_at": now - timedelta(hours=23)},
+        ids[4]: {"status": "sent", "sent_at": now - timedelta(hours=25)},  # before the window
+    }  # ids[5], ids[6]: due now
+    with app.app_context():
+        for message_id, values in states.items():
+            row = db.session.get(OutboxMessage, message_id)
+            for name, value in values.items():
+                setattr(row, name, value)
+        db.session.commit()
+        assert monitor.counts() == monitor.Counts(due=2, waiting=1, sent=2, failed=1)
+    _login_as(app, auth, "admin")
+    page = client.get("/admin/outbox").get_data(as_text=True)
+    assert "Sent in the last 24 hours" in page
 
 
 def test_the_back_office_home_links_the_queues(app, client, auth, flagged):
