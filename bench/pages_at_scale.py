@@ -16,7 +16,8 @@ included, the two databases taking turns request by request so that a busy momen
 shared machine falls on both. It prints, for each page, the median and p95 at both sizes, the
 ratio of the medians (large over small) and the SQL statements per request. The exit status
 is 1 if a page does not answer 200, runs a different number of statements at the two sizes,
-or its median grows by more than ``--max-ratio``.
+or its median grows by more than ``--max-ratio`` (``COUNTS_EVERY_SELLER`` names the one page
+that counts every seller on purpose, the back-office home, and the growth allowed it).
 
     .venv/bin/python bench/pages_at_scale.py --sellers 100000 --reference-sellers 1000 \\
         --database-url postgresql+psycopg://postgres@127.0.0.1:5432/portal_bench_scale
@@ -24,7 +25,8 @@ or its median grows by more than ``--max-ratio``.
 On PostgreSQL the large database is the one named by ``--database-url``, the reference the
 same name with ``_reference`` after it; both are dropped and created again, and dropped at
 the end, so give it a name of its own. Without ``--database-url`` both are SQLite files in
-temporary instance folders. About 2.5 minutes at 100,000 sellers on PostgreSQL (the filling).
+temporary instance folders. About 4 to 7 minutes at 100,000 sellers on PostgreSQL, most of it
+the filling.
 """
 
 from __future__ import annotations
@@ -65,6 +67,11 @@ STAFF_PAGES = (
     "/admin/documents",
     "/admin/outbox",
 )
+# Pages that count every seller on purpose, and the growth that allows. The back-office home
+# says how many sellers have an account (auth.seller_count): an index-only scan of
+# ix_users_role_created_at_id on PostgreSQL, 11 ms at 100,000 sellers (timed by hand with
+# EXPLAIN ANALYZE, 2026-12-06), so it grows with the sellers where nothing else on it does.
+COUNTS_EVERY_SELLER = {"/admin/": 3.0}
 
 
 def fill(instance: Path, database_url: str | None, sellers: int) -> float:
@@ -217,12 +224,14 @@ def main() -> int:
         counts = result["statements"]
         same = counts["large"] == counts["small"]
         statements = str(counts["large"]) if same else f"{counts['small']}/{counts['large']}"
-        if result["status"] != {200} or not same or ratio > args.max_ratio:
+        allowed = COUNTS_EVERY_SELLER.get(url, args.max_ratio)
+        if result["status"] != {200} or not same or ratio > allowed:
             failed.append(url)
         print(
             f"{url:<{width}} {small_median:>13.2f} {small_p95:>7.2f} {large_median:>15.2f}"
             f" {large_p95:>7.2f} {ratio:>5.2f}x {statements:>4}"
             + ("" if result["status"] == {200} else f"  status {sorted(result['status'])}")
+            + (f"  counts every seller: up to {allowed}x" if url in COUNTS_EVERY_SELLER else "")
         )
     print(machine_line(load, "; the CPU is shared with other work: read the ratios"))
     command = (
@@ -238,7 +247,10 @@ def main() -> int:
             f" more than {args.max_ratio}x"
         )
         return 1
-    print(f"every page within {args.max_ratio}x of its time at {small} sellers")
+    print(
+        f"every page within {args.max_ratio}x of its time at {small} sellers,"
+        " or within what COUNTS_EVERY_SELLER allows it"
+    )
     return 0
 
 
