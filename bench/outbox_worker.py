@@ -76,20 +76,13 @@ class Counter:
 
 def serve_smtp() -> None:
     """Print the port; then answer each line on stdin with the counts, until stdin closes."""
-    import socket
+    from tests.support import smtp_on_loopback
 
-    from aiosmtpd.controller import Controller
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
     handler = Counter()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    print(port, flush=True)
-    for _ in sys.stdin:
-        print(handler.messages, handler.bytes, flush=True)
-    controller.stop()
+    with smtp_on_loopback(handler) as controller:
+        print(controller.port, flush=True)
+        for _ in sys.stdin:
+            print(handler.messages, handler.bytes, flush=True)
 
 
 class SMTPServer:

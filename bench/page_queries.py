@@ -45,15 +45,10 @@ def empty(database_url: str) -> None:
     engine.dispose()
 
 
-def build(instance: Path, database_url: str | None):
-    """The portal on a freshly migrated database, CSRF off for the test client's log-ins."""
-    from flask_migrate import upgrade
-
-    from portal import create_app
-    from portal.extensions import db
-
+def bench_config(instance: Path, database_url: str | None) -> dict:
+    """A benchmark's portal: its own instance folder, cheap password hashes, no CSRF (the
+    test client logs in with a plain form), limits in memory; PostgreSQL if given."""
     config = {
-        "TESTING": True,
         "INSTANCE_PATH": str(instance),
         "SECRET_KEY": "bench-" + "x" * 40,
         "BCRYPT_ROUNDS": 4,
@@ -62,9 +57,19 @@ def build(instance: Path, database_url: str | None):
     }
     if database_url:
         config["SQLALCHEMY_DATABASE_URI"] = database_url
+    return config
+
+
+def build(instance: Path, database_url: str | None):
+    """The portal on a freshly migrated database, CSRF off for the test client's log-ins."""
+    from flask_migrate import upgrade
+
+    from portal import create_app
+    from portal.extensions import db
+
     if database_url:
         empty(database_url)
-    app = create_app(config)
+    app = create_app(bench_config(instance, database_url) | {"TESTING": True})
     with app.app_context():
         upgrade()
         db.engine.dispose()

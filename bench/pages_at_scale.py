@@ -43,6 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.database_size import flask, psql, psql_admin  # noqa: E402
+from bench.page_queries import bench_config  # noqa: E402
 from bench.procstat import machine_line  # noqa: E402
 from bench.seller_search import median_p95_ms  # noqa: E402
 
@@ -108,16 +109,7 @@ class Site:
         from portal.clock import utcnow
         from portal.extensions import db
 
-        config = {
-            "INSTANCE_PATH": str(instance),
-            "SECRET_KEY": "bench-" + "x" * 40,
-            "BCRYPT_ROUNDS": 4,
-            "WTF_CSRF_ENABLED": False,
-            "RATELIMIT_STORAGE_URI": "memory://",
-        }
-        if database_url:
-            config["SQLALCHEMY_DATABASE_URI"] = database_url
-        self.app = create_app(config)
+        self.app = create_app(bench_config(instance, database_url))
         secret = pyotp.random_base32()
         with self.app.app_context():
             admin = auth.find_by_email(ADMIN[0])

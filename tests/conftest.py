@@ -25,8 +25,8 @@ from tests.support import (
     AuthActions,
     Mailbox,
     SMTPRecorder,
-    free_port,
     make_seller,
+    smtp_on_loopback,
 )
 
 POSTGRES_URL = os.environ.get("PORTAL_TEST_POSTGRES_URL")
@@ -297,13 +297,8 @@ def partner(tmp_path):
 @pytest.fixture
 def smtp_server():
     """A real SMTP server on loopback; ``.port`` and ``.handler.received``."""
-    from aiosmtpd.controller import Controller
-
-    handler = SMTPRecorder()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller
-    controller.stop()
+    with smtp_on_loopback(SMTPRecorder()) as controller:
+        yield controller
 
 
 # --- accounts --------------------------------------------------------------------------------

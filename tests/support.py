@@ -8,6 +8,8 @@ import re
 import socket
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -68,6 +70,20 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+@contextmanager
+def smtp_on_loopback(handler, port: int | None = None) -> Iterator:
+    """A real SMTP server (aiosmtpd) with ``handler`` on a loopback port (``port``, or a free
+    one); yields its controller (``.port``, ``.handler``) and stops it afterwards."""
+    from aiosmtpd.controller import Controller
+
+    controller = Controller(handler, hostname="127.0.0.1", port=port or free_port())
+    controller.start()
+    try:
+        yield controller
+    finally:
+        controller.stop()
 
 
 @dataclass

@@ -22,7 +22,6 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
@@ -32,7 +31,7 @@ from portal.extensions import db
 from portal.outbox.models import OutboxMessage
 from tests import servers
 from tests.documents import samples
-from tests.support import PASSWORD, SMTPRecorder, add_messages, free_port, make_seller
+from tests.support import PASSWORD, SMTPRecorder, add_messages, make_seller, smtp_on_loopback
 
 DEADLINE = 10  # seconds; each process stops well within this (gunicorn's own limit is 30)
 
@@ -157,11 +156,9 @@ class HeldSMTP(SMTPRecorder):
 @pytest.fixture
 def held_smtp():
     handler = HeldSMTP()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller
-    handler.answer.set()
-    controller.stop()
+    with smtp_on_loopback(handler) as controller:
+        yield controller
+        handler.answer.set()
 
 
 def _rows(app) -> list[tuple[str, int, str | None]]:

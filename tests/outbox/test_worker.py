@@ -8,7 +8,6 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
 from portal.clock import utcnow
@@ -23,6 +22,7 @@ from tests.support import (
     body_text,
     free_port,
     make_seller,
+    smtp_on_loopback,
 )
 
 
@@ -88,14 +88,10 @@ def test_a_server_that_is_down_then_up_gets_every_message_exactly_once(make_app)
     assert run(app).sent == 0  # not due yet: backing off
 
     handler = SMTPRecorder()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
+    with smtp_on_loopback(handler, port):
         later = utcnow() + timedelta(hours=1)
         assert run(app, now=later).sent == 25
         assert run(app, now=later).sent == 0
-    finally:
-        controller.stop()
     assert first_retry is not None
     assert statuses(app) == {"sent": 25}
     delivered = Counter(message["Message-ID"] for _, _, message in handler.received)
@@ -256,15 +252,11 @@ class _SessionCounter(SMTPRecorder):
 
 def test_a_batch_goes_over_one_connection(make_app):
     handler = _SessionCounter()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
+    with smtp_on_loopback(handler) as controller:
         app = make_app(
             MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port, MAIL_HANDOVER_AFTER_COMMIT=False
         )
         add_messages(app, 30)
         assert run(app, batch_size=10).sent == 30
-    finally:
-        controller.stop()
     assert len(handler.received) == 30
     assert handler.connections == 3  # one per batch of 10
