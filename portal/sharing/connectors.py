@@ -24,6 +24,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urlsplit
@@ -189,7 +190,13 @@ class HttpsConnector:
         self.timeout = timeout
         self.attempts = max(1, attempts)
         self.retry_delay = retry_delay
-        self.context = ssl.create_default_context(cafile=ca_file)
+        self.ca_file = ca_file
+
+    @cached_property
+    def context(self) -> ssl.SSLContext:
+        """Made on the first send (about 30 ms to load the certificate store), not when the
+        connector is made to ask whether the party is reachable."""
+        return ssl.create_default_context(cafile=self.ca_file)
 
     def send(self, message: Message) -> Receipt:
         body = json.dumps(message.envelope(), ensure_ascii=False).encode()

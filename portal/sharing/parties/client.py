@@ -22,6 +22,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
+from functools import cached_property
 from urllib.parse import urlencode, urlsplit
 
 from flask import current_app
@@ -77,13 +78,17 @@ class Client:
         self.attempts = max(1, config["SHARING_ATTEMPTS"] if attempts is None else attempts)
         self.retry_delay = config["SHARING_RETRY_DELAY"] if retry_delay is None else retry_delay
         self.max_wait = config["SHARING_MAX_WAIT"] if max_wait is None else max_wait
-        self.context = ssl.create_default_context(
-            cafile=ca_file if ca_file is not None else config["SHARING_CA_FILE"]
-        )
+        self.ca_file = ca_file if ca_file is not None else config["SHARING_CA_FILE"]
         self.name = name
         # An address a seller typed (their store's): only a public one on the internet, so the
         # portal never becomes a way into its own network (server-side request forgery).
         self.public_only = public_only
+
+    @cached_property
+    def context(self) -> ssl.SSLContext:
+        """Made on the first call, not with the client: loading the certificate store takes
+        about 30 ms, and a connector is also made only to ask whether a party is reachable."""
+        return ssl.create_default_context(cafile=self.ca_file)
 
     def call(
         self,
